@@ -1,0 +1,91 @@
+"""Activity: which variables carry derivatives (varied ∩ useful).
+
+A value is *varied* if it depends differentiably on a `wrt` input, and
+*useful* if the output depends differentiably on it. Only statements whose
+target is useful and whose operands are varied get derivative code; only
+active variables get a tangent or adjoint at all. Both are solved flow-
+sensitively on the CFG, so a variable overwritten by a constant stops
+being varied from there on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..ir import nodes as N
+from .cfg import CFG
+from .dataflow import Facts, liveness, maybe_assigned, definitely_assigned, solve
+
+
+@dataclass
+class Analysis:
+    cfg: CFG
+    varied_in: dict          # node -> names varied on entry
+    useful_out: dict         # node -> names useful on exit
+    live_in: dict            # node -> names live on entry
+    maybe_in: dict           # node -> names possibly assigned on entry
+    definite_in: dict        # node -> names surely assigned on entry
+    active_stmts: set        # assignment statements that get derivative code
+    active_vars: set         # names that get a tangent/adjoint
+
+    def node(self, stmt):
+        return self.cfg.of[stmt]
+
+    def varied_before(self, stmt) -> frozenset:
+        return self.varied_in[self.cfg.of[stmt]]
+
+
+
+
+def analyze(fn: N.FunctionDef, wrt: list[str],
+            differentiable: Callable[[N.AST], bool]) -> Analysis:
+    """Activity and definedness facts for a normalized function.
+
+    `differentiable(op)` says whether an operation can carry a derivative
+    from its operands to its result (False for comparisons, `len`, ...).
+    """
+    cfg = CFG(fn)
+    diff = {}
+
+    def is_diff(stmt) -> bool:
+        if stmt not in diff:
+            diff[stmt] = differentiable(stmt.value)
+        return diff[stmt]
+
+    def varied_transfer(node, varied):
+        s = node.stmt
+        if not node.defs or node.kind == "entry":
+            return varied
+        if isinstance(s, N.Assign) and is_diff(s) and (node.uses & varied):
+            return varied | node.defs
+        return varied - node.defs
+
+    def useful_transfer(node, useful):
+        s = node.stmt
+        if isinstance(s, N.Return):
+            return useful | node.uses
+        if not node.defs or node.kind == "entry":
+            return useful
+        hit = bool(node.defs & useful)
+        useful = useful - node.defs
+        if hit and isinstance(s, N.Assign) and is_diff(s):
+            useful = useful | node.uses
+        return useful
+
+    varied_in, _ = solve(cfg, forward=True, meet="union",
+                         boundary=Facts(wrt), transfer=varied_transfer)
+    useful_out, _ = solve(cfg, forward=False, meet="union",
+                          boundary=Facts(), transfer=useful_transfer)
+    _, live_in = liveness(cfg)
+    active_stmts = set()
+    active_vars = set()
+    for node in cfg.nodes:
+        s = node.stmt
+        if (isinstance(s, N.Assign) and node.defs & useful_out[node]
+                and node.uses & varied_in[node] and is_diff(s)):
+            active_stmts.add(s)
+            active_vars |= node.defs
+    entry_useful = useful_out[cfg.entry]
+    active_vars |= set(wrt) & entry_useful
+    return Analysis(cfg, varied_in, useful_out, live_in, maybe_assigned(cfg),
+                  definitely_assigned(cfg), active_stmts, active_vars)

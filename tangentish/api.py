@@ -1,0 +1,283 @@
+"""The public transformations: wrt handling, seeds, argument checks.
+
+Each transformation returns a plain Python function that binds the
+arguments, fetches the generated derivative from the cache (transforming
+on first use) and calls it. Nothing here differentiates: it only adapts
+the generated functions' calling convention, `f_vjp(*args, out_bar) ->
+(value, *grads)` and `f_jvp(*args, *tangents) -> (value, value_dot)`, to
+the contract in API.md.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Sequence, Union
+
+import numpy as np
+
+from .errors import ArgumentError, NonScalarOutputError
+from .pipeline import full_source, transform
+from .rules import RULES
+
+Wrt = Union[int, str, Sequence[Union[int, str]]]
+
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "source", "differentiate", "Differentiable"]
+
+
+def _where(f) -> str:
+    code = getattr(f, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else repr(f)
+
+
+def _target(f):
+    """The plain function behind a `Differentiable` or a transparent wrapper."""
+    while isinstance(f, Differentiable):
+        f = f.f
+    return f
+
+
+def _params(f) -> list[inspect.Parameter]:
+    try:
+        return list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        raise ArgumentError(f"cannot read the signature of {f!r}",
+                            hint="pass a function defined with `def`") from None
+
+
+def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
+    """Parameter names to differentiate, and whether to return a bare value."""
+    names = [p.name for p in _params(f)]
+    bare = isinstance(wrt, (int, str))
+    items = [wrt] if bare else list(wrt)
+    if not items:
+        raise ArgumentError("`wrt` is empty", hint="name at least one parameter")
+    out = []
+    for w in items:
+        if isinstance(w, bool) or not isinstance(w, (int, str)):
+            raise ArgumentError(f"`wrt` entries must be parameter indices or names, got {w!r}")
+        if isinstance(w, int):
+            if not -len(names) <= w < len(names):
+                raise ArgumentError(
+                    f"wrt={w} is out of range: {getattr(f, '__name__', 'f')}"
+                    f"({', '.join(names)}) has {len(names)} parameters")
+            out.append(names[w])
+        else:
+            if w not in names:
+                raise ArgumentError(
+                    f"wrt={w!r} names no parameter of {getattr(f, '__name__', 'f')}"
+                    f"({', '.join(names)})", hint=f"defined at {_where(f)}")
+            out.append(w)
+    if len(set(out)) != len(out):
+        raise ArgumentError(f"`wrt` names a parameter twice: {wrt!r}")
+    return tuple(out), bare
+
+
+def _bind(f, params, args, kwargs) -> list:
+    if not kwargs and len(args) == len(params):
+        return list(args)
+    try:
+        bound = inspect.Signature(params).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"bad arguments for {getattr(f, '__name__', 'f')}: {exc}") from None
+    bound.apply_defaults()
+    return [bound.arguments[p.name] for p in params]
+
+
+def _check_differentiable_arg(f, name, value) -> None:
+    kind = None
+    if isinstance(value, (bool, np.bool_)):
+        kind = "a bool"
+    elif isinstance(value, (int, np.integer)):
+        kind = "an integer"
+    elif isinstance(value, (complex, np.complexfloating)):
+        kind = "a complex number"
+    elif isinstance(value, np.ndarray) and value.dtype.kind not in "f":
+        kind = f"an array of dtype {value.dtype}"
+    elif not isinstance(value, (float, np.floating, np.ndarray)):
+        kind = f"a {type(value).__name__}"
+    if kind:
+        raise ArgumentError(
+            f"cannot differentiate {getattr(f, '__name__', 'f')} with respect to `{name}`: "
+            f"it is {kind}", hint="pass a float or a float array (e.g. 2.0, not 2), "
+                                 "or leave it out of `wrt`")
+
+
+class _Derivative:
+    """Lazily transformed, cached derivative of `f` in one mode."""
+
+    def __init__(self, f, mode: str, wrt: Wrt):
+        f = _target(f)
+        self.f = f
+        self.mode = mode
+        self.params = _params(f)
+        self.names, self.bare = _resolve_wrt(f, wrt)
+        self.index = [[p.name for p in self.params].index(n) for n in self.names]
+        self._key = None
+        self._fn = None
+
+    def generated(self) -> Callable:
+        key = (getattr(self.f, "__code__", None), RULES.version)
+        if self._fn is None or key != self._key:
+            self._fn = transform(self.f, self.mode, self.names).function
+            self._key = key
+        return self._fn
+
+    def args(self, args, kwargs) -> list:
+        values = _bind(self.f, self.params, args, kwargs)
+        for k, name in zip(self.index, self.names):
+            _check_differentiable_arg(self.f, name, values[k])
+        return values
+
+    def pack(self, grads):
+        return grads[0] if self.bare else tuple(grads)
+
+
+def _scalar_check(f, value) -> None:
+    if np.ndim(value) != 0 or isinstance(value, (complex, np.complexfloating)):
+        raise NonScalarOutputError(
+            f"grad needs a scalar output, but {getattr(f, '__name__', 'f')} returned "
+            f"shape {np.shape(value)}",
+            hint="use tg.vjp(f) with a cotangent of the output's shape, or reduce the output "
+                 "(e.g. np.sum) before taking the gradient")
+
+
+def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Reverse mode: `g(*args, **kwargs) -> (f(*args), gradient)`.
+
+    Args:
+        f: a function returning a scalar.
+        wrt: parameter index or name (gradient returned bare), or a tuple
+            of them (a tuple of gradients in the same order).
+    Raises:
+        TangentishError: `f` uses an unsupported construct (at transformation,
+            pointing at the line), bad `wrt`, or a non-scalar output.
+    """
+    d = _Derivative(f, "reverse", wrt)
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args, **kwargs):
+        values = d.args(args, kwargs)
+        value, *grads = d.generated()(*values, 1.0)
+        _scalar_check(f, value)
+        return value, d.pack(grads)
+
+    return value_and_grad_f
+
+
+def grad(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Reverse mode: `df(*args, **kwargs) -> gradient of scalar f`.
+
+    Args/Raises: as `value_and_grad`.
+    """
+    vg = value_and_grad(f, wrt)
+
+    @functools.wraps(f)
+    def grad_f(*args, **kwargs):
+        return vg(*args, **kwargs)[1]
+
+    return grad_f
+
+
+def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Reverse mode: `g(*args, cotangent) -> (value, cotangents)`.
+
+    The last positional argument is the cotangent, shaped like the output.
+    """
+    d = _Derivative(f, "reverse", wrt)
+
+    @functools.wraps(f)
+    def vjp_f(*args_and_cotangent, **kwargs):
+        if not args_and_cotangent:
+            raise ArgumentError("vjp needs the cotangent as its last positional argument")
+        *args, cotangent = args_and_cotangent
+        values = d.args(args, kwargs)
+        value, *grads = d.generated()(*values, cotangent)
+        if np.shape(cotangent) != np.shape(value):
+            raise ArgumentError(
+                f"the cotangent has shape {np.shape(cotangent)} but "
+                f"{getattr(f, '__name__', 'f')} returned shape {np.shape(value)}",
+                hint="pass a cotangent shaped like the output")
+        return value, d.pack(grads)
+
+    return vjp_f
+
+
+def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Forward mode: `g(*args, *tangents) -> (value, output tangent)`.
+
+    One tangent per `wrt` entry, each shaped like its argument.
+    """
+    d = _Derivative(f, "forward", wrt)
+    n = len(d.names)
+
+    @functools.wraps(f)
+    def jvp_f(*args_and_tangents, **kwargs):
+        if len(args_and_tangents) < n:
+            raise ArgumentError(f"jvp needs {n} tangent(s) after the arguments")
+        args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
+        values = d.args(args, kwargs)
+        for k, name, t in zip(d.index, d.names, tangents):
+            if np.shape(t) != np.shape(values[k]):
+                raise ArgumentError(
+                    f"the tangent for `{name}` has shape {np.shape(t)} but `{name}` has "
+                    f"shape {np.shape(values[k])}", hint="pass one tangent per wrt entry, "
+                                                         "shaped like its argument")
+        return d.generated()(*values, *tangents)
+
+    return jvp_f
+
+
+def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
+    """The generated derivative source of `f` (and of helpers it calls)."""
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    f = _target(f)
+    names, _ = _resolve_wrt(f, wrt)
+    return full_source(transform(f, mode, names))
+
+
+class Differentiable:
+    """`f` with its derivatives bound: `f.grad(*args)`, `f.source()`, ...
+
+    Calling it calls `f` unchanged.
+    """
+
+    def __init__(self, f: Callable, wrt: Wrt = 0):
+        f = _target(f)
+        functools.update_wrapper(self, f)
+        self.f = f
+        self.wrt = wrt
+        self._cache: dict = {}
+
+    def __call__(self, *args, **kwargs):
+        return self.f(*args, **kwargs)
+
+    def _get(self, kind, maker):
+        if kind not in self._cache:
+            self._cache[kind] = maker(self.f, self.wrt)
+        return self._cache[kind]
+
+    def grad(self, *args, **kwargs):
+        return self._get("grad", grad)(*args, **kwargs)
+
+    def value_and_grad(self, *args, **kwargs):
+        return self._get("value_and_grad", value_and_grad)(*args, **kwargs)
+
+    def vjp(self, *args, **kwargs):
+        return self._get("vjp", vjp)(*args, **kwargs)
+
+    def jvp(self, *args, **kwargs):
+        return self._get("jvp", jvp)(*args, **kwargs)
+
+    def source(self, mode: str = "reverse") -> str:
+        return source(self.f, mode, self.wrt)
+
+    def __repr__(self):
+        return f"<tangentish.Differentiable {getattr(self.f, '__qualname__', self.f)}>"
+
+
+def differentiate(f: Callable | None = None, *, wrt: Wrt = 0) -> Any:
+    """Decorator: `@differentiate` or `@differentiate(wrt=...)`."""
+    if f is None:
+        return lambda g: Differentiable(g, wrt)
+    return Differentiable(f, wrt)

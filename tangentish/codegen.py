@@ -1,0 +1,70 @@
+"""IR -> Python source text -> function object, registered with linecache.
+
+The only module that imports astor (with `ast.unparse` as the tested
+fallback). Comment statements in the IR become `# ...` lines. The function
+is built inside a factory whose parameters are the closure variables the
+code needs (`_rt`, rule globals, derivatives of helpers), while its globals
+stay the user's module, so global names resolve live, as in the primal.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import linecache
+import re
+import textwrap
+
+from .ir import nodes as N
+
+try:
+    import astor
+except ImportError:  # pragma: no cover - astor is a declared dependency
+    astor = None
+
+_TOKEN = "__tangentish_comment_{}__"
+_TOKEN_LINE = re.compile(r"^(\s*)__tangentish_comment_(\d+)__\s*$")
+
+
+def _unparse(tree: ast.AST, use_astor: bool) -> str:
+    if use_astor and astor is not None:
+        return astor.to_source(tree)
+    return ast.unparse(tree) + "\n"
+
+
+def to_source(fn: N.FunctionDef, use_astor: bool = True) -> str:
+    """Readable source of a generated function, comments included."""
+    fn = N.copy(fn)
+    texts: list[str] = []
+    for node in N.walk(fn):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for k, s in enumerate(block):
+                text = N.comment_text(s)
+                if text is not None:
+                    block[k] = N.expr_stmt(N.load(_TOKEN.format(len(texts))))
+                    texts.append(text)
+    tree = ast.fix_missing_locations(N.to_python_ast(fn))
+    lines = []
+    for line in _unparse(tree, use_astor).splitlines():
+        m = _TOKEN_LINE.match(line)
+        lines.append(f"{m.group(1)}# {texts[int(m.group(2))]}" if m else line)
+    return "\n".join(lines) + "\n"
+
+
+def compile_function(fn: N.FunctionDef, closure: dict, module_globals: dict):
+    """Compile generated source; return (function, source)."""
+    source = to_source(fn)
+    params = ", ".join(closure)
+    factory = (f"def _tangentish_factory({params}):\n"
+               + textwrap.indent(source, "    ")
+               + f"    return {fn.name}\n")
+    digest = hashlib.sha1(factory.encode()).hexdigest()[:10]
+    filename = f"<tangentish {fn.name} {digest}>"
+    linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
+    code = compile(factory, filename, "exec")
+    scratch: dict = {}
+    exec(code, module_globals, scratch)
+    function = scratch["_tangentish_factory"](**closure)
+    return function, source

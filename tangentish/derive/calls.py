@@ -1,0 +1,112 @@
+"""What a normal-form operation computes: its function object and arguments.
+
+Both generators look operations up here, so `x * y`, `np.multiply(x, y)`,
+`x[i]` and `x.T` all reach the rule tables the same way: as a function
+object (`operator.mul`, `np.multiply`, `operator.getitem`, `np.transpose`)
+with positional and keyword argument expressions.
+"""
+from __future__ import annotations
+
+import inspect
+import operator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..frontend import IR, _MISSING
+from ..ir import nodes as N
+from ..rules import Rule, lookup
+
+BINOPS = {N.Add: operator.add, N.Sub: operator.sub, N.Mult: operator.mul,
+          N.Div: operator.truediv, N.Pow: operator.pow, N.MatMult: operator.matmul,
+          N.Mod: operator.mod, N.FloorDiv: operator.floordiv}
+UNARYOPS = {N.USub: operator.neg, N.UAdd: operator.pos, N.Not: operator.not_}
+_SHAPE_ATTRS = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+
+
+@dataclass
+class Op:
+    kind: str                    # copy | const | rule | helper | nondiff | unknown
+    fn: object = None
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    rule: Rule | None = None
+    label: str = ""
+    why: str = ""                # for `unknown`: what to tell the user
+    hint: str = ""
+
+
+def index_value(s) -> N.expr:
+    """An index as a value: `1:n` -> `slice(1, n, None)`."""
+    if isinstance(s, N.Slice):
+        part = lambda x: N.const(None) if x is None else x  # noqa: E731
+        return N.call(N.load("slice"), [part(s.lower), part(s.upper), part(s.step)])
+    if isinstance(s, N.Tuple):
+        return N.tuple_([index_value(x) for x in s.elts])
+    return s
+
+
+def _label(node) -> str:
+    try:
+        import ast
+        return ast.unparse(N.to_python_ast(node))
+    except Exception:  # pragma: no cover
+        return type(node).__name__
+
+
+def _from_fn(fn, args, kwargs, label) -> Op:
+    rule = lookup(fn)
+    if rule is not None:
+        return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
+    if inspect.isfunction(fn):
+        return Op("helper", fn, args, kwargs, None, label)
+    name = getattr(fn, "__name__", label)
+    return Op("unknown", fn, args, kwargs, None, label, f"`{name}` has no derivative rule")
+
+
+def resolve(value, ir: IR, local_names: set[str]) -> Op:
+    if isinstance(value, N.Name):
+        return Op("copy", args=[value], label=value.id)
+    if isinstance(value, N.Constant) or isinstance(value, N.JoinedStr):
+        return Op("const")
+    label = _label(value)
+    if isinstance(value, N.Attribute):
+        if ir.namespace.resolve(value, local_names) is not _MISSING:
+            return Op("const")
+        if value.attr in _SHAPE_ATTRS:
+            return Op("nondiff", label=label)
+        if value.attr == "T":
+            return _from_fn(np.transpose, [value.value], {}, label)
+        return Op("unknown", label=label, why=f"the attribute `.{value.attr}` has no derivative rule",
+                  hint="use the NumPy function instead (e.g. `np.transpose(x)`)")
+    if isinstance(value, N.BinOp):
+        return _from_fn(BINOPS[type(value.op)], [value.left, value.right], {}, label)
+    if isinstance(value, N.UnaryOp):
+        fn = UNARYOPS.get(type(value.op))
+        if fn is None:
+            return Op("nondiff", label=label)
+        return _from_fn(fn, [value.operand], {}, label)
+    if isinstance(value, (N.Compare, N.BoolOp)):
+        return Op("nondiff", label=label)
+    if isinstance(value, N.Subscript):
+        return _from_fn(operator.getitem, [value.value, index_value(value.slice)], {}, label)
+    if isinstance(value, N.Call):
+        kwargs = {k.arg: k.value for k in value.keywords}
+        fn = ir.namespace.resolve(value.func, local_names)
+        if fn is _MISSING:
+            if isinstance(value.func, N.Attribute):
+                return Op("unknown", label=label,
+                          why=f"method calls such as `.{value.func.attr}(...)` are not supported yet",
+                          hint=f"call the NumPy function instead, e.g. `np.{value.func.attr}(x)`")
+            return Op("unknown", label=label,
+                      why="the function called here is not known when the code is transformed",
+                      hint="call a module-level function or a NumPy function directly")
+        return _from_fn(fn, list(value.args), kwargs, label)
+    if isinstance(value, (N.Tuple, N.List, N.Dict, N.Set)):
+        return Op("unknown", label=label, why="containers of differentiable values are not supported yet",
+                  hint="keep each differentiable value in its own variable")
+    return Op("unknown", label=label, why="this operation has no derivative rule")
+
+
+def differentiable(op: Op) -> bool:
+    return op.kind not in ("const", "nondiff")

@@ -1,0 +1,125 @@
+"""Forward mode: each active statement is followed by its tangent.
+
+The control flow of the primal is kept as it is: a tangent is computed
+right where its value is, so `v_dot` always describes the current `v`.
+The generated function takes the primal's parameters plus one tangent per
+`wrt` parameter and returns `(value, value_dot)`.
+"""
+from __future__ import annotations
+
+from ..ir import nodes as N
+from .context import Context
+from .inline import add, mul
+
+
+class Forward:
+    def __init__(self, ctx: Context, facts):
+        self.ctx = ctx
+        self.facts = facts
+        self.namer = ctx.namer
+
+    def dot(self, name: str) -> str:
+        return self.namer.tangent(name)
+
+    def run(self) -> N.FunctionDef:
+        ir = self.ctx.ir
+        body = []
+        for p in ir.params:
+            if p in self.facts.active_vars and p not in self.ctx.wrt:
+                body.append(N.assign(self.dot(p), self.ctx.zeros_like(p)))
+        body += self.block(ir.fn.body[:-1])
+        ret = ir.fn.body[-1].value
+        if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
+            ret_dot = N.load(self.dot(ret.id))
+        else:
+            ret_dot = self.ctx.rt_call("zeros_like", ret)
+        body.append(N.ret(N.tuple_([ret, ret_dot])))
+        params = ir.params + [self.dot(w) for w in self.ctx.wrt]
+        return N.function(self.namer.unique(f"{ir.name}_jvp"), params, body)
+
+    def block(self, stmts) -> list:
+        out = []
+        for s in stmts:
+            out += self.stmt(s)
+        return out
+
+    def stmt(self, s) -> list:
+        if isinstance(s, N.Assign):
+            target = N.assigned_name(s)
+            if s in self.facts.active_stmts:
+                return self.active(s, target)
+            if target in self.facts.active_vars:
+                return [s, N.assign(self.dot(target), self.ctx.zeros_like(target))]
+            return [s]
+        if isinstance(s, N.If):
+            return [N.if_(s.test, self.block(s.body) or [N.pass_()], self.block(s.orelse))]
+        if isinstance(s, N.For):
+            return [N.for_(s.target.id, s.iter, self.block(s.body))]
+        if isinstance(s, N.While):
+            return [N.while_(s.test, self.block(s.body))]
+        return [s]
+
+    def active(self, s, target: str) -> list:
+        ctx = self.ctx
+        op = ctx.op(s)
+        varied = self.facts.varied_before(s)
+        ctx.check_keywords(s, op, varied)
+        active = ctx.varied_args(op, varied)
+        t_dot = self.dot(target)
+        if op.kind == "copy":
+            return [s, N.assign(t_dot, N.load(self.dot(op.args[0].id)))]
+        if op.kind == "helper":
+            func, args, wrt = ctx.helper(s, op, varied)
+            call = N.call(func, args + [N.load(self.dot(args[k].id)) for k in wrt])
+            both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
+            return [self.ctx.ir.inherit(N.assign(both, call), s)]
+        rule = op.rule
+        if op.kind != "rule" or not rule.has_forward:
+            raise ctx.no_rule(s, op)
+        pre, terms = [], []
+        constant_partial = False
+        if rule.partials is not None:
+            stmts, outs = ctx.expand(s, op, rule.partials, self._ans(rule.partials, target))
+            pre += stmts
+            for k in active:
+                if k >= len(outs):
+                    raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
+                if outs[k] is not None:
+                    constant_partial |= isinstance(outs[k], N.Constant)
+                    terms.append(mul(outs[k], N.load(self.dot(op.args[k].id))))
+        elif rule.jvp is not None:
+            for k in active:
+                g = N.load(self.dot(op.args[k].id))
+                stmts, outs = ctx.expand(s, op, rule.jvp, {"g": g, "ans": N.load(target)})
+                if k >= len(outs):
+                    raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
+                pre += stmts
+                if outs[k] is not None:
+                    terms.append(outs[k])
+            constant_partial = rule.user
+        else:  # linear in its first argument
+            if active != [0]:
+                raise ctx.no_rule(s, op, " with respect to this argument")
+            first = op.args[0].id
+            value = N.copy(s.value)
+            swapped = N.substitute(value, {first: N.load(self.dot(first))})
+            terms.append(swapped)
+        if not terms:
+            return [s, N.assign(t_dot, ctx.zeros_like(target))]
+        total = terms[0]
+        for t in terms[1:]:
+            total = add(total, t)
+        inactive_operand = any(isinstance(a, N.Name) and k not in active
+                               for k, a in enumerate(op.args))
+        if constant_partial and (inactive_operand or rule.user):
+            total = ctx.rt_call("broadcast_like", total, N.load(target))
+        return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
+
+    @staticmethod
+    def _ans(rule, target) -> dict:
+        import inspect
+        return {"ans": N.load(target)} if "ans" in inspect.signature(rule).parameters else {}
+
+
+def forward(ctx: Context, facts) -> N.FunctionDef:
+    return Forward(ctx, facts).run()

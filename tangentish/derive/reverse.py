@@ -1,0 +1,297 @@
+"""Reverse mode: a primal sweep that records, then an adjoint sweep.
+
+The primal sweep runs the user's statements and records what the adjoint
+sweep cannot recompute: loop trip counts (`_n0`), and the old value of any
+variable about to be overwritten (`_stack.append(x)`), which includes
+branch flags and loop indices inside loops. The adjoint sweep walks the
+statements backwards, replays `if` on the recorded flags and loops on the
+recorded counts, pops overwritten values back, and accumulates adjoints
+out of place (`x_bar = x_bar + ...`). The optimizer later drops every save
+that the adjoint sweep never reads, and turns first accumulations into
+plain assignments.
+
+Adjoint of `v` starts at zero at the top of the innermost block that holds
+all of `v`'s definitions and uses (and across which `v` is not live), so
+temporaries of a loop body get a fresh adjoint in every reversed iteration.
+"""
+from __future__ import annotations
+
+import inspect
+import linecache
+
+from ..ir import nodes as N
+from .context import Context
+from .inline import add, mul
+
+REVERSE_MARKER = "reverse sweep"
+
+
+class Reverse:
+    def __init__(self, ctx: Context, facts):
+        self.ctx = ctx
+        self.facts = facts
+        self.namer = ctx.namer
+        self._stack: str | None = None
+        self.depth = 0
+        self.none_inits: set[str] = set()
+        self.defs: dict[str, int] = {}
+        self.in_loop: set[str] = set()
+        self._count_defs(ctx.ir.fn.body, False)
+        for p in ctx.ir.params:
+            self.defs[p] = self.defs.get(p, 0) + 1
+        self.overwritten = {v for v, n in self.defs.items() if n > 1} | self.in_loop
+        self.scopes = self._scopes()
+
+    # ------------------------------------------------------------ facts
+    def _count_defs(self, stmts, looped: bool) -> None:
+        for s in stmts:
+            if isinstance(s, N.Assign):
+                t = N.assigned_name(s)
+                self.defs[t] = self.defs.get(t, 0) + 1
+                if looped:
+                    self.in_loop.add(t)
+            elif isinstance(s, N.If):
+                self._count_defs(s.body, looped)
+                self._count_defs(s.orelse, looped)
+            elif isinstance(s, (N.For, N.While)):
+                if isinstance(s, N.For):
+                    self.defs[s.target.id] = self.defs.get(s.target.id, 0) + 1
+                    self.in_loop.add(s.target.id)
+                self._count_defs(s.body, True)
+
+    def _scopes(self) -> dict[str, int]:
+        """Active variable -> id() of the block whose reversal zero-inits it."""
+        paths: dict[str, list] = {}
+        heads: dict[int, N.AST] = {}
+
+        def visit(stmts, path):
+            for s in stmts:
+                names = N.all_names(s) if not isinstance(s, (N.If, N.For, N.While)) else (
+                    N.names_loaded(s.test) if not isinstance(s, N.For) else
+                    N.names_loaded(s.iter) | {s.target.id})
+                for v in names & self.facts.active_vars:
+                    paths.setdefault(v, []).append(path)
+                if isinstance(s, N.If):
+                    for sub in (s.body, s.orelse):
+                        heads[id(sub)] = s
+                        visit(sub, path + [id(sub)])
+                elif isinstance(s, (N.For, N.While)):
+                    heads[id(s.body)] = s
+                    visit(s.body, path + [id(s.body)])
+
+        body = self.ctx.ir.fn.body
+        visit(body, [id(body)])
+        scopes = {}
+        for v, ps in paths.items():
+            common = ps[0]
+            for p in ps[1:]:
+                k = 0
+                while k < min(len(common), len(p)) and common[k] == p[k]:
+                    k += 1
+                common = common[:k]
+            # widen while v is live into the block from outside it
+            while len(common) > 1:
+                head = heads[common[-1]]
+                if v in self.facts.live_in[self.facts.node(head)] or v in self.ctx.ir.params:
+                    common = common[:-1]
+                else:
+                    break
+            scopes[v] = common[-1]
+        ret = self.ctx.ir.fn.body[-1].value
+        if isinstance(ret, N.Name):
+            scopes[ret.id] = id(body)
+        return scopes
+
+    # ------------------------------------------------------------ pieces
+    def bar(self, name: str) -> str:
+        return self.namer.adjoint(name)
+
+    @property
+    def stack(self) -> str:
+        if self._stack is None:
+            self._stack = self.namer.unique("_stack")
+        return self._stack
+
+    def push(self, name: str) -> N.Expr:
+        return N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"), [N.load(name)]))
+
+    def pop(self, name: str) -> N.Assign:
+        return N.assign(name, N.call(N.attr(N.load(self.stack), "pop")))
+
+    def accumulate(self, name: str, contribution) -> N.Assign:
+        return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
+
+    def comment(self, s) -> list:
+        pos = self.ctx.ir.position(s)
+        if pos is None:
+            return []
+        text = linecache.getline(self.ctx.ir.file, pos[0]).strip()
+        return [N.comment(f"grad of line {pos[0]}: {text}")]
+
+    # ------------------------------------------------------------ walk
+    def run(self) -> N.FunctionDef:
+        ctx, ir = self.ctx, self.ctx.ir
+        body = ir.fn.body
+        fwd, rev = self.block(body[:-1], scope=id(body))
+        ret = body[-1].value
+        seed = []
+        if isinstance(ret, N.Name) and ret.id in self.facts.active_vars and not ret.id.startswith("_"):
+            out_bar = self.bar(ret.id)
+        else:
+            out_bar = self.namer.unique("out_bar")
+            if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
+                seed.append(N.assign(self.bar(ret.id), N.load(out_bar)))
+        head, tail = [], []
+        for w in ctx.wrt:
+            if w not in self.facts.active_vars:
+                head.append(N.assign(self.bar(w), ctx.zeros_like(w)))
+        value = ret
+        if isinstance(ret, N.Name) and ret.id in self.overwritten:
+            value = N.load(self.namer.unique("_value"))
+            tail.append(N.assign(value.id, ret))
+        inits = [N.assign(v, N.const(None)) for v in sorted(self.none_inits)]
+        stack = [N.assign(self._stack, N.List(elts=[], ctx=N.Load()))] if self._stack else []
+        grads = [N.load(self.bar(w)) for w in ctx.wrt]
+        stmts = (inits + stack + head + fwd + tail + [N.comment(REVERSE_MARKER)] + seed + rev
+                 + [N.ret(N.tuple_([value] + grads))])
+        return N.function(self.namer.unique(f"{ir.name}_vjp"), ir.params + [out_bar], stmts)
+
+    def block(self, stmts, scope: int | None = None) -> tuple[list, list]:
+        fwd, rev = [], []
+        for s in stmts:
+            f, r = self.stmt(s)
+            fwd += f
+            rev = r + rev
+        rev = _dedupe_comments(rev)
+        scope = id(stmts) if scope is None else scope
+        ret = self.ctx.ir.fn.body[-1].value
+        seeded = ret.id if isinstance(ret, N.Name) else None
+        inits = [N.assign(self.bar(v), self.ctx.zeros_like(v))
+                 for v in sorted(self.facts.active_vars)
+                 if self.scopes.get(v) == scope and v != seeded]
+        return fwd, inits + rev
+
+    def stmt(self, s) -> tuple[list, list]:
+        if isinstance(s, N.Assign):
+            return self.assign(s)
+        if isinstance(s, N.If):
+            if _is_exit_check(s):
+                return [s], []
+            fb, rb = self.block(s.body)
+            fo, ro = self.block(s.orelse)
+            rev = [N.if_(s.test, rb or [N.pass_()], ro)] if (rb or ro) else []
+            return [N.if_(s.test, fb or [N.pass_()], fo)], rev
+        if isinstance(s, (N.For, N.While)):
+            return self.loop(s)
+        return [s], []
+
+    def assign(self, s) -> tuple[list, list]:
+        t = N.assigned_name(s)
+        node = self.facts.node(s)
+        earlier = t in self.facts.maybe_in[node]
+        save = t in self.overwritten and earlier
+        if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
+            self.none_inits.add(t)
+        fwd = ([self.push(t)] if save else []) + [s]
+        rev = []
+        if s in self.facts.active_stmts:
+            rev += self.comment(s) + self.adjoint(s, t)
+        if save:
+            rev.append(self.pop(t))
+        if t in self.facts.active_vars and earlier:
+            rev.append(N.assign(self.bar(t), self.ctx.zeros_like(t)))
+        return fwd, rev
+
+    def loop(self, s) -> tuple[list, list]:
+        count = self.namer.fresh("_n")
+        self.depth += 1
+        fb, rb = self.block(s.body)
+        self.depth -= 1
+        # record at the end of the body, replay at the start of its reversal
+        tail = [N.assign(count, N.binop(N.load(count), N.Add(), N.const(1)))]
+        pre, post_rev = [], []
+        if isinstance(s, N.For):
+            i = s.target.id
+            tail.insert(0, self.push(i))
+            rb = [self.pop(i)] + rb
+            if self.defs.get(i, 0) > 1:
+                node = self.facts.node(s)
+                if i not in self.facts.definite_in[node] and i not in self.ctx.ir.params:
+                    self.none_inits.add(i)
+                pre.append(self.push(i))
+                post_rev.append(self.pop(i))
+        exit_check = fb[-1:] if fb and _is_exit_check(fb[-1]) else []
+        fb = fb[:len(fb) - len(exit_check)] + tail + exit_check
+        if isinstance(s, N.For):
+            primal = N.for_(s.target.id, s.iter, fb)
+        else:
+            primal = N.while_(s.test, fb)
+        under = self.namer.unique("_")
+        fwd = pre + [N.assign(count, N.const(0)), primal]
+        rev = [N.for_(under, N.call(N.load("range"), [N.load(count)]), rb)] + post_rev
+        if self.depth > 0:
+            fwd.append(self.push(count))
+            rev.insert(0, self.pop(count))
+        return fwd, rev
+
+    # ------------------------------------------------------------ adjoints
+    def adjoint(self, s, t: str) -> list:
+        ctx = self.ctx
+        op = ctx.op(s)
+        varied = self.facts.varied_before(s)
+        ctx.check_keywords(s, op, varied)
+        active = ctx.varied_args(op, varied)
+        g = N.load(self.bar(t))
+        if op.kind == "copy":
+            return [self.accumulate(op.args[0].id, g)]
+        if op.kind == "helper":
+            func, args, wrt = ctx.helper(s, op, varied)
+            temps = [self.namer.fresh("_t") for _ in wrt]
+            value = self.namer.fresh("_t")
+            targets = N.tuple_([N.store(value)] + [N.store(x) for x in temps], store_ctx=True)
+            out = [ctx.ir.inherit(N.assign(targets, N.call(func, args + [g])), s)]
+            return out + [self.accumulate(args[k].id, N.load(x)) for k, x in zip(wrt, temps)]
+        rule = op.rule
+        if op.kind != "rule" or not rule.has_reverse:
+            raise ctx.no_rule(s, op)
+        if rule.partials is not None:
+            extra = {"ans": N.load(t)} if "ans" in inspect.signature(rule.partials).parameters else {}
+            pre, outs = ctx.expand(s, op, rule.partials, extra)
+            contributions = {k: mul(g, outs[k]) for k in active if k < len(outs) and outs[k] is not None}
+            broadcasting = True
+        else:
+            pre, outs = ctx.expand(s, op, rule.vjp, {"g": g, "ans": N.load(t)})
+            contributions = {k: outs[k] for k in active if k < len(outs) and outs[k] is not None}
+            broadcasting = rule.user
+        for k in active:
+            if k >= len(outs):
+                raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
+        out = list(pre)
+        for k, c in contributions.items():
+            name = op.args[k].id
+            others = [a for j, a in enumerate(op.args) if j != k]
+            if broadcasting and not all(N.is_number(a) for a in others):
+                c = ctx.rt_call("unbroadcast", c, N.load(name))
+            out.append(ctx.ir.inherit(self.accumulate(name, c), s))
+        return out
+
+
+def _is_exit_check(s) -> bool:
+    return isinstance(s, N.If) and len(s.body) == 1 and isinstance(s.body[0], N.Break)
+
+
+def _dedupe_comments(rev: list) -> list:
+    """Keep one `# grad of line N` per run of statements from line N."""
+    out, last = [], None
+    for s in rev:
+        text = N.comment_text(s)
+        if text is not None:
+            if text == last:
+                continue
+            last = text
+        out.append(s)
+    return out
+
+
+def reverse(ctx: Context, facts) -> N.FunctionDef:
+    return Reverse(ctx, facts).run()

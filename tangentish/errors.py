@@ -1,0 +1,85 @@
+"""Errors raised for problems in the user's code or arguments.
+
+Every error that reaches a user is a `TangentishError`. When it concerns a
+place in the user's source it carries an `Origin` and renders the file, the
+line, the offending source line with a caret under the construct, and a hint
+saying what to write instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Origin", "TangentishError", "UnsupportedSyntaxError", "NoRuleError",
+    "SourceUnavailableError", "ArgumentError", "NonScalarOutputError",
+]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place in the user's source: absolute 1-based line, 0-based columns."""
+
+    file: str
+    line: int
+    col: int = 0
+    end_col: int | None = None
+    text: str = ""
+
+    def excerpt(self) -> str:
+        if not self.text:
+            return ""
+        stripped = self.text.rstrip("\n")
+        indent = len(stripped) - len(stripped.lstrip())
+        shown = stripped.strip()
+        start = max(self.col - indent, 0)
+        end = self.end_col - indent if self.end_col else len(shown)
+        width = max(min(end, len(shown)) - start, 1)
+        return f"    {shown}\n    {' ' * start}{'^' * width}"
+
+
+class TangentishError(Exception):
+    """Base class of every error about the user's code or arguments."""
+
+    def __init__(self, message: str, origin: Origin | None = None,
+                 construct: str | None = None, hint: str | None = None):
+        self.message = message
+        self.origin = origin
+        self.construct = construct
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        head = self.message
+        if self.construct:
+            head = f"{head}: `{self.construct}`"
+        lines = []
+        if self.origin is not None:
+            lines.append(f"{self.origin.file}:{self.origin.line}: {head}")
+            excerpt = self.origin.excerpt()
+            if excerpt:
+                lines.append(excerpt)
+        else:
+            lines.append(head)
+        if self.hint:
+            lines.append(f"hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class UnsupportedSyntaxError(TangentishError):
+    """A Python construct that tangentish cannot differentiate (yet)."""
+
+
+class NoRuleError(TangentishError):
+    """A call with active arguments to a function that has no derivative rule."""
+
+
+class SourceUnavailableError(TangentishError):
+    """The function's source cannot be read (REPL, exec, builtins)."""
+
+
+class ArgumentError(TangentishError):
+    """Bad arguments to a tangentish transformation or a derivative call."""
+
+
+class NonScalarOutputError(ArgumentError):
+    """`grad` was asked for the gradient of a non-scalar output."""

@@ -1,0 +1,166 @@
+"""Function object -> raw IR: source, dedent, gast parse, namespace, origins.
+
+The raw IR is the user's `def` as gast, decorators stripped, with every
+statement's absolute position in the user's file available through
+`IR.origin`, and the namespace (globals, closure cells, builtins) the body
+resolves names in.
+"""
+from __future__ import annotations
+
+import builtins
+import inspect
+import linecache
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError
+from .ir import nodes as N
+
+_MISSING = object()
+
+
+@dataclass
+class Namespace:
+    """Where the body's free names live: closure first, then globals, builtins."""
+
+    globals: dict
+    closure: dict = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Any:
+        """The object bound to a free name, or `_MISSING`."""
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.globals:
+            return self.globals[name]
+        return getattr(builtins, name, _MISSING)
+
+    def resolve(self, node: N.AST, local_names: set[str]) -> Any:
+        """The object a static `a.b.c` expression denotes, or `_MISSING`."""
+        if isinstance(node, N.Name):
+            if node.id in local_names:
+                return _MISSING
+            return self.lookup(node.id)
+        if isinstance(node, N.Attribute):
+            base = self.resolve(node.value, local_names)
+            if base is _MISSING:
+                return _MISSING
+            return getattr(base, node.attr, _MISSING)
+        return _MISSING
+
+
+@dataclass
+class IR:
+    """A function as gast plus the side tables every stage reads."""
+
+    fn: N.FunctionDef
+    namespace: Namespace
+    file: str
+    func: Callable | None = None
+    # node -> (absolute line, col, end col) in the user's file
+    origins: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.fn.name
+
+    @property
+    def params(self) -> list[str]:
+        return N.param_names(self.fn)
+
+    def position(self, node: N.AST) -> tuple[int, int, int | None] | None:
+        return self.origins.get(node)
+
+    def origin(self, node: N.AST | None) -> Origin | None:
+        pos = self.origins.get(node) if node is not None else None
+        if pos is None:
+            pos = self.origins.get(self.fn)
+        if pos is None:
+            return None
+        line, col, end_col = pos
+        text = linecache.getline(self.file, line) if self.file else ""
+        return Origin(self.file, line, col, end_col, text)
+
+    def segment(self, node: N.AST | None) -> str | None:
+        """The user's source text of `node`, when it sits on one line."""
+        origin = self.origin(node) if node in self.origins else None
+        if origin is None or origin.end_col is None or not origin.text:
+            return None
+        return origin.text[origin.col:origin.end_col] or None
+
+    def error(self, cls, message: str, node: N.AST | None,
+              construct: str | None = None, hint: str | None = None):
+        return cls(message, self.origin(node), self.segment(node) or construct, hint)
+
+    def inherit(self, new: N.AST, old: N.AST) -> N.AST:
+        """Make `new` report the user position of `old`."""
+        pos = self.origins.get(old)
+        if pos is not None:
+            self.origins.setdefault(new, pos)
+        return new
+
+
+def _unwrap(func: Callable) -> Callable:
+    return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
+
+
+def _closure(func: Callable) -> dict:
+    code = func.__code__
+    cells = func.__closure__ or ()
+    values = {}
+    for name, cell in zip(code.co_freevars, cells):
+        try:
+            values[name] = cell.cell_contents
+        except ValueError:  # an empty cell: the name is assigned later
+            pass
+    return values
+
+
+def parse_function(func: Callable) -> IR:
+    """Read `func`'s source and return its raw IR.
+
+    Raises:
+        SourceUnavailableError: builtins, C functions, and functions whose
+            source `inspect` cannot find (typed at a REPL, made by `exec`).
+    """
+    func = _unwrap(func)
+    name = getattr(func, "__name__", repr(func))
+    if not inspect.isfunction(func):
+        raise SourceUnavailableError(
+            f"cannot differentiate {name!r}: it is not a Python function "
+            "with source code", hint="pass a function defined with `def` in a .py file")
+    if func.__name__ == "<lambda>":
+        raise UnsupportedSyntaxError(
+            "cannot differentiate a lambda directly",
+            Origin(func.__code__.co_filename, func.__code__.co_firstlineno),
+            hint="define the function with `def`")
+    try:
+        lines, first = inspect.getsourcelines(func)
+    except (OSError, TypeError) as exc:
+        raise SourceUnavailableError(
+            f"cannot read the source of {name!r} ({exc})",
+            Origin(func.__code__.co_filename, func.__code__.co_firstlineno),
+            hint="inspect can only find source in files; define the function in "
+                 "a .py module (or a notebook cell), not at the interactive "
+                 "prompt or through exec()") from None
+    raw = "".join(lines)
+    source = textwrap.dedent(raw)
+    indent = len(lines[0]) - len(lines[0].lstrip()) if source != raw else 0
+    module = N.parse(source)
+    fn = module.body[0]
+    if not isinstance(fn, N.FunctionDef):
+        raise UnsupportedSyntaxError(
+            f"cannot differentiate {name!r}", Origin(func.__code__.co_filename, first),
+            construct=type(fn).__name__, hint="define the function with `def`")
+    fn.decorator_list = []
+    fn.returns = None
+    file = func.__code__.co_filename
+    ir = IR(fn=fn, namespace=Namespace(func.__globals__, _closure(func)),
+            file=file, func=func)
+    for node in N.walk(fn):
+        lineno = getattr(node, "lineno", None)
+        if lineno is not None:
+            end = getattr(node, "end_col_offset", None)
+            ir.origins[node] = (first + lineno - 1, node.col_offset + indent,
+                                end + indent if end is not None else None)
+    return ir

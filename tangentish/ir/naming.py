@@ -1,0 +1,52 @@
+"""Deterministic, clash-free names for everything tangentish generates.
+
+One `Namer` per generated function, seeded with every name the user's code
+mentions. Temporaries are `_t0, _t1, ...`, branch flags `_c0, ...`; the
+tangent of `v` is `v_dot` and its adjoint `v_bar` (v̇ and v̄). A clash appends
+`_`. The same request always gives the same answer, so generated code is
+reproducible and cacheable.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+
+class Namer:
+    def __init__(self, taken: Iterable[str] = ()):
+        self.taken: set[str] = set(taken)
+        self._counters: dict[str, int] = {}
+        self._derived: dict[tuple[str, str], str] = {}
+
+    def reserve(self, names: Iterable[str]) -> None:
+        self.taken.update(names)
+
+    def _claim(self, candidate: str) -> str:
+        while candidate in self.taken:
+            candidate += "_"
+        self.taken.add(candidate)
+        return candidate
+
+    def fresh(self, prefix: str = "_t") -> str:
+        """A new numbered name: `_t0`, `_t1`, ... or `_c0`, `_n0`, ..."""
+        while True:
+            k = self._counters.get(prefix, 0)
+            self._counters[prefix] = k + 1
+            if f"{prefix}{k}" not in self.taken:
+                self.taken.add(f"{prefix}{k}")
+                return f"{prefix}{k}"
+
+    def unique(self, name: str) -> str:
+        """`name` itself if free, else `name_`, `name__`, ..."""
+        return self._claim(name)
+
+    def derived(self, name: str, suffix: str) -> str:
+        key = (name, suffix)
+        if key not in self._derived:
+            self._derived[key] = self._claim(f"{name}_{suffix}")
+        return self._derived[key]
+
+    def tangent(self, name: str) -> str:
+        return self.derived(name, "dot")
+
+    def adjoint(self, name: str) -> str:
+        return self.derived(name, "bar")

@@ -1,0 +1,430 @@
+"""Raw IR -> normal form: one operation per statement, structured jumps.
+
+After this stage (see `grammar.py` for the exact grammar):
+- every assignment is `name = op` where the operands of `op` are atoms
+  (names, constants, static global references) and `name` is not among them;
+- `if` and `while` test a plain name that the statement itself never
+  reassigns, so the reverse sweep can replay the decision;
+- `break`, `continue` and `return` inside control flow are lowered to flags
+  (`_brkN`, `_skipN`, `_done`) that guard the rest of their block; a loop that
+  can break ends with the single exit check `if _brkN: break`;
+- the function ends with exactly one `return atom`.
+Short-circuit `and`/`or`, chained comparisons and conditional expressions
+become `if` statements, so their laziness survives.
+"""
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+from ..errors import UnsupportedSyntaxError
+from ..frontend import IR, _MISSING
+from . import nodes as N
+from .naming import Namer
+
+# Constructs rejected outright, with what to write instead.
+_REJECTED = {
+    N.Yield: ("generators (`yield`)", "return a value or build a list instead"),
+    N.YieldFrom: ("generators (`yield from`)", "return a value instead"),
+    N.Await: ("`await`", "differentiate a synchronous function"),
+    N.AsyncFunctionDef: ("async functions", "differentiate a synchronous function"),
+    N.AsyncFor: ("`async for`", "use a plain loop"),
+    N.AsyncWith: ("`async with`", "use plain code"),
+    N.Global: ("`global` declarations", "pass the value as an argument and return the new value"),
+    N.Nonlocal: ("`nonlocal` declarations", "pass the value as an argument and return the new value"),
+    N.Lambda: ("lambda expressions", "define a helper with `def` at module level"),
+    N.FunctionDef: ("nested function definitions", "define the helper at module level"),
+    N.ClassDef: ("class definitions inside the function", "define the class at module level"),
+    N.With: ("`with` blocks", "move the context manager outside the differentiated function"),
+    N.Try: ("`try` blocks", "move error handling outside the differentiated function"),
+    N.Delete: ("`del` statements", "let the variable go out of scope"),
+    N.NamedExpr: ("assignment expressions (`:=`)", "assign in a separate statement"),
+    N.ListComp: ("list comprehensions", "write a `for` loop"),
+    N.SetComp: ("set comprehensions", "write a `for` loop"),
+    N.DictComp: ("dict comprehensions", "write a `for` loop"),
+    N.GeneratorExp: ("generator expressions", "write a `for` loop"),
+    N.Starred: ("starred expressions", "pass the arguments one by one"),
+}
+if N.Match is not None:
+    _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
+
+
+@dataclass
+class _Loop:
+    skip: str | None = None     # set: skip the rest of this iteration
+    brk: str | None = None      # set: leave the loop after this iteration
+
+
+class Normalizer:
+    def __init__(self, ir: IR, namer: Namer):
+        self.ir = ir
+        self.namer = namer
+        self.locals = N.names_stored(ir.fn) | set(ir.params)
+        self.loops: list[_Loop] = []
+        self.done: str | None = None
+        self.ret_var: str | None = None
+
+    # ---------------------------------------------------------- errors
+    def reject(self, node, what, hint, construct=None):
+        return self.ir.error(UnsupportedSyntaxError, f"tangentish does not support {what}",
+                             node, construct, hint)
+
+    def check_supported(self) -> None:
+        for node in N.walk(self.ir.fn):
+            if node is self.ir.fn:
+                continue
+            entry = _REJECTED.get(type(node))
+            if entry:
+                raise self.reject(node, *entry)
+        args = self.ir.fn.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+            raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
+                              "list the parameters explicitly")
+
+    # ---------------------------------------------------------- helpers
+    def emit(self, target: str, value, user_node) -> N.Assign:
+        return self.ir.inherit(N.assign(target, value), user_node)
+
+    def is_static(self, node) -> bool:
+        """A global reference like `np.pi` that needs no statement of its own."""
+        if isinstance(node, N.Name):
+            return False
+        if isinstance(node, N.Attribute):
+            return self.ir.namespace.resolve(node, self.locals) is not _MISSING
+        return False
+
+    # ---------------------------------------------------------- expressions
+    def atom(self, e, pre: list, prefix: str = "_t"):
+        """Flatten `e` into `pre`; return a Name, Constant or static reference."""
+        if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
+            return e
+        op = self.op(e, pre)
+        name = self.namer.fresh(prefix)
+        pre.append(self.emit(name, op, e))
+        return N.load(name)
+
+    def op(self, e, pre: list):
+        """Flatten the operands of `e`; return a one-operation expression."""
+        if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
+            return e
+        if isinstance(e, N.BinOp):
+            return N.binop(self.atom(e.left, pre), e.op, self.atom(e.right, pre))
+        if isinstance(e, N.UnaryOp):
+            return N.unary(e.op, self.atom(e.operand, pre))
+        if isinstance(e, N.Compare):
+            if len(e.ops) == 1:
+                return N.Compare(left=self.atom(e.left, pre), ops=e.ops,
+                                 comparators=[self.atom(e.comparators[0], pre)])
+            return self.op(self.split_chain(e), pre)
+        if isinstance(e, N.BoolOp):
+            return self.lazy_boolop(e, pre)
+        if isinstance(e, N.IfExp):
+            return self.lazy_ifexp(e, pre)
+        if isinstance(e, N.Call):
+            return self.call(e, pre)
+        if isinstance(e, N.Subscript):
+            return N.Subscript(value=self.atom(e.value, pre),
+                               slice=self.index(e.slice, pre), ctx=N.Load())
+        if isinstance(e, N.Attribute):
+            return N.attr(self.atom(e.value, pre), e.attr)
+        if isinstance(e, (N.Tuple, N.List, N.Set)):
+            return type(e)(elts=[self.atom(x, pre) for x in e.elts], **(
+                {"ctx": N.Load()} if not isinstance(e, N.Set) else {}))
+        if isinstance(e, N.Dict):
+            return N.Dict(keys=[self.atom(k, pre) for k in e.keys],
+                          values=[self.atom(v, pre) for v in e.values])
+        if isinstance(e, N.JoinedStr):
+            return e  # f-strings only format values; they carry no derivative
+        raise self.reject(e, f"the expression {type(e).__name__}", "rewrite it with simpler operations")
+
+    def index(self, s, pre):
+        if isinstance(s, N.Slice):
+            part = lambda x: None if x is None else self.atom(x, pre)  # noqa: E731
+            return N.Slice(lower=part(s.lower), upper=part(s.upper), step=part(s.step))
+        if isinstance(s, N.Tuple):
+            return N.tuple_([self.index(x, pre) for x in s.elts])
+        return self.atom(s, pre)
+
+    def call(self, e: N.Call, pre: list):
+        for kw in e.keywords:
+            if kw.arg is None:
+                raise self.reject(kw.value, "`**kwargs` unpacking in calls", "pass keywords one by one")
+        func = e.func
+        if not (isinstance(func, N.Name) or self.is_static(func)):
+            if isinstance(func, N.Attribute):
+                func = N.attr(self.atom(func.value, pre), func.attr)
+            else:
+                func = self.atom(func, pre)
+        args = [self.atom(a, pre) for a in e.args]
+        kws = [N.keyword(arg=k.arg, value=self.atom(k.value, pre)) for k in e.keywords]
+        return N.Call(func=func, args=args, keywords=kws)
+
+    def split_chain(self, e: N.Compare):
+        """`a < b < c` -> `a < b and b < c` with `b` evaluated once."""
+        operands = [e.left] + list(e.comparators)
+        parts = []
+        for k, op in enumerate(e.ops):
+            parts.append(N.Compare(left=operands[k], ops=[op], comparators=[operands[k + 1]]))
+        for p in parts:
+            self.ir.inherit(p, e)
+        return N.BoolOp(op=N.And(), values=parts)
+
+    def lazy_boolop(self, e: N.BoolOp, pre: list):
+        """`a and b` -> `r = a; if r: r = b` (`or`: `if not r`)."""
+        result = self.namer.fresh("_t")
+        first = self.atom(e.values[0], pre)
+        pre.append(self.emit(result, first, e))
+        rest = e.values[1:]
+        if not rest:
+            return N.load(result)
+        later = N.BoolOp(op=e.op, values=rest) if len(rest) > 1 else rest[0]
+        self.ir.inherit(later, e)
+        branch: list = []
+        branch.append(self.emit(result, self.op(later, branch), later))
+        test = self.namer.fresh("_c")
+        value = N.load(result) if isinstance(e.op, N.And) else N.not_(N.load(result))
+        pre.append(self.emit(test, value, e))
+        pre.append(self.ir.inherit(N.if_(N.load(test), branch), e))
+        return N.load(result)
+
+    def lazy_ifexp(self, e: N.IfExp, pre: list):
+        result = self.namer.fresh("_t")
+        test = self.test_name(e.test, pre, set())
+        body: list = []
+        body.append(self.emit(result, self.op(e.body, body), e.body))
+        orelse: list = []
+        orelse.append(self.emit(result, self.op(e.orelse, orelse), e.orelse))
+        pre.append(self.ir.inherit(N.if_(N.load(test), body, orelse), e))
+        return N.load(result)
+
+    def test_name(self, test, pre: list, reassigned: set[str]) -> str:
+        """A branch flag for `test` that nothing inside the branch reassigns."""
+        if isinstance(test, N.Name) and test.id not in reassigned and test.id in self.locals:
+            return test.id
+        atom = self.atom(test, pre, prefix="_c")
+        if isinstance(atom, N.Name) and atom.id.startswith("_c") and atom.id not in self.locals:
+            return atom.id
+        name = self.namer.fresh("_c")
+        pre.append(self.emit(name, atom, test))
+        return name
+
+    # ---------------------------------------------------------- statements
+    def block(self, stmts: list) -> tuple[list, bool]:
+        """Normalize a block; True if it may set the current guard flag."""
+        out: list = []
+        jumps = False
+        for k, s in enumerate(stmts):
+            res, may_jump = self.stmt(s)
+            out += res
+            if isinstance(s, (N.Return, N.Break, N.Continue)):
+                return out, True
+            if may_jump:
+                jumps = True
+                rest = stmts[k + 1:]
+                if rest:
+                    rest_out, _ = self.block(rest)
+                    if rest_out:
+                        guard = self.guard_flag()
+                        test = self.namer.fresh("_c")
+                        out.append(self.emit(test, N.not_(N.load(guard)), rest[0]))
+                        out.append(self.ir.inherit(N.if_(N.load(test), rest_out), rest[0]))
+                return out, True
+        return out, jumps
+
+    def guard_flag(self) -> str:
+        if self.loops:
+            return self.loops[-1].skip
+        return self.done
+
+    def stmt(self, s) -> tuple[list, bool]:
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        if method is None:
+            raise self.reject(s, f"the statement `{type(s).__name__}`", "rewrite it with assignments, if, for or while")
+        return method(s)
+
+    def stmt_Assign(self, s):
+        pre: list = []
+        if len(s.targets) > 1:
+            value = self.atom(s.value, pre)
+            for t in s.targets:
+                single = self.ir.inherit(N.Assign(targets=[t], value=value, type_comment=None), s)
+                pre += self.stmt_Assign(single)[0]
+            return pre, False
+        target = s.targets[0]
+        if not isinstance(target, N.Name):
+            what = {N.Tuple: "tuple unpacking", N.List: "list unpacking",
+                    N.Subscript: "assignment into an array element (`x[i] = ...`)",
+                    N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
+            raise self.reject(target, what + " yet",
+                              "assign each value to its own variable" if isinstance(target, (N.Tuple, N.List))
+                              else "build a new array (e.g. with np.where or np.concatenate)")
+        return self.assign(target.id, s.value, s), False
+
+    def assign(self, name: str, value, user_node) -> list:
+        pre: list = []
+        op = self.op(value, pre)
+        if name in N.names_loaded(op) and not isinstance(op, N.Name):
+            temp = self.namer.fresh("_t")
+            pre.append(self.emit(temp, op, value))
+            op = N.load(temp)
+        pre.append(self.emit(name, op, user_node))
+        return pre
+
+    def stmt_AugAssign(self, s):
+        if not isinstance(s.target, N.Name):
+            raise self.reject(s, "augmented assignment to an element or attribute yet",
+                              "write `x = x + ...` with a whole-array operation")
+        value = self.ir.inherit(N.binop(N.load(s.target.id), s.op, s.value), s)
+        return self.assign(s.target.id, value, s), False
+
+    def stmt_Expr(self, s):
+        if isinstance(s.value, N.Constant):
+            return [], False  # docstrings and bare constants do nothing
+        pre: list = []
+        op = self.op(s.value, pre)
+        pre.append(self.ir.inherit(N.expr_stmt(op), s))
+        return pre, False
+
+    def stmt_Pass(self, s):
+        return [], False
+
+    def stmt_Assert(self, s):
+        pre: list = []
+        test = self.atom(s.test, pre)
+        msg = self.atom(s.msg, pre) if s.msg is not None else None
+        pre.append(self.ir.inherit(N.Assert(test=test, msg=msg), s))
+        return pre, False
+
+    def stmt_Raise(self, s):
+        pre: list = []
+        exc = self.op(s.exc, pre) if s.exc is not None else None
+        pre.append(self.ir.inherit(N.Raise(exc=exc, cause=None), s))
+        return pre, False
+
+    def stmt_If(self, s):
+        pre: list = []
+        reassigned = N.names_stored(N.module(s.body + s.orelse))
+        test = self.test_name(s.test, pre, reassigned)
+        body, j1 = self.block(s.body)
+        orelse, j2 = self.block(s.orelse)
+        if not body and not orelse:
+            return pre, False
+        pre.append(self.ir.inherit(N.if_(N.load(test), body or [N.pass_()], orelse), s))
+        return pre, j1 or j2
+
+    def stmt_Return(self, s):
+        pre: list = []
+        value = self.atom(s.value, pre) if s.value is not None else N.const(None)
+        if self.done is None:
+            self.done = self.namer.unique("_done")
+            self.ret_var = self.namer.unique("_ret")
+        pre.append(self.emit(self.ret_var, value, s))
+        pre.append(self.emit(self.done, N.const(True), s))
+        for loop in self.loops:
+            self.loop_flags(loop, brk=True)
+            pre.append(self.emit(loop.brk, N.const(True), s))
+            pre.append(self.emit(loop.skip, N.const(True), s))
+        return pre, True
+
+    def loop_flags(self, loop: _Loop, brk: bool) -> None:
+        if loop.skip is None:
+            loop.skip = self.namer.fresh("_skip")
+        if brk and loop.brk is None:
+            loop.brk = self.namer.fresh("_brk")
+
+    def stmt_Break(self, s):
+        loop = self.loops[-1]
+        self.loop_flags(loop, brk=True)
+        return [self.emit(loop.brk, N.const(True), s), self.emit(loop.skip, N.const(True), s)], True
+
+    def stmt_Continue(self, s):
+        loop = self.loops[-1]
+        self.loop_flags(loop, brk=False)
+        return [self.emit(loop.skip, N.const(True), s)], True
+
+    def loop_body(self, body: list, tail: list) -> tuple[_Loop, list]:
+        loop = _Loop()
+        self.loops.append(loop)
+        out, _ = self.block(body)
+        self.loops.pop()
+        if loop.skip:
+            out.insert(0, N.assign(loop.skip, N.const(False)))
+        if tail and loop.brk:
+            test = self.namer.fresh("_c")
+            out += [N.assign(test, N.not_(N.load(loop.brk))), N.if_(N.load(test), tail)]
+        else:
+            out += tail
+        if loop.brk:
+            out.append(N.if_(N.load(loop.brk), [N.break_()]))
+        return loop, out
+
+    def after_loop(self, s, loop: _Loop, head: list, loop_stmt) -> tuple[list, bool]:
+        out = list(head)
+        if loop.brk:
+            out.append(N.assign(loop.brk, N.const(False)))
+        out.append(self.ir.inherit(loop_stmt, s))
+        if s.orelse:
+            orelse, j = self.block(s.orelse)
+            if loop.brk:
+                test = self.namer.fresh("_c")
+                out += [N.assign(test, N.not_(N.load(loop.brk))), N.if_(N.load(test), orelse)]
+            else:
+                out += orelse
+        returns = any(isinstance(n, N.Return) for n in N.walk(N.module(s.body + s.orelse)))
+        return out, returns
+
+    def stmt_For(self, s):
+        if not isinstance(s.target, N.Name):
+            raise self.reject(s.target, "loop targets other than a single name yet",
+                              "loop over `range(len(xs))` and index")
+        it = s.iter
+        is_range = (isinstance(it, N.Call) and not it.keywords and
+                    self.ir.namespace.resolve(it.func, self.locals) is builtins.range)
+        if not is_range:
+            raise self.reject(it, "`for` loops over anything but `range(...)` yet",
+                              "write `for i in range(len(xs)):` and index `xs[i]`")
+        head: list = []
+        args = [self.atom(a, head) for a in it.args]
+        iter_ = N.call(N.load("range"), args)
+        loop, body = self.loop_body(s.body, [])
+        return self.after_loop(s, loop, head, N.for_(s.target.id, iter_, body))
+
+    def stmt_While(self, s):
+        head: list = []
+        test = self.namer.fresh("_c")
+        head.append(self.emit(test, self.op(s.test, head), s.test))
+        tail: list = []
+        tail.append(self.emit(test, self.op(s.test, tail), s.test))
+        loop, body = self.loop_body(s.body, tail)
+        return self.after_loop(s, loop, head, N.while_(N.load(test), body))
+
+    # ---------------------------------------------------------- function
+    def run(self) -> N.FunctionDef:
+        self.check_supported()
+        fn = self.ir.fn
+        body = fn.body
+        tail_return = None
+        if body and isinstance(body[-1], N.Return) and not any(
+                isinstance(n, N.Return) for n in N.walk(N.module(body[:-1]))):
+            tail_return = body[-1]
+            body = body[:-1]
+        out, _ = self.block(body)
+        if tail_return is not None:
+            pre: list = []
+            value = (self.atom(tail_return.value, pre) if tail_return.value is not None
+                     else N.const(None))
+            out += pre + [self.ir.inherit(N.ret(value), tail_return)]
+        elif self.done:
+            out = [N.assign(self.done, N.const(False)), N.assign(self.ret_var, N.const(None))] + out
+            out.append(N.ret(N.load(self.ret_var)))
+        else:
+            out.append(N.ret(N.const(None)))
+        new = N.function(fn.name, N.param_names(fn), out)
+        self.ir.inherit(new, fn)
+        return new
+
+
+def normalize(ir: IR, namer: Namer) -> IR:
+    """Return `ir` with its function rewritten into normal form."""
+    ir.fn = Normalizer(ir, namer).run()
+    return ir

@@ -1,0 +1,227 @@
+"""Optimization passes over generated functions, run to a fixed point.
+
+Each pass is `pass_(fn, env) -> changed` and edits `fn` in place; the driver
+repeats them until none reports a change (never by comparing source).
+- `fold_first_accumulation`: `v = zeros; ...; v = v + e` -> `v = e`
+- `propagate_copies`: `a = b` feeds later uses of `a` in the same block
+- `eliminate_dead_code`: assignments nobody reads (liveness on the CFG)
+- `prune_saves`: stack pushes/pops of values the reverse sweep never reads
+- `drop_orphan_comments`: comments whose code was optimized away
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .analysis.cfg import CFG
+from .analysis.dataflow import liveness
+from .ir import nodes as N
+
+
+@dataclass
+class Env:
+    """What passes need to know about the generated code's names."""
+    is_pure_call: Callable[[N.Call], bool]
+    stack: str | None = None          # the reverse sweep's stack, if any
+    marker: str | None = None         # comment text opening the reverse sweep
+
+
+def _blocks(stmts):
+    """Every statement list in `stmts`, outermost first."""
+    yield stmts
+    for s in stmts:
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub:
+                yield from _blocks(sub)
+
+
+def _is_zero(value) -> bool:
+    if N.is_number(value) and value.value == 0:
+        return True
+    return (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and value.func.attr == "zeros_like")
+
+
+def _mentions(stmt, name) -> bool:
+    return name in N.all_names(stmt)
+
+
+# ------------------------------------------------------------------ passes
+
+def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
+    changed = False
+    for block in _blocks(fn.body):
+        k = 0
+        while k < len(block):
+            s = block[k]
+            v = N.assigned_name(s)
+            if v is None or not _is_zero(s.value):
+                k += 1
+                continue
+            for j in range(k + 1, len(block)):
+                nxt = block[j]
+                if N.comment_text(nxt) is not None or not _mentions(nxt, v):
+                    continue
+                if (N.assigned_name(nxt) == v and isinstance(nxt.value, N.BinOp)
+                        and isinstance(nxt.value.op, N.Add) and N.is_name(nxt.value.left, v)
+                        and v not in N.all_names(nxt.value.right)):
+                    nxt.value = nxt.value.right
+                    del block[k]
+                    changed = True
+                    k -= 1
+                break
+            k += 1
+    return changed
+
+
+def _generated(name: str) -> bool:
+    return name.startswith("_") or name.endswith(("_bar", "_dot")) or "_bar_" in name
+
+
+def propagate_copies(fn: N.FunctionDef, env: Env) -> bool:
+    changed = False
+    for block in _blocks(fn.body):
+        for k, s in enumerate(block):
+            a = N.assigned_name(s)
+            if a is None or not isinstance(s.value, N.Name) or not _generated(a):
+                continue
+            b = s.value.id
+            if a == b or (env.stack and b == env.stack):
+                continue
+            for nxt in block[k + 1:]:
+                stored = N.names_stored(nxt)
+                simple = isinstance(nxt, (N.Assign, N.Expr, N.Return))
+                if not simple and (a in stored or b in stored):
+                    break
+                targets = nxt.targets if isinstance(nxt, N.Assign) else []
+                value = nxt.value if simple else nxt
+                if a in N.names_loaded(value):
+                    if isinstance(nxt, N.Assign):
+                        nxt.value = N.substitute(nxt.value, {a: N.load(b)})
+                    elif isinstance(nxt, (N.Expr, N.Return)):
+                        nxt.value = N.substitute(nxt.value, {a: N.load(b)})
+                    else:
+                        N.substitute(nxt, {a: N.load(b)})
+                    changed = True
+                if a in stored or b in stored or any(a in N.all_names(t) for t in targets):
+                    break
+    return changed
+
+
+def _removable(s, live_after, env: Env) -> bool:
+    if not isinstance(s, N.Assign):
+        return False
+    if N.names_stored(N.module(s.targets)) & live_after:
+        return False
+    if not all(isinstance(t, (N.Name, N.Tuple)) for t in s.targets):
+        return False
+    for node in N.walk(s.value):
+        if isinstance(node, N.Call) and not env.is_pure_call(node):
+            return False
+    return True
+
+
+def eliminate_dead_code(fn: N.FunctionDef, env: Env) -> bool:
+    cfg = CFG(fn)
+    live_after, _ = liveness(cfg)
+    dead = {id(node.stmt) for node in cfg.nodes
+            if node.stmt is not None and _removable(node.stmt, live_after[node], env)}
+    if not dead:
+        return False
+    for block in _blocks(fn.body):
+        block[:] = [s for s in block if id(s) not in dead]
+    _fill_empty(fn.body)
+    return True
+
+
+def _fill_empty(stmts) -> None:
+    for s in stmts:
+        if isinstance(s, N.If):
+            _fill_empty(s.body)
+            _fill_empty(s.orelse)
+            if not s.body:
+                s.body = [N.pass_()]
+        elif isinstance(s, (N.For, N.While)):
+            _fill_empty(s.body)
+            if not s.body:
+                s.body = [N.pass_()]
+
+
+def _push_of(s, stack):
+    if (isinstance(s, N.Expr) and isinstance(s.value, N.Call)
+            and isinstance(s.value.func, N.Attribute) and s.value.func.attr == "append"
+            and N.is_name(s.value.func.value, stack) and len(s.value.args) == 1
+            and isinstance(s.value.args[0], N.Name)):
+        return s.value.args[0].id
+    return None
+
+
+def _pop_of(s, stack):
+    v = N.assigned_name(s)
+    if (v is not None and isinstance(s.value, N.Call) and isinstance(s.value.func, N.Attribute)
+            and s.value.func.attr == "pop" and N.is_name(s.value.func.value, stack)):
+        return v
+    return None
+
+
+def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
+    """Drop push/pop pairs of variables the reverse sweep never reads."""
+    if not env.stack or not env.marker:
+        return False
+    body = fn.body
+    starts = [k for k, s in enumerate(body) if N.comment_text(s) == env.marker]
+    if not starts:
+        return False
+    reads = set()
+    for s in body[starts[0]:]:
+        for node in N.walk(s):
+            if isinstance(node, N.Name) and isinstance(node.ctx, N.Load):
+                reads.add(node.id)
+    saved = set()
+    for block in _blocks(body):
+        for s in block:
+            v = _push_of(s, env.stack)
+            if v is not None:
+                saved.add(v)
+    useless = saved - reads
+    if not useless:
+        return False
+    for block in _blocks(body):
+        block[:] = [s for s in block
+                    if _push_of(s, env.stack) not in useless and _pop_of(s, env.stack) not in useless]
+    _fill_empty(body)
+    still_used = any(_push_of(s, env.stack) for b in _blocks(body) for s in b)
+    if not still_used:
+        body[:] = [s for s in body if not (N.assigned_name(s) == env.stack)]
+    return True
+
+
+def drop_orphan_comments(fn: N.FunctionDef, env: Env) -> bool:
+    changed = False
+    for block in _blocks(fn.body):
+        keep = []
+        for k, s in enumerate(block):
+            text = N.comment_text(s)
+            if text is not None and text != env.marker:
+                nxt = block[k + 1] if k + 1 < len(block) else None
+                if nxt is None or N.comment_text(nxt) is not None or isinstance(nxt, N.Return):
+                    changed = True
+                    continue
+            keep.append(s)
+        block[:] = keep
+    return changed
+
+
+PASSES = [fold_first_accumulation, propagate_copies, eliminate_dead_code,
+          prune_saves, drop_orphan_comments]
+
+
+def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:
+    for _ in range(max_rounds):
+        changed = False
+        for pass_ in PASSES:
+            changed |= pass_(fn, env)
+        if not changed:
+            break
+    return fn

@@ -1,0 +1,233 @@
+"""THE stage order, in one place, and the cache of its results.
+
+    parse -> normalize -> verify -> analyze -> derive -> optimize -> compile
+
+`transform(func, mode, wrt)` runs the stages (or returns the cached result)
+and gives back a `Derived`: the compiled derivative and its source. Helper
+functions called by `func` come back through `derive_helper`, so they run
+the same stages and share the cache. The cache is keyed by the function
+object and validated against its code object, its closure values, the
+rule-table version and, recursively, the helpers it embeds.
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import runtime
+from .analysis.activity import analyze
+from .codegen import compile_function
+from .derive import calls
+from .derive.context import Context, Derived
+from .derive.forward import Forward
+from .derive.reverse import REVERSE_MARKER, Reverse
+from .errors import UnsupportedSyntaxError
+from .frontend import IR, _MISSING, parse_function
+from .ir import grammar, nodes as N
+from .ir.naming import Namer
+from .ir.normalize import normalize
+from .optimize import Env, optimize
+from .rules import RULES
+
+MODES = ("forward", "reverse")
+
+
+@dataclass
+class Entry:
+    derived: Derived
+    fingerprint: tuple
+    deps: list = field(default_factory=list)   # (helper func, mode, wrt) embedded
+
+
+def _fingerprint(func) -> tuple:
+    cells = tuple(id(c.cell_contents) if _filled(c) else None for c in (func.__closure__ or ()))
+    return (func.__code__, cells, RULES.version)
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:
+        return False
+
+
+class Cache:
+    """func -> {(mode, wrt): Entry}; thread-safe; entries die with func."""
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._entries: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+    @property
+    def lock(self):
+        return self._lock
+
+    def get(self, func, key) -> Entry | None:
+        entry = self._entries.get(func, {}).get(key)
+        if entry is None or entry.fingerprint != _fingerprint(func):
+            return None
+        for dep_func, dep_key in entry.deps:
+            if self.get(dep_func, dep_key) is None:
+                return None
+        return entry
+
+    def put(self, func, key, entry: Entry) -> None:
+        self._entries.setdefault(func, {})[key] = entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CACHE = Cache()
+
+
+class Transformer:
+    """One top-level transformation, with the helpers it pulls in."""
+
+    def __init__(self):
+        self.in_progress: list = []
+
+    def transform(self, func, mode: str, wrt: tuple[str, ...]) -> Entry:
+        func = inspect.unwrap(func)
+        key = (mode, wrt)
+        with CACHE.lock:
+            entry = CACHE.get(func, key)
+            if entry is not None:
+                return entry
+            self.in_progress.append(func)
+            try:
+                entry = self._run(func, mode, wrt)
+            finally:
+                self.in_progress.pop()
+            CACHE.put(func, key, entry)
+            return entry
+
+    def _run(self, func, mode, wrt) -> Entry:
+        ir = parse_function(func)
+        namer = Namer(N.all_names(ir.fn) | set(ir.namespace.closure))
+        normalize(ir, namer)
+        grammar.verify(ir.fn)
+        local_names = N.names_stored(ir.fn) | set(ir.params)
+        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(
+            calls.resolve(value, ir, local_names)))
+        deps: list = []
+
+        def derive_helper(helper, helper_mode, positions, caller: IR, stmt) -> Derived:
+            if helper in self.in_progress:
+                raise caller.error(UnsupportedSyntaxError, "recursive calls are not supported yet",
+                                   stmt, getattr(helper, "__name__", "?"),
+                                   "rewrite the recursion as a loop")
+            names = tuple(_param_names(helper)[k] for k in positions)
+            entry = self.transform(helper, helper_mode, names)
+            deps.append((helper, (helper_mode, names)))
+            return entry.derived
+
+        ctx = Context(ir, namer, list(wrt), mode, derive_helper)
+        if mode == "forward":
+            fn, stack = Forward(ctx, facts).run(), None
+        else:
+            gen = Reverse(ctx, facts)
+            fn, stack = gen.run(), gen._stack
+        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+        closure = dict(ctx.injected)
+        referenced = N.names_loaded(fn)
+        for name, value in ir.namespace.closure.items():
+            if name in referenced and name not in closure:
+                closure[name] = value
+        function, source = compile_function(fn, closure, ir.namespace.globals)
+        derived = Derived(function, source, fn.name)
+        derived.helpers = list(ctx.helpers)
+        return Entry(derived, _fingerprint(func), deps)
+
+
+def _param_names(func) -> list[str]:
+    import inspect
+    return list(inspect.signature(func).parameters)
+
+
+_PURE_BUILTINS = (slice, range, len, tuple)
+
+
+def _purity(ctx: Context) -> Callable[[N.Call], bool]:
+    local_names = N.names_stored(ctx.ir.fn) | set(ctx.ir.params)
+
+    def lookup(node):
+        if isinstance(node, N.Name):
+            if node.id in ctx.injected:
+                return ctx.injected[node.id]
+            if node.id in local_names:
+                return _MISSING
+            return ctx.ir.namespace.lookup(node.id)
+        if isinstance(node, N.Attribute):
+            base = lookup(node.value)
+            return _MISSING if base is _MISSING else getattr(base, node.attr, _MISSING)
+        return _MISSING
+
+    def is_pure(call: N.Call) -> bool:
+        fn = lookup(call.func)
+        if fn is _MISSING:
+            return False
+        if getattr(fn, "__module__", None) == runtime.__name__:
+            return True
+        return fn in _PURE_BUILTINS or RULES.get(fn) is not None
+
+    return is_pure
+
+
+def transform(func, mode: str, wrt: tuple[str, ...]) -> Derived:
+    """The compiled derivative of `func` (cached)."""
+    return Transformer().transform(func, mode, wrt).derived
+
+
+def full_source(derived: Derived) -> str:
+    """The derivative's source followed by those of the helpers it calls."""
+    parts, seen = [], set()
+
+    def add(d):
+        if d.name in seen:
+            return
+        seen.add(d.name)
+        parts.append(d.source)
+        for h in getattr(d, "helpers", []):
+            add(h)
+
+    add(derived)
+    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+
+
+def stages(func, mode: str = "reverse", wrt: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """The example function after each stage, as (stage name, source) pairs.
+
+    For teaching and debugging: shows what `transform` does step by step
+    without touching the cache.
+    """
+    from .codegen import to_source
+    func = inspect.unwrap(func)
+    ir = parse_function(func)
+    wrt = tuple(wrt) if wrt is not None else (ir.params[0],)
+    out = [("source", to_source(ir.fn))]
+    namer = Namer(N.all_names(ir.fn) | set(ir.namespace.closure))
+    normalize(ir, namer)
+    grammar.verify(ir.fn)
+    out.append(("normalized", to_source(ir.fn)))
+    local_names = N.names_stored(ir.fn) | set(ir.params)
+    facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(
+        calls.resolve(value, ir, local_names)))
+    out.append(("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n"))
+    ctx = Context(ir, namer, list(wrt), mode,
+                  lambda helper, m, pos, caller, stmt: Transformer().transform(
+                      helper, m, tuple(_param_names(helper)[k] for k in pos)).derived)
+    if mode == "forward":
+        fn, stack = Forward(ctx, facts).run(), None
+    else:
+        gen = Reverse(ctx, facts)
+        fn, stack = gen.run(), gen._stack
+    out.append((mode, to_source(fn)))
+    optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+    out.append(("optimized", to_source(fn)))
+    return out

@@ -1,0 +1,73 @@
+"""Python's arithmetic operators (`+ - * / ** @ %`, unary minus) and indexing."""
+import operator
+
+import numpy as np
+
+from .. import runtime as _rt
+from . import elementwise, jvp, linear, nondiff, vjp
+
+# ----------------------------------------------------------- arithmetic
+
+@elementwise(operator.add)
+def add_partials(x, y):
+    return 1.0, 1.0
+
+
+@elementwise(operator.sub)
+def sub_partials(x, y):
+    return 1.0, -1.0
+
+
+@elementwise(operator.mul)
+def mul_partials(x, y):
+    return y, x
+
+
+@elementwise(operator.truediv)
+def truediv_partials(x, y, ans):
+    return 1.0 / y, -ans / y
+
+
+@elementwise(operator.pow)
+def pow_partials(x, y, ans):
+    # d/dy is log(x) x**y; x == 0 gives 0 there, as autograd does
+    return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
+
+
+@elementwise(operator.mod)
+def mod_partials(x, y):
+    return 1.0, -np.floor(x / y)
+
+
+@elementwise(operator.neg)
+def neg_partial(x):
+    return -1.0
+
+
+@elementwise(operator.pos)
+def pos_partial(x):
+    return 1.0
+
+
+nondiff(operator.floordiv, operator.not_, operator.lt, operator.le,
+        operator.gt, operator.ge, operator.eq, operator.ne)
+
+# ----------------------------------------------------------- matmul
+
+@vjp(operator.matmul)
+def matmul_vjp(g, ans, a, b):
+    return _rt.matmul_vjp_a(g, a, b), _rt.matmul_vjp_b(g, a, b)
+
+
+@jvp(operator.matmul)
+def matmul_jvp(g, ans, a, b):
+    return g @ b, a @ g
+
+# ----------------------------------------------------------- indexing
+
+@vjp(operator.getitem)
+def getitem_vjp(g, ans, x, idx):
+    return _rt.unindex(g, x, idx)
+
+
+linear(operator.getitem)

@@ -1,0 +1,33 @@
+"""Python builtins that appear in numeric code."""
+import builtins
+
+import numpy as np
+
+from .. import runtime as _rt
+from . import elementwise, linear, nondiff, vjp
+
+
+@elementwise(builtins.abs)
+def abs_partial(x):
+    return np.sign(x)
+
+
+@elementwise(builtins.max, builtins.min)
+def extremum_partials(x, y, ans):
+    return _rt.balanced_eq(x, ans, y), _rt.balanced_eq(y, ans, x)
+
+
+@elementwise(builtins.pow)
+def pow_partials(x, y, ans):
+    return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
+
+
+@vjp(builtins.float)
+def float_vjp(g, ans, x):
+    return g
+
+
+linear(builtins.float)
+nondiff(builtins.len, builtins.range, builtins.int, builtins.bool,
+        builtins.round, builtins.isinstance, builtins.print, builtins.type,
+        builtins.str, builtins.repr, builtins.id, builtins.hash)

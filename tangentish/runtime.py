@@ -1,0 +1,150 @@
+"""The only module generated code calls (as `_rt`).
+
+Small, fast helpers for what derivative code needs and NumPy does not
+spell directly: undoing broadcasting, zero adjoints of the right shape and
+dtype, scattering a cotangent back through indexing, and the shape cases
+of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import TangentishError
+
+_ndarray = np.ndarray
+_shape = np.shape
+
+
+def zeros_like(x):
+    """A zero of `x`'s shape and float dtype (0.0 for scalars and None)."""
+    if isinstance(x, _ndarray):
+        if x.dtype.kind in "fc":
+            return np.zeros_like(x)
+        return np.zeros(x.shape)
+    return 0.0
+
+
+def unbroadcast(g, x):
+    """Sum `g` down to the shape of `x`: the adjoint of broadcasting."""
+    gs = _shape(g)
+    xs = _shape(x)
+    if gs == xs:
+        return g
+    lead = len(gs) - len(xs)
+    if lead > 0:
+        g = np.sum(g, axis=tuple(range(lead)))
+    axes = tuple(k for k, n in enumerate(xs) if n == 1 and _shape(g)[k] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    if not isinstance(x, _ndarray) and isinstance(g, _ndarray):
+        return g[()] if g.ndim == 0 else g
+    return g
+
+
+def broadcast_like(t, ans):
+    """`t` broadcast to the shape of `ans`: a tangent must match its value."""
+    ts = _shape(t)
+    s = _shape(ans)
+    if ts == s:
+        return t
+    return np.broadcast_to(t, s).copy()
+
+
+def unreduce(g, x, axis=None, keepdims=False):
+    """Spread the cotangent of a reduction back over the reduced axes."""
+    shape = _shape(x)
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = tuple(a % len(shape) for a in axes)
+        g = np.expand_dims(g, axes)
+    return np.broadcast_to(g, shape).copy() if shape else g
+
+
+def mean_count(x, ans):
+    """How many elements each mean averaged."""
+    return np.size(x) / max(np.size(ans), 1)
+
+
+def balanced_eq(x, ans, y):
+    """1 where x is the extremum, 1/2 where x ties with y (autograd's split)."""
+    return (x == ans) / (1.0 + (x == y))
+
+
+def replace_zero(x, value):
+    return np.where(x == 0, value, x)
+
+
+def _is_basic_index(idx) -> bool:
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    for p in parts:
+        if isinstance(p, (slice, type(None), type(Ellipsis))):
+            continue
+        if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            continue
+        return False
+    return True
+
+
+def unindex(g, x, idx):
+    """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`."""
+    out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
+    if _is_basic_index(idx):
+        out[idx] += g
+    else:
+        np.add.at(out, idx, g)
+    return out
+
+
+def _as_matrices(g, a, b):
+    a2 = a[np.newaxis, :] if a.ndim == 1 else a
+    b2 = b[:, np.newaxis] if b.ndim == 1 else b
+    g2 = g
+    if a.ndim == 1:
+        g2 = np.expand_dims(g2, -2 if b.ndim != 1 else 0)
+    if b.ndim == 1:
+        g2 = np.expand_dims(g2, -1)
+    return g2, a2, b2
+
+
+def matmul_vjp_a(g, a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise TangentishError("matmul of a 0-d array is not defined")
+    g2, a2, b2 = _as_matrices(np.asarray(g), a, b)
+    grad = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2)
+    return grad.reshape(a.shape)
+
+
+def matmul_vjp_b(g, a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    g2, a2, b2 = _as_matrices(np.asarray(g), a, b)
+    grad = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2)
+    return grad.reshape(b.shape)
+
+
+def dot_vjp_a(g, a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * b, a)
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        raise TangentishError("np.dot of arrays with more than 2 dimensions has no rule yet; "
+                              "use np.matmul or np.tensordot")
+    return matmul_vjp_a(g, a, b)
+
+
+def dot_vjp_b(g, a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * a, b)
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        raise TangentishError("np.dot of arrays with more than 2 dimensions has no rule yet; "
+                              "use np.matmul or np.tensordot")
+    return matmul_vjp_b(g, a, b)
+
+
+def pick(result, i):
+    """Entry `i` of a custom rule's result (a bare value counts as entry 0)."""
+    if isinstance(result, (tuple, list)):
+        return result[i]
+    if i == 0:
+        return result
+    raise TangentishError(f"a custom rule returned one value where entry {i} was needed; "
+                          "return one entry per positional argument")
