@@ -15,6 +15,7 @@ from typing import Callable
 
 from .analysis.cfg import CFG
 from .analysis.dataflow import liveness
+from .derive.inline import simplify
 from .ir import nodes as N
 
 
@@ -64,9 +65,10 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 if N.comment_text(nxt) is not None or not _mentions(nxt, v):
                     continue
                 if (N.assigned_name(nxt) == v and isinstance(nxt.value, N.BinOp)
-                        and isinstance(nxt.value.op, N.Add) and N.is_name(nxt.value.left, v)
+                        and isinstance(nxt.value.op, (N.Add, N.Sub)) and N.is_name(nxt.value.left, v)
                         and v not in N.all_names(nxt.value.right)):
-                    nxt.value = nxt.value.right
+                    rest = nxt.value.right
+                    nxt.value = rest if isinstance(nxt.value.op, N.Add) else simplify(N.unary(N.USub(), rest))
                     del block[k]
                     changed = True
                     k -= 1
@@ -90,6 +92,8 @@ def propagate_copies(fn: N.FunctionDef, env: Env) -> bool:
             if a == b or (env.stack and b == env.stack):
                 continue
             for nxt in block[k + 1:]:
+                if env.stack and _push_of(nxt, env.stack) == a:
+                    break  # a save names its variable; keep it
                 stored = N.names_stored(nxt)
                 simple = isinstance(nxt, (N.Assign, N.Expr, N.Return))
                 if not simple and (a in stored or b in stored):
@@ -198,23 +202,61 @@ def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
 
 
 def drop_orphan_comments(fn: N.FunctionDef, env: Env) -> bool:
+    """Drop comments whose code is gone, and repeats of the enclosing one."""
     changed = False
-    for block in _blocks(fn.body):
+
+    def walk(block, current):
+        nonlocal changed
         keep = []
         for k, s in enumerate(block):
             text = N.comment_text(s)
             if text is not None and text != env.marker:
                 nxt = block[k + 1] if k + 1 < len(block) else None
-                if nxt is None or N.comment_text(nxt) is not None or isinstance(nxt, N.Return):
+                if (nxt is None or N.comment_text(nxt) is not None or isinstance(nxt, N.Return)
+                        or text == current):
                     changed = True
                     continue
+                current = text
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list) and sub:
+                    walk(sub, current)
             keep.append(s)
         block[:] = keep
+
+    walk(fn.body, None)
+    return changed
+
+
+def _empty(block) -> bool:
+    return all(isinstance(s, N.Pass) or N.comment_text(s) is not None for s in block)
+
+
+def drop_empty_control(fn: N.FunctionDef, env: Env) -> bool:
+    """`if c: pass` and `for _ in range(n): pass` do nothing: drop them."""
+    changed = False
+    for block in _blocks(fn.body):
+        keep = []
+        for s in block:
+            if isinstance(s, N.If) and isinstance(s.test, (N.Name, N.UnaryOp)) and _empty(s.body) and _empty(s.orelse):
+                changed = True
+                continue
+            if (isinstance(s, N.For) and _empty(s.body) and isinstance(s.iter, N.Call)
+                    and N.is_name(s.iter.func, "range") and s.target.id.startswith("_")):
+                changed = True
+                continue
+            if isinstance(s, N.If) and _empty(s.body) and s.orelse and not _empty(s.orelse):
+                s.test = N.not_(s.test) if not isinstance(s.test, N.UnaryOp) else s.test.operand
+                s.body, s.orelse = s.orelse, []
+                changed = True
+            keep.append(s)
+        block[:] = keep
+    _fill_empty(fn.body)
     return changed
 
 
 PASSES = [fold_first_accumulation, propagate_copies, eliminate_dead_code,
-          prune_saves, drop_orphan_comments]
+          prune_saves, drop_empty_control, drop_orphan_comments]
 
 
 def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:

@@ -212,4 +212,4 @@ def mul(a: N.expr, b: N.expr) -> N.expr:
 
 
 def add(a: N.expr, b: N.expr) -> N.expr:
-    return N.binop(a, N.Add(), b)
+    return simplify(N.binop(a, N.Add(), b))

@@ -36,11 +36,15 @@ class Reverse:
         self.none_inits: set[str] = set()
         self.defs: dict[str, int] = {}
         self.in_loop: set[str] = set()
+        self.def_site: dict[str, tuple] = {}
         self._count_defs(ctx.ir.fn.body, False)
         for p in ctx.ir.params:
             self.defs[p] = self.defs.get(p, 0) + 1
         self.overwritten = {v for v, n in self.defs.items() if n > 1} | self.in_loop
+        self.paths, self.heads = self._occurrences()
         self.scopes = self._scopes()
+        self.block_local = self._block_local()
+        self.local_saved = {v for vs in self.block_local.values() for v in vs}
 
     # ------------------------------------------------------------ facts
     def _count_defs(self, stmts, looped: bool) -> None:
@@ -48,6 +52,7 @@ class Reverse:
             if isinstance(s, N.Assign):
                 t = N.assigned_name(s)
                 self.defs[t] = self.defs.get(t, 0) + 1
+                self.def_site[t] = (id(stmts), s)
                 if looped:
                     self.in_loop.add(t)
             elif isinstance(s, N.If):
@@ -59,17 +64,20 @@ class Reverse:
                     self.in_loop.add(s.target.id)
                 self._count_defs(s.body, True)
 
-    def _scopes(self) -> dict[str, int]:
-        """Active variable -> id() of the block whose reversal zero-inits it."""
+    def _occurrences(self) -> tuple[dict, dict]:
+        """Variable -> the block paths where it occurs; block id -> its head."""
         paths: dict[str, list] = {}
         heads: dict[int, N.AST] = {}
 
         def visit(stmts, path):
             for s in stmts:
-                names = N.all_names(s) if not isinstance(s, (N.If, N.For, N.While)) else (
-                    N.names_loaded(s.test) if not isinstance(s, N.For) else
-                    N.names_loaded(s.iter) | {s.target.id})
-                for v in names & self.facts.active_vars:
+                if isinstance(s, N.For):
+                    names = N.names_loaded(s.iter) | {s.target.id}
+                elif isinstance(s, (N.If, N.While)):
+                    names = N.names_loaded(s.test)
+                else:
+                    names = N.all_names(s)
+                for v in names:
                     paths.setdefault(v, []).append(path)
                 if isinstance(s, N.If):
                     for sub in (s.body, s.orelse):
@@ -81,26 +89,55 @@ class Reverse:
 
         body = self.ctx.ir.fn.body
         visit(body, [id(body)])
+        return paths, heads
+
+    @staticmethod
+    def _common(paths: list) -> list:
+        common = paths[0]
+        for p in paths[1:]:
+            k = 0
+            while k < min(len(common), len(p)) and common[k] == p[k]:
+                k += 1
+            common = common[:k]
+        return common
+
+    def _live_into(self, v: str, block_id: int) -> bool:
+        head = self.heads[block_id]
+        return v in self.facts.live_in[self.facts.node(head)]
+
+    def _scopes(self) -> dict[str, int]:
+        """Active variable -> id() of the block whose reversal zero-inits it.
+
+        The innermost block holding every occurrence, widened while the
+        variable is live on entry to it (carried across iterations)."""
+        body = self.ctx.ir.fn.body
         scopes = {}
-        for v, ps in paths.items():
-            common = ps[0]
-            for p in ps[1:]:
-                k = 0
-                while k < min(len(common), len(p)) and common[k] == p[k]:
-                    k += 1
-                common = common[:k]
-            # widen while v is live into the block from outside it
-            while len(common) > 1:
-                head = heads[common[-1]]
-                if v in self.facts.live_in[self.facts.node(head)] or v in self.ctx.ir.params:
-                    common = common[:-1]
-                else:
-                    break
+        for v in self.facts.active_vars:
+            common = self._common(self.paths[v]) if v in self.paths else [id(body)]
+            while len(common) > 1 and (self._live_into(v, common[-1]) or v in self.ctx.ir.params):
+                common = common[:-1]
             scopes[v] = common[-1]
-        ret = self.ctx.ir.fn.body[-1].value
+        ret = body[-1].value
         if isinstance(ret, N.Name):
             scopes[ret.id] = id(body)
         return scopes
+
+    def _block_local(self) -> dict[int, list[str]]:
+        """Block id -> loop temporaries saved at its end, restored at its reversal's start.
+
+        A variable defined once, inside a loop, and used only inside the block
+        of its definition needs one push per execution of that block, after
+        all its uses, instead of a push before every overwrite."""
+        out: dict[int, list[str]] = {}
+        params = set(self.ctx.ir.params)
+        for v, (block_id, stmt) in self.def_site.items():
+            if (self.defs.get(v) != 1 or v in params or v not in self.in_loop
+                    or block_id == id(self.ctx.ir.fn.body)):
+                continue
+            if self._common(self.paths[v])[-1] != block_id or self._live_into(v, block_id):
+                continue
+            out.setdefault(block_id, []).append(v)
+        return out
 
     # ------------------------------------------------------------ pieces
     def bar(self, name: str) -> str:
@@ -169,6 +206,12 @@ class Reverse:
         inits = [N.assign(self.bar(v), self.ctx.zeros_like(v))
                  for v in sorted(self.facts.active_vars)
                  if self.scopes.get(v) == scope and v != seeded]
+        local = self.block_local.get(id(stmts), [])
+        if local:
+            exit_check = fwd[-1:] if fwd and _is_exit_check(fwd[-1]) else []
+            fwd = fwd[:len(fwd) - len(exit_check)] + [self.push(v) for v in local] + exit_check
+            rev = [self.pop(v) for v in reversed(local)] + inits + rev
+            return fwd, rev
         return fwd, inits + rev
 
     def stmt(self, s) -> tuple[list, list]:
@@ -189,7 +232,7 @@ class Reverse:
         t = N.assigned_name(s)
         node = self.facts.node(s)
         earlier = t in self.facts.maybe_in[node]
-        save = t in self.overwritten and earlier
+        save = t in self.overwritten and earlier and t not in self.local_saved
         if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
             self.none_inits.add(t)
         fwd = ([self.push(t)] if save else []) + [s]
@@ -198,7 +241,7 @@ class Reverse:
             rev += self.comment(s) + self.adjoint(s, t)
         if save:
             rev.append(self.pop(t))
-        if t in self.facts.active_vars and earlier:
+        if t in self.facts.active_vars and earlier and t not in self.local_saved:
             rev.append(N.assign(self.bar(t), self.ctx.zeros_like(t)))
         return fwd, rev
 
