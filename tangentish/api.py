@@ -113,14 +113,16 @@ class _Derivative:
         self.names, self.bare = _resolve_wrt(f, wrt)
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
         self._key = None
-        self._fn = None
+        self._derived = None
 
     def generated(self) -> Callable:
+        """The generated function; re-fetched if f, the rules or a helper changed."""
         key = (getattr(self.f, "__code__", None), RULES.version)
-        if self._fn is None or key != self._key:
-            self._fn = transform(self.f, self.mode, self.names).function
+        d = self._derived
+        if d is None or key != self._key or (d.guards and not d.valid()):
+            d = self._derived = transform(self.f, self.mode, self.names)
             self._key = key
-        return self._fn
+        return d.function
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)

@@ -59,6 +59,8 @@ class IR:
     func: Callable | None = None
     # node -> (absolute line, col, end col) in the user's file
     origins: dict = field(default_factory=dict)
+    # `x = x + e` lowered from `x += e` where x may share memory: stmt -> Origin
+    inplace_checks: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:

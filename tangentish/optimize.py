@@ -44,15 +44,12 @@ def _is_zero(value) -> bool:
             and value.func.attr == "zeros_like")
 
 
-def _mentions(stmt, name) -> bool:
-    return name in N.all_names(stmt)
-
-
 # ------------------------------------------------------------------ passes
 
 def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
     changed = False
     for block in _blocks(fn.body):
+        names = [N.all_names(s) for s in block]
         k = 0
         while k < len(block):
             s = block[k]
@@ -62,14 +59,16 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 continue
             for j in range(k + 1, len(block)):
                 nxt = block[j]
-                if N.comment_text(nxt) is not None or not _mentions(nxt, v):
+                if v not in names[j] or N.comment_text(nxt) is not None:
                     continue
                 if (N.assigned_name(nxt) == v and isinstance(nxt.value, N.BinOp)
                         and isinstance(nxt.value.op, (N.Add, N.Sub)) and N.is_name(nxt.value.left, v)
                         and v not in N.all_names(nxt.value.right)):
                     rest = nxt.value.right
                     nxt.value = rest if isinstance(nxt.value.op, N.Add) else simplify(N.unary(N.USub(), rest))
+                    names[j] = N.all_names(nxt)
                     del block[k]
+                    del names[k]
                     changed = True
                     k -= 1
                 break
@@ -84,6 +83,9 @@ def _generated(name: str) -> bool:
 def propagate_copies(fn: N.FunctionDef, env: Env) -> bool:
     changed = False
     for block in _blocks(fn.body):
+        before = len(block)
+        block[:] = [s for s in block if not (N.assigned_name(s) and N.is_name(s.value, N.assigned_name(s)))]
+        changed |= len(block) != before
         for k, s in enumerate(block):
             a = N.assigned_name(s)
             if a is None or not isinstance(s.value, N.Name) or not _generated(a):

@@ -68,7 +68,7 @@ class Cache:
 
     def get(self, func, key) -> Entry | None:
         entry = self._entries.get(func, {}).get(key)
-        if entry is None or entry.fingerprint != _fingerprint(func):
+        if entry is None or entry.fingerprint != _fingerprint(func) or not entry.derived.valid():
             return None
         for dep_func, dep_key in entry.deps:
             if self.get(dep_func, dep_key) is None:
@@ -140,8 +140,7 @@ class Transformer:
             if name in referenced and name not in closure:
                 closure[name] = value
         function, source = compile_function(fn, closure, ir.namespace.globals)
-        derived = Derived(function, source, fn.name)
-        derived.helpers = list(ctx.helpers)
+        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
         return Entry(derived, _fingerprint(func), deps)
 
 

@@ -56,6 +56,9 @@ def _label(node) -> str:
 
 def _from_fn(fn, args, kwargs, label) -> Op:
     rule = lookup(fn)
+    if rule is None and hasattr(fn, "__wrapped__"):
+        fn = inspect.unwrap(fn)  # functools.wraps and @tg.differentiate are transparent
+        rule = lookup(fn)
     if rule is not None:
         return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
     if inspect.isfunction(fn):
@@ -95,10 +98,10 @@ def resolve(value, ir: IR, local_names: set[str]) -> Op:
         fn = ir.namespace.resolve(value.func, local_names)
         if fn is _MISSING:
             if isinstance(value.func, N.Attribute):
-                return Op("unknown", label=label,
+                return Op("unknown", args=list(value.args), kwargs=kwargs, label=label,
                           why=f"method calls such as `.{value.func.attr}(...)` are not supported yet",
                           hint=f"call the NumPy function instead, e.g. `np.{value.func.attr}(x)`")
-            return Op("unknown", label=label,
+            return Op("unknown", args=list(value.args), kwargs=kwargs, label=label,
                       why="the function called here is not known when the code is transformed",
                       hint="call a module-level function or a NumPy function directly")
         return _from_fn(fn, list(value.args), kwargs, label)

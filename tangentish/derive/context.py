@@ -26,6 +26,11 @@ class Derived:
     source: str
     name: str
     helpers: list = field(default_factory=list, compare=False)
+    # (namespace dict, name, object): globals the derivative was built against
+    guards: list = field(default_factory=list, compare=False)
+
+    def valid(self) -> bool:
+        return all(ns.get(name, _MISSING) is obj for ns, name, obj in self.guards)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class Context:
     derive_helper: Callable                # (func, mode, wrt positions) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
+    guards: list = field(default_factory=list)      # see Derived.guards
 
     def __post_init__(self):
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
@@ -76,10 +82,64 @@ class Context:
 
     # ------------------------------------------------------------ ops
     def op(self, stmt) -> Op:
-        return resolve(stmt.value, self.ir, self.local_names)
+        op = resolve(stmt.value, self.ir, self.local_names)
+        if op.kind == "rule" and op.kwargs:
+            self._positionalize(op)
+        return op
+
+    def _positionalize(self, op: Op) -> None:
+        """Move keyword arguments that name a rule's positional slots into args,
+        so `np.maximum(x, y=z)` differentiates like `np.maximum(x, z)`."""
+        rule = op.rule.partials or op.rule.vjp or op.rule.jvp
+        if rule is None:
+            return
+        params = [p for p in inspect.signature(rule).parameters.values()
+                  if p.name not in ("g", "ans")]
+        names = [p.name for p in params]
+        slots = [names.index(k) for k in op.kwargs if k in names]
+        if not slots:
+            return
+        args = list(op.args)
+        for k in range(len(args), max(slots) + 1):
+            p = params[k]
+            if p.name in op.kwargs:
+                args.append(op.kwargs.pop(p.name))
+            elif p.default is not inspect.Parameter.empty:
+                args.append(self.inliner.literal(p.default))
+            else:
+                return
+        op.args = args
 
     def varied_args(self, op: Op, varied) -> list[int]:
         return [k for k, a in enumerate(op.args) if isinstance(a, N.Name) and a.id in varied]
+
+    def inplace_guard(self, stmt) -> list:
+        """`_rt.not_in_place(x, where)` before a lowered `x += e` that may alias."""
+        origin = self.ir.inplace_checks.get(stmt)
+        if origin is None:
+            return []
+        where = f"{origin.file}:{origin.line}"
+        return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)), N.const(where)))]
+
+    def check_effect_call(self, stmt, varied) -> None:
+        """Reject `f(x)` used as a statement when x is active: unless f is a
+        known pure function, it may update x in place, which no rule sees."""
+        if not isinstance(stmt, N.Expr) or not isinstance(stmt.value, N.Call):
+            return
+        op = resolve(stmt.value, self.ir, self.local_names)
+        names = set()
+        for a in list(op.args) + list(op.kwargs.values()):
+            names |= N.names_loaded(a)
+        if isinstance(stmt.value.func, N.Attribute):
+            names |= N.names_loaded(stmt.value.func.value)
+        if not (names & varied) or op.kind in ("nondiff", "const"):
+            return
+        if op.kind == "rule":
+            return  # a pure NumPy/math function whose result is discarded
+        raise self.ir.error(
+            UnsupportedSyntaxError, "a call made for its side effects on a differentiable value",
+            stmt, op.label, "tangentish cannot see in-place updates; assign the result to a "
+                            "variable instead (e.g. `y = f(x)`)")
 
     def check_keywords(self, stmt, op: Op, varied) -> None:
         for name, value in op.kwargs.items():
@@ -126,5 +186,13 @@ class Context:
         derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt)
         if derived not in self.helpers:
             self.helpers.append(derived)
+        self.guards.extend(derived.guards)
+        base = stmt.value.func
+        while isinstance(base, N.Attribute):
+            base = base.value
+        if isinstance(base, N.Name) and base.id not in self.ir.namespace.closure:
+            globals_ = self.ir.namespace.globals
+            if base.id in globals_:
+                self.guards.append((globals_, base.id, globals_[base.id]))
         name = self._inject(derived.name, derived.function)
         return N.load(name), args, wrt

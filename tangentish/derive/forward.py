@@ -45,25 +45,30 @@ class Forward:
 
     def stmt(self, s) -> list:
         if isinstance(s, N.Assign):
-            target = N.assigned_name(s)
-            if s in self.facts.active_stmts:
-                return self.active(s, target)
-            if target in self.facts.active_vars:
-                return [s, N.assign(self.dot(target), self.ctx.zeros_like(target))]
-            return [s]
+            return self.ctx.inplace_guard(s) + self.assign(s)
+
         if isinstance(s, N.If):
             return [N.if_(s.test, self.block(s.body) or [N.pass_()], self.block(s.orelse))]
         if isinstance(s, N.For):
             return [N.for_(s.target.id, s.iter, self.block(s.body))]
         if isinstance(s, N.While):
             return [N.while_(s.test, self.block(s.body))]
+        if isinstance(s, N.Expr):
+            self.ctx.check_effect_call(s, self.facts.varied_before(s))
+        return [s]
+
+    def assign(self, s) -> list:
+        target = N.assigned_name(s)
+        if s in self.facts.active_stmts:
+            return self.active(s, target)
+        if target in self.facts.active_vars:
+            return [s, N.assign(self.dot(target), self.ctx.zeros_like(target))]
         return [s]
 
     def active(self, s, target: str) -> list:
         ctx = self.ctx
         op = ctx.op(s)
         varied = self.facts.varied_before(s)
-        ctx.check_keywords(s, op, varied)
         active = ctx.varied_args(op, varied)
         t_dot = self.dot(target)
         if op.kind == "copy":
@@ -73,6 +78,7 @@ class Forward:
             call = N.call(func, args + [N.load(self.dot(args[k].id)) for k in wrt])
             both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
             return [self.ctx.ir.inherit(N.assign(both, call), s)]
+        ctx.check_keywords(s, op, varied)
         rule = op.rule
         if op.kind != "rule" or not rule.has_forward:
             raise ctx.no_rule(s, op)

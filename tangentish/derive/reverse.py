@@ -226,6 +226,8 @@ class Reverse:
             return [N.if_(s.test, fb or [N.pass_()], fo)], rev
         if isinstance(s, (N.For, N.While)):
             return self.loop(s)
+        if isinstance(s, N.Expr):
+            self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s], []
 
     def assign(self, s) -> tuple[list, list]:
@@ -235,7 +237,7 @@ class Reverse:
         save = t in self.overwritten and earlier and t not in self.local_saved
         if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
             self.none_inits.add(t)
-        fwd = ([self.push(t)] if save else []) + [s]
+        fwd = self.ctx.inplace_guard(s) + ([self.push(t)] if save else []) + [s]
         rev = []
         if s in self.facts.active_stmts:
             rev += self.comment(s) + self.adjoint(s, t)
@@ -282,7 +284,6 @@ class Reverse:
         ctx = self.ctx
         op = ctx.op(s)
         varied = self.facts.varied_before(s)
-        ctx.check_keywords(s, op, varied)
         active = ctx.varied_args(op, varied)
         g = N.load(self.bar(t))
         if op.kind == "copy":
@@ -294,6 +295,7 @@ class Reverse:
             targets = N.tuple_([N.store(value)] + [N.store(x) for x in temps], store_ctx=True)
             out = [ctx.ir.inherit(N.assign(targets, N.call(func, args + [g])), s)]
             return out + [self.accumulate(args[k].id, N.load(x)) for k, x in zip(wrt, temps)]
+        ctx.check_keywords(s, op, varied)
         rule = op.rule
         if op.kind != "rule" or not rule.has_reverse:
             raise ctx.no_rule(s, op)

@@ -61,8 +61,25 @@ class Normalizer:
         self.namer = namer
         self.locals = N.names_stored(ir.fn) | set(ir.params)
         self.loops: list[_Loop] = []
+        self.shared = self._possibly_shared()
         self.done: str | None = None
         self.ret_var: str | None = None
+
+    def _possibly_shared(self) -> set[str]:
+        """Names whose value another name may alias: `y = x`, `v = x[1:]`, `t = x.T`.
+
+        `x += e` is lowered to `x = x + e`, which matches Python only when no
+        other name sees x's memory; for these names it is rejected instead."""
+        shared = set()
+        for node in N.walk(self.ir.fn):
+            if isinstance(node, N.Assign):
+                value = node.value
+                while isinstance(value, (N.Subscript, N.Attribute)):
+                    value = value.value
+                if isinstance(value, N.Name) and value.id in self.locals:
+                    shared.add(value.id)
+                    shared |= N.names_stored(N.module(node.targets))
+        return shared
 
     # ---------------------------------------------------------- errors
     def reject(self, node, what, hint, construct=None):
@@ -275,7 +292,11 @@ class Normalizer:
             raise self.reject(s, "augmented assignment to an element or attribute yet",
                               "write `x = x + ...` with a whole-array operation")
         value = self.ir.inherit(N.binop(N.load(s.target.id), s.op, s.value), s)
-        return self.assign(s.target.id, value, s), False
+        out = self.assign(s.target.id, value, s)
+        if s.target.id in self.shared:
+            # floats are fine; an array here would be updated in place
+            self.ir.inplace_checks[out[-1]] = self.ir.origin(s)
+        return out, False
 
     def stmt_Expr(self, s):
         if isinstance(s.value, N.Constant):
