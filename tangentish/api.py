@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from .errors import ArgumentError, NonScalarOutputError
+from .errors import ArgumentError, NonScalarOutputError, SourceUnavailableError, caller_origin
+from .frontend import is_library, rule_params
 from .pipeline import full_source, transform
 from .rules import RULES
 
@@ -36,39 +37,51 @@ def _target(f):
     return f
 
 
+def _fail(cls, message: str, hint: str | None = None):
+    """An error located at the user's line that called into tangentish."""
+    return cls(message, caller_origin(), None, hint)
+
+
 def _params(f) -> list[inspect.Parameter]:
-    try:
-        return list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
-        raise ArgumentError(f"cannot read the signature of {f!r}",
-                            hint="pass a function defined with `def`") from None
+    from_rule = rule_params(f)
+    if from_rule is not None:
+        return from_rule
+    if not inspect.isfunction(inspect.unwrap(f)) or is_library(inspect.unwrap(f)):
+        name = getattr(f, "__name__", repr(f))
+        raise _fail(SourceUnavailableError,
+                    f"cannot differentiate {name!r}: it is not a Python function with source, "
+                    "and it has no derivative rule",
+                    hint=f"wrap it in a `def` in a .py file, or register rules with "
+                         f"tangentish.register_adjoint({name}) / register_tangent({name})")
+    return list(inspect.signature(f).parameters.values())
 
 
 def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
     """Parameter names to differentiate, and whether to return a bare value."""
     names = [p.name for p in _params(f)]
-    bare = isinstance(wrt, (int, str))
+    signature = f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
+    hint = f"pass a parameter index or name of {signature}, or a tuple of them"
+    bare = isinstance(wrt, (int, str)) and not isinstance(wrt, bool)
+    if not bare and not isinstance(wrt, (tuple, list)):
+        raise _fail(ArgumentError, f"`wrt` must be an int, a str or a tuple of them, not {wrt!r}", hint)
     items = [wrt] if bare else list(wrt)
     if not items:
-        raise ArgumentError("`wrt` is empty", hint="name at least one parameter")
+        raise _fail(ArgumentError, "`wrt` is empty", hint)
     out = []
     for w in items:
         if isinstance(w, bool) or not isinstance(w, (int, str)):
-            raise ArgumentError(f"`wrt` entries must be parameter indices or names, got {w!r}")
+            raise _fail(ArgumentError, f"`wrt` entries must be parameter indices or names, not {w!r}", hint)
         if isinstance(w, int):
             if not -len(names) <= w < len(names):
-                raise ArgumentError(
-                    f"wrt={w} is out of range: {getattr(f, '__name__', 'f')}"
-                    f"({', '.join(names)}) has {len(names)} parameters")
+                raise _fail(ArgumentError, f"wrt={w} is out of range: {signature} has "
+                                           f"{len(names)} parameters", hint)
             out.append(names[w])
         else:
             if w not in names:
-                raise ArgumentError(
-                    f"wrt={w!r} names no parameter of {getattr(f, '__name__', 'f')}"
-                    f"({', '.join(names)})", hint=f"defined at {_where(f)}")
+                raise _fail(ArgumentError, f"wrt={w!r} names no parameter of {signature}", hint)
             out.append(w)
     if len(set(out)) != len(out):
-        raise ArgumentError(f"`wrt` names a parameter twice: {wrt!r}")
+        raise _fail(ArgumentError, f"`wrt` names a parameter twice: {wrt!r}", hint)
     return tuple(out), bare
 
 
@@ -78,7 +91,9 @@ def _bind(f, params, args, kwargs) -> list:
     try:
         bound = inspect.Signature(params).bind(*args, **kwargs)
     except TypeError as exc:
-        raise ArgumentError(f"bad arguments for {getattr(f, '__name__', 'f')}: {exc}") from None
+        raise _fail(ArgumentError, f"bad arguments for {getattr(f, '__name__', 'f')}: {exc}",
+                    "call it with the arguments of the original function "
+                    "(for jvp/vjp, followed by the tangents/cotangent)") from None
     bound.apply_defaults()
     return [bound.arguments[p.name] for p in params]
 
@@ -96,9 +111,10 @@ def _check_differentiable_arg(f, name, value) -> None:
     elif not isinstance(value, (float, np.floating, np.ndarray)):
         kind = f"a {type(value).__name__}"
     if kind:
-        raise ArgumentError(
+        raise _fail(
+            ArgumentError,
             f"cannot differentiate {getattr(f, '__name__', 'f')} with respect to `{name}`: "
-            f"it is {kind}", hint="pass a float or a float array (e.g. 2.0, not 2), "
+            f"it is {kind}", "pass a float or a float array (e.g. 2.0, not 2), "
                                  "or leave it out of `wrt`")
 
 
@@ -130,17 +146,31 @@ class _Derivative:
             _check_differentiable_arg(self.f, name, values[k])
         return values
 
-    def pack(self, grads):
+    def pack(self, grads, values=None):
+        if values is not None:
+            grads = [_match_dtype(g, values[k]) for g, k in zip(grads, self.index)]
         return grads[0] if self.bare else tuple(grads)
+
+
+def _match_dtype(g, x):
+    """A float32 input gets a float32 derivative, even where only Python
+    floats met on the way (the seed, constants)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None or getattr(g, "dtype", None) == dtype or dtype.kind != "f":
+        return g
+    if isinstance(x, np.ndarray):
+        return np.asarray(g, dtype=dtype)
+    return dtype.type(g)
 
 
 def _scalar_check(f, value) -> None:
     if np.ndim(value) != 0 or isinstance(value, (complex, np.complexfloating)):
-        raise NonScalarOutputError(
+        raise _fail(
+            NonScalarOutputError,
             f"grad needs a scalar output, but {getattr(f, '__name__', 'f')} returned "
             f"shape {np.shape(value)}",
-            hint="use tg.vjp(f) with a cotangent of the output's shape, or reduce the output "
-                 "(e.g. np.sum) before taking the gradient")
+            "use tg.vjp(f) with a cotangent of the output's shape, or reduce the output "
+            "(e.g. np.sum) before taking the gradient")
 
 
 def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
@@ -161,7 +191,7 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
         values = d.args(args, kwargs)
         value, *grads = d.generated()(*values, 1.0)
         _scalar_check(f, value)
-        return value, d.pack(grads)
+        return value, d.pack(grads, values)
 
     return value_and_grad_f
 
@@ -190,16 +220,17 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     @functools.wraps(f)
     def vjp_f(*args_and_cotangent, **kwargs):
         if not args_and_cotangent:
-            raise ArgumentError("vjp needs the cotangent as its last positional argument")
+            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
         value, *grads = d.generated()(*values, cotangent)
         if np.shape(cotangent) != np.shape(value):
-            raise ArgumentError(
+            raise _fail(
+                ArgumentError,
                 f"the cotangent has shape {np.shape(cotangent)} but "
                 f"{getattr(f, '__name__', 'f')} returned shape {np.shape(value)}",
-                hint="pass a cotangent shaped like the output")
-        return value, d.pack(grads)
+                "pass a cotangent shaped like the output")
+        return value, d.pack(grads, values)
 
     return vjp_f
 
@@ -215,15 +246,17 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
     @functools.wraps(f)
     def jvp_f(*args_and_tangents, **kwargs):
         if len(args_and_tangents) < n:
-            raise ArgumentError(f"jvp needs {n} tangent(s) after the arguments")
+            raise _fail(ArgumentError, f"jvp needs {n} tangent(s) after the arguments",
+                        "pass one tangent per `wrt` entry, after the arguments")
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         for k, name, t in zip(d.index, d.names, tangents):
             if np.shape(t) != np.shape(values[k]):
-                raise ArgumentError(
+                raise _fail(
+                    ArgumentError,
                     f"the tangent for `{name}` has shape {np.shape(t)} but `{name}` has "
-                    f"shape {np.shape(values[k])}", hint="pass one tangent per wrt entry, "
-                                                         "shaped like its argument")
+                    f"shape {np.shape(values[k])}", "pass one tangent per wrt entry, "
+                                                    "shaped like its argument")
         return d.generated()(*values, *tangents)
 
     return jvp_f
@@ -232,7 +265,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
 def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
     """The generated derivative source of `f` (and of helpers it calls)."""
     if mode not in ("reverse", "forward"):
-        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
     f = _target(f)
     names, _ = _resolve_wrt(f, wrt)
     return full_source(transform(f, mode, names))

@@ -32,9 +32,32 @@ class Origin:
         indent = len(stripped) - len(stripped.lstrip())
         shown = stripped.strip()
         start = max(self.col - indent, 0)
-        end = self.end_col - indent if self.end_col else len(shown)
+        code = shown.split("  #")[0].rstrip()
+        end = self.end_col - indent if self.end_col else len(code)
         width = max(min(end, len(shown)) - start, 1)
         return f"    {shown}\n    {' ' * start}{'^' * width}"
+
+
+def line_origin(file: str, line: int) -> Origin:
+    """An Origin covering a whole source line (caret under all of it)."""
+    import linecache
+    text = linecache.getline(file, line)
+    indent = len(text) - len(text.lstrip())
+    return Origin(file, line, indent, len(text.rstrip("\n")) or None, text)
+
+
+def caller_origin() -> Origin | None:
+    """Where user code called into tangentish: the first frame outside it."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    while frame is not None:
+        file = frame.f_code.co_filename
+        if not os.path.abspath(file).startswith(package + os.sep) and not file.startswith("<tangentish"):
+            return line_origin(file, frame.f_lineno)
+        frame = frame.f_back
+    return None
 
 
 class TangentishError(Exception):

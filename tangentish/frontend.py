@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import os
+import sysconfig
 import linecache
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError
+from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError, line_origin
 from .ir import nodes as N
 
 _MISSING = object()
@@ -102,6 +104,20 @@ class IR:
         return new
 
 
+_LIBRARY_DIRS = tuple({os.path.abspath(sysconfig.get_paths()[k])
+                       for k in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def is_library(fn) -> bool:
+    """Installed packages and the standard library are not user code: their
+    internals are never differentiated, only their rules are used."""
+    module = getattr(fn, "__module__", "") or ""
+    if module.split(".")[0] in ("numpy", "scipy", "math", "tangentish"):
+        return True
+    code = getattr(fn, "__code__", None)
+    return code is not None and os.path.abspath(code.co_filename).startswith(_LIBRARY_DIRS)
+
+
 def _unwrap(func: Callable) -> Callable:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
@@ -116,6 +132,34 @@ def _closure(func: Callable) -> dict:
         except ValueError:  # an empty cell: the name is assigned later
             pass
     return values
+
+
+def rule_params(func) -> list[inspect.Parameter] | None:
+    """Parameters of a function that has a derivative rule, read off the rule."""
+    from .rules import lookup
+    rule = lookup(func)
+    if rule is None or rule.nondiff:
+        return None
+    if rule.partials is None and rule.vjp is None and rule.jvp is None:
+        return None
+    from .rules import operand_params
+    return operand_params(rule)
+
+
+def parse_rule_wrapper(func) -> IR:
+    """IR of `def f(x, ...): return f(x, ...)` for a function known by its rule,
+    so `tg.grad(np.sin)` differentiates through the rule table."""
+    params = [p.name for p in rule_params(func)]
+    name = getattr(func, "__name__", "f").strip("<>") or "f"
+    file = f"<tangentish wrapper of {name}>"
+    source = f"def {name}({', '.join(params)}):\n    return {name}({', '.join(params)})\n"
+    linecache.cache[file] = (len(source), None, source.splitlines(True), file)
+    fn = N.parse(source).body[0]
+    ir = IR(fn=fn, namespace=Namespace({name: func, "__builtins__": builtins}), file=file, func=func)
+    for node in N.walk(fn):
+        if getattr(node, "lineno", None) is not None:
+            ir.origins[node] = (node.lineno, node.col_offset, getattr(node, "end_col_offset", None))
+    return ir
 
 
 def parse_function(func: Callable) -> IR:
@@ -134,14 +178,14 @@ def parse_function(func: Callable) -> IR:
     if func.__name__ == "<lambda>":
         raise UnsupportedSyntaxError(
             "cannot differentiate a lambda directly",
-            Origin(func.__code__.co_filename, func.__code__.co_firstlineno),
+            line_origin(func.__code__.co_filename, func.__code__.co_firstlineno),
             hint="define the function with `def`")
     try:
         lines, first = inspect.getsourcelines(func)
     except (OSError, TypeError) as exc:
         raise SourceUnavailableError(
             f"cannot read the source of {name!r} ({exc})",
-            Origin(func.__code__.co_filename, func.__code__.co_firstlineno),
+            line_origin(func.__code__.co_filename, func.__code__.co_firstlineno),
             hint="inspect can only find source in files; define the function in "
                  "a .py module (or a notebook cell), not at the interactive "
                  "prompt or through exec()") from None
@@ -152,8 +196,9 @@ def parse_function(func: Callable) -> IR:
     fn = module.body[0]
     if not isinstance(fn, N.FunctionDef):
         raise UnsupportedSyntaxError(
-            f"cannot differentiate {name!r}", Origin(func.__code__.co_filename, first),
-            construct=type(fn).__name__, hint="define the function with `def`")
+            f"cannot differentiate {name!r}: async functions and other non-`def` forms "
+            "are not supported", line_origin(func.__code__.co_filename, first),
+            hint="define a plain synchronous function with `def`")
     fn.decorator_list = []
     fn.returns = None
     file = func.__code__.co_filename
@@ -163,6 +208,8 @@ def parse_function(func: Callable) -> IR:
         lineno = getattr(node, "lineno", None)
         if lineno is not None:
             end = getattr(node, "end_col_offset", None)
+            if getattr(node, "end_lineno", lineno) != lineno:
+                end = None  # spans lines: point at the first one only
             ir.origins[node] = (first + lineno - 1, node.col_offset + indent,
                                 end + indent if end is not None else None)
     return ir

@@ -24,8 +24,8 @@ from .derive import calls
 from .derive.context import Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
-from .errors import UnsupportedSyntaxError
-from .frontend import IR, _MISSING, parse_function
+from .errors import NoRuleError, SourceUnavailableError, UnsupportedSyntaxError
+from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params
 from .ir import grammar, nodes as N
 from .ir.naming import Namer
 from .ir.normalize import normalize
@@ -43,8 +43,9 @@ class Entry:
 
 
 def _fingerprint(func) -> tuple:
-    cells = tuple(id(c.cell_contents) if _filled(c) else None for c in (func.__closure__ or ()))
-    return (func.__code__, cells, RULES.version)
+    cells = tuple(id(c.cell_contents) if _filled(c) else None
+                  for c in (getattr(func, "__closure__", None) or ()))
+    return (getattr(func, "__code__", None), cells, RULES.version)
 
 
 def _filled(cell) -> bool:
@@ -61,13 +62,20 @@ class Cache:
     def __init__(self):
         self._lock = threading.RLock()
         self._entries: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        self._strong: dict = {}   # id -> entries, for module-level C functions
 
     @property
     def lock(self):
         return self._lock
 
+    def _table(self, func) -> dict:
+        try:
+            return self._entries.setdefault(func, {})
+        except TypeError:  # ufuncs and builtins cannot be weakly referenced
+            return self._strong.setdefault(id(func), {})
+
     def get(self, func, key) -> Entry | None:
-        entry = self._entries.get(func, {}).get(key)
+        entry = self._table(func).get(key)
         if entry is None or entry.fingerprint != _fingerprint(func) or not entry.derived.valid():
             return None
         for dep_func, dep_key in entry.deps:
@@ -76,11 +84,12 @@ class Cache:
         return entry
 
     def put(self, func, key, entry: Entry) -> None:
-        self._entries.setdefault(func, {})[key] = entry
+        self._table(func)[key] = entry
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._strong.clear()
 
 
 CACHE = Cache()
@@ -108,7 +117,7 @@ class Transformer:
             return entry
 
     def _run(self, func, mode, wrt) -> Entry:
-        ir = parse_function(func)
+        ir = parse_rule_wrapper(func) if rule_params(func) is not None else parse_function(func)
         namer = Namer(N.all_names(ir.fn) | set(ir.namespace.closure))
         normalize(ir, namer)
         grammar.verify(ir.fn)
@@ -123,7 +132,15 @@ class Transformer:
                                    stmt, getattr(helper, "__name__", "?"),
                                    "rewrite the recursion as a loop")
             names = tuple(_param_names(helper)[k] for k in positions)
-            entry = self.transform(helper, helper_mode, names)
+            try:
+                entry = self.transform(helper, helper_mode, names)
+            except SourceUnavailableError as exc:
+                name = getattr(helper, "__name__", "?")
+                raise caller.error(
+                    NoRuleError, f"cannot differentiate the call to `{name}`: it has no derivative "
+                    f"rule and its source is unavailable ({exc.message})", stmt, name,
+                    f"define `{name}` in a .py file, or register rules with "
+                    f"@tangentish.register_adjoint({name}) and @tangentish.register_tangent({name})") from None
             deps.append((helper, (helper_mode, names)))
             return entry.derived
 
@@ -145,7 +162,9 @@ class Transformer:
 
 
 def _param_names(func) -> list[str]:
-    import inspect
+    params = rule_params(func)
+    if params is not None:
+        return [p.name for p in params]
     return list(inspect.signature(func).parameters)
 
 

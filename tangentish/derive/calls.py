@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..frontend import IR, _MISSING
+from ..frontend import IR, _MISSING, is_library
 from ..ir import nodes as N
 from ..rules import Rule, lookup
 
@@ -61,7 +61,7 @@ def _from_fn(fn, args, kwargs, label) -> Op:
         rule = lookup(fn)
     if rule is not None:
         return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
-    if inspect.isfunction(fn):
+    if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
     name = getattr(fn, "__name__", label)
     return Op("unknown", fn, args, kwargs, None, label, f"`{name}` has no derivative rule")

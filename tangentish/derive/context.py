@@ -16,6 +16,7 @@ from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
 from .calls import Op, resolve
+from ..rules import operand_params, seed_params
 from .inline import BindError, Inliner
 
 
@@ -30,7 +31,16 @@ class Derived:
     guards: list = field(default_factory=list, compare=False)
 
     def valid(self) -> bool:
-        return all(ns.get(name, _MISSING) is obj for ns, name, obj in self.guards)
+        for base, path, obj in self.guards:
+            try:
+                value = base()
+            except (KeyError, ValueError):
+                return False
+            for part in path:
+                value = getattr(value, part, _MISSING)
+            if value is not obj:
+                return False
+        return True
 
 
 @dataclass
@@ -90,11 +100,9 @@ class Context:
     def _positionalize(self, op: Op) -> None:
         """Move keyword arguments that name a rule's positional slots into args,
         so `np.maximum(x, y=z)` differentiates like `np.maximum(x, z)`."""
-        rule = op.rule.partials or op.rule.vjp or op.rule.jvp
-        if rule is None:
+        if op.rule.partials is None and op.rule.vjp is None and op.rule.jvp is None:
             return
-        params = [p for p in inspect.signature(rule).parameters.values()
-                  if p.name not in ("g", "ans")]
+        params = operand_params(op.rule)
         names = [p.name for p in params]
         slots = [names.index(k) for k in op.kwargs if k in names]
         if not slots:
@@ -159,12 +167,29 @@ class Context:
                              op.label, hint)
 
     def expand(self, stmt, op: Op, rule, extra: dict):
+        """Inline `rule` for this call; `extra` binds `g`/`ans` (by position
+        for vjp/jvp rules, by name for partials)."""
         try:
+            if rule is not op.rule.partials:
+                g_name, ans_name = seed_params(rule)
+                extra = {g_name: extra["g"], ans_name: extra["ans"]}
             return self.inliner.expand(rule, op.args, op.kwargs, extra)
         except BindError as exc:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 
     # ------------------------------------------------------------ helpers
+    def _live(self, name: str):
+        """A function reading the current binding of a free name, or None."""
+        func = self.ir.func
+        code = getattr(func, "__code__", None)
+        if code is not None and name in code.co_freevars:
+            cell = func.__closure__[code.co_freevars.index(name)]
+            return lambda: cell.cell_contents
+        globals_ = self.ir.namespace.globals
+        if name in globals_:
+            return lambda: globals_[name]
+        return None
+
     def helper(self, stmt, op: Op, varied) -> tuple[N.expr, list, list[int]]:
         """The derivative of a user helper, and its call's positional args."""
         fn = op.fn
@@ -187,12 +212,13 @@ class Context:
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)
-        base = stmt.value.func
+        path, base = [], stmt.value.func
         while isinstance(base, N.Attribute):
+            path.insert(0, base.attr)
             base = base.value
-        if isinstance(base, N.Name) and base.id not in self.ir.namespace.closure:
-            globals_ = self.ir.namespace.globals
-            if base.id in globals_:
-                self.guards.append((globals_, base.id, globals_[base.id]))
+        getter = self._live(base.id) if isinstance(base, N.Name) else None
+        if getter is not None:
+            callee = self.ir.namespace.resolve(stmt.value.func, self.local_names)
+            self.guards.append((getter, tuple(path), callee))
         name = self._inject(derived.name, derived.function)
         return N.load(name), args, wrt

@@ -96,7 +96,7 @@ class Inliner:
         bound = self.bind(rule, positional, keywords, extra)
         tpl = template(rule)
         if tpl is None:
-            return self._call(rule, bound)
+            return self._call(rule, bound, len(bound) - len(extra))
         mapping = dict(bound)
         stmts = []
         for s in tpl.body:
@@ -120,12 +120,11 @@ class Inliner:
         expr = N.substitute(expr, {**free, **mapping})
         return simplify(expr)
 
-    def _call(self, rule, bound) -> tuple[list, list]:
+    def _call(self, rule, bound, n) -> tuple[list, list]:
         func = self.object_ref(rule)
         name = self.namer.fresh("_t")
         call = N.call(func, [], bound)
         stmt = N.assign(name, call)
-        n = sum(1 for k in bound if k not in ("g", "ans"))
         outs = [N.call(N.attr(self.global_ref("_rt", None), "pick"), [N.load(name), N.const(i)])
                 for i in range(n)]
         return [stmt], outs

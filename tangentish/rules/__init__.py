@@ -171,4 +171,26 @@ def lookup(fn) -> Rule | None:
     return RULES.get(fn)
 
 
+def operand_params(rule: Rule, template=None) -> list:
+    """The parameters of a rule's function that stand for its operands.
+
+    vjp/jvp rules take the cotangent/tangent and the output first, whatever
+    they are named; partials may name a parameter `ans` for the output."""
+    import inspect
+    template = template or rule.partials or rule.vjp or rule.jvp
+    params = list(inspect.signature(template).parameters.values())
+    if template is rule.partials:
+        return [p for p in params if p.name != "ans"]
+    return params[2:]
+
+
+def seed_params(template) -> tuple[str, str]:
+    """Names a vjp/jvp rule gives its (cotangent or tangent, output) slots."""
+    import inspect
+    names = list(inspect.signature(template).parameters)
+    if len(names) < 2:
+        raise TypeError(f"rule {template.__name__} must take (g, ans, *args)")
+    return names[0], names[1]
+
+
 from . import operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins  # noqa: E402,F401
