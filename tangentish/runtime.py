@@ -53,8 +53,9 @@ def broadcast_like(t, ans):
 def unreduce(g, x, axis=None, keepdims=False):
     """Spread the cotangent of a reduction back over the reduced axes."""
     shape = _shape(x)
-    if not isinstance(g, _ndarray):  # a Python seed must not promote float32
-        g = np.asarray(g, dtype=np.result_type(g, x, np.float16))
+    if not isinstance(g, _ndarray) and isinstance(x, _ndarray):
+        dtype = np.result_type(g, x)  # a Python seed must not promote float32
+        g = np.asarray(g, dtype=dtype if dtype.kind in "fc" else np.float64)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = tuple(a % len(shape) for a in axes)
