@@ -114,9 +114,9 @@ def main():
     print(f"d loss / d w  (reverse) = {dw}")
     print(f"d loss / d w  (forward) = {dw_fwd}")
 
-    # Why zero?  Here z = w * (1 - 2**2 + 3) = 0 * w: the positive and the
-    # negative elements cancel exactly, so the loss does not depend on w at
-    # all at this x.  A correct tool must say 0, not something small.
+    # Why (almost) zero?  Here z = w * (1 - 2**2 + 3) = 0 * w: the positive
+    # and the negative elements cancel exactly, so at this x the loss does
+    # not depend on w at all.  Any non-zero digits are rounding error.
     check_close("forward value equals the plain call", value_fwd, value)
     check_close("reverse agrees with forward", dw, dw_fwd)
     check_close("d loss / d w vs finite difference", dw,

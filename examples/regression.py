@@ -111,7 +111,7 @@ def main():
     t = X @ true_w + true_b + 0.1 * rng.normal(size=100)
 
     w, b = gradient_descent(squared_loss, np.zeros(3), 0.0, X, t,
-                            learning_rate=0.1, steps=200, report_every=40)
+                            learning_rate=0.1, steps=100, report_every=20)
     print(f"  fitted w = {np.round(w, 3)}, b = {b:.3f}")
     print(f"  true   w = {true_w}, b = {true_b}")
     check_close("fitted parameters are near the true ones",

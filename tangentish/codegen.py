@@ -27,7 +27,8 @@ _TOKEN_LINE = re.compile(r"^(\s*)__tangentish_comment_(\d+)__\s*$")
 
 def _unparse(tree: ast.AST, use_astor: bool) -> str:
     if use_astor and astor is not None:
-        return astor.to_source(tree)
+        # no line wrapping: one statement per line, whatever its length
+        return astor.to_source(tree, pretty_source="".join)
     return ast.unparse(tree) + "\n"
 
 
