@@ -122,8 +122,8 @@ class Transformer:
         normalize(ir, namer)
         grammar.verify(ir.fn)
         local_names = N.names_stored(ir.fn) | set(ir.params)
-        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(
-            calls.resolve(value, ir, local_names)))
+        resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
+        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
         deps: list = []
 
         def derive_helper(helper, helper_mode, positions, caller: IR, stmt) -> Derived:
@@ -234,8 +234,8 @@ def stages(func, mode: str = "reverse", wrt: tuple[str, ...] | None = None) -> l
     grammar.verify(ir.fn)
     out.append(("normalized", to_source(ir.fn)))
     local_names = N.names_stored(ir.fn) | set(ir.params)
-    facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(
-        calls.resolve(value, ir, local_names)))
+    resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
+    facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
     out.append(("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n"))
     ctx = Context(ir, namer, list(wrt), mode,
                   lambda helper, m, pos, caller, stmt: Transformer().transform(

@@ -15,6 +15,7 @@ from typing import Callable
 from ..ir import nodes as N
 from .cfg import CFG
 from .dataflow import Facts, liveness, maybe_assigned, definitely_assigned, solve
+from .shapes import shape_classes
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Analysis:
     definite_in: dict        # node -> names surely assigned on entry
     active_stmts: set        # assignment statements that get derivative code
     active_vars: set         # names that get a tangent/adjoint
+    same_shape: Callable = lambda a, b: False   # see shapes.py
 
     def node(self, stmt):
         return self.cfg.of[stmt]
@@ -38,7 +40,7 @@ class Analysis:
 
 
 def analyze(fn: N.FunctionDef, wrt: list[str],
-            differentiable: Callable[[N.AST], bool]) -> Analysis:
+            differentiable: Callable[[N.AST], bool], resolve: Callable | None = None) -> Analysis:
     """Activity and definedness facts for a normalized function.
 
     `differentiable(op)` says whether an operation can carry a derivative
@@ -87,5 +89,10 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
             active_vars |= node.defs
     entry_useful = useful_out[cfg.entry]
     active_vars |= set(wrt) & entry_useful
+    carried = set()
+    for node in cfg.nodes:
+        if node.kind in ("for", "while"):
+            carried |= live_in[node]
+    same = shape_classes(fn, resolve, carried) if resolve is not None else (lambda a, b: False)
     return Analysis(cfg, varied_in, useful_out, live_in, maybe_assigned(cfg),
-                  definitely_assigned(cfg), active_stmts, active_vars)
+                    definitely_assigned(cfg), active_stmts, active_vars, same)

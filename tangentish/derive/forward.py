@@ -117,7 +117,8 @@ class Forward:
             total = add(total, t)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
-        if constant_partial and (inactive_operand or rule.user):
+        shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)
+        if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
         return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
 

@@ -315,7 +315,8 @@ class Reverse:
         for k, c in contributions.items():
             name = op.args[k].id
             others = [a for j, a in enumerate(op.args) if j != k]
-            if broadcasting and not all(N.is_number(a) for a in others):
+            if (broadcasting and not all(N.is_number(a) for a in others)
+                    and not self.facts.same_shape(name, t)):
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out
