@@ -125,22 +125,22 @@ def matmul_vjp_b(g, a, b):
     return grad.reshape(b.shape)
 
 
-def dot_vjp_a(g, a, b):
+def _dot_vjp(g, a, b, side):
     if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * b, a)
+        other = b if side == 0 else a
+        return unbroadcast(g * other, a if side == 0 else b)
     if np.ndim(a) > 2 or np.ndim(b) > 2:
         raise TangentishError("np.dot of arrays with more than 2 dimensions has no rule yet; "
                               "use np.matmul or np.tensordot")
-    return matmul_vjp_a(g, a, b)
+    return matmul_vjp_a(g, a, b) if side == 0 else matmul_vjp_b(g, a, b)
+
+
+def dot_vjp_a(g, a, b):
+    return _dot_vjp(g, a, b, 0)
 
 
 def dot_vjp_b(g, a, b):
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * a, b)
-    if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise TangentishError("np.dot of arrays with more than 2 dimensions has no rule yet; "
-                              "use np.matmul or np.tensordot")
-    return matmul_vjp_b(g, a, b)
+    return _dot_vjp(g, a, b, 1)
 
 
 def pick(result, i):

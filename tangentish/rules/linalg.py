@@ -1,18 +1,9 @@
-"""Products: `dot`, `matmul` (the `@` operator lives in operators.py)."""
+"""Products and shape changes: `dot`, `transpose`, `reshape` (`@` and
+`np.matmul` live in operators.py)."""
 import numpy as np
 
 from .. import runtime as _rt
 from . import jvp, linear, vjp
-
-
-@vjp(np.matmul)
-def matmul_vjp(g, ans, a, b):
-    return _rt.matmul_vjp_a(g, a, b), _rt.matmul_vjp_b(g, a, b)
-
-
-@jvp(np.matmul)
-def matmul_jvp(g, ans, a, b):
-    return np.matmul(g, b), np.matmul(a, g)
 
 
 @vjp(np.dot)

@@ -1,4 +1,6 @@
-"""Python's arithmetic operators (`+ - * / ** @ %`, unary minus) and indexing."""
+"""Arithmetic: Python's operators (`+ - * / ** @ %`, unary minus), the NumPy
+ufuncs that spell the same operations, and indexing."""
+import builtins
 import operator
 
 import numpy as np
@@ -8,27 +10,27 @@ from . import elementwise, jvp, linear, nondiff, vjp
 
 # ----------------------------------------------------------- arithmetic
 
-@elementwise(operator.add)
+@elementwise(operator.add, np.add)
 def add_partials(x, y):
     return 1.0, 1.0
 
 
-@elementwise(operator.sub)
+@elementwise(operator.sub, np.subtract)
 def sub_partials(x, y):
     return 1.0, -1.0
 
 
-@elementwise(operator.mul)
+@elementwise(operator.mul, np.multiply)
 def mul_partials(x, y):
     return y, x
 
 
-@elementwise(operator.truediv)
+@elementwise(operator.truediv, np.divide)
 def truediv_partials(x, y, ans):
     return 1.0 / y, -ans / y
 
 
-@elementwise(operator.pow)
+@elementwise(operator.pow, np.power, builtins.pow)
 def pow_partials(x, y, ans):
     # d/dy is log(x) x**y; x == 0 gives 0 there, as autograd does
     return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
@@ -39,7 +41,7 @@ def mod_partials(x, y):
     return 1.0, -np.floor(x / y)
 
 
-@elementwise(operator.neg)
+@elementwise(operator.neg, np.negative)
 def neg_partial(x):
     return -1.0
 
@@ -54,12 +56,12 @@ nondiff(operator.floordiv, operator.not_, operator.lt, operator.le,
 
 # ----------------------------------------------------------- matmul
 
-@vjp(operator.matmul)
+@vjp(operator.matmul, np.matmul)
 def matmul_vjp(g, ans, a, b):
     return _rt.matmul_vjp_a(g, a, b), _rt.matmul_vjp_b(g, a, b)
 
 
-@jvp(operator.matmul)
+@jvp(operator.matmul, np.matmul)
 def matmul_jvp(g, ans, a, b):
     return g @ b, a @ g
 

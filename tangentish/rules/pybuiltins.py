@@ -17,11 +17,6 @@ def extremum_partials(x, y, ans):
     return _rt.balanced_eq(x, ans, y), _rt.balanced_eq(y, ans, x)
 
 
-@elementwise(builtins.pow)
-def pow_partials(x, y, ans):
-    return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
-
-
 @vjp(builtins.float)
 def float_vjp(g, ans, x):
     return g

@@ -73,10 +73,6 @@ def square_partial(x):
     return 2.0 * x
 
 
-@elementwise(np.negative)
-def negative_partial(x):
-    return -1.0
-
 # ----------------------------------------------------------- piecewise
 
 @elementwise(np.abs, np.absolute)
@@ -87,32 +83,6 @@ def abs_partial(x):
 @elementwise(np.maximum, np.minimum)
 def extremum_partials(x, y, ans):
     return _rt.balanced_eq(x, ans, y), _rt.balanced_eq(y, ans, x)
-
-# ----------------------------------------------------------- arithmetic ufuncs
-
-@elementwise(np.add)
-def np_add_partials(x, y):
-    return 1.0, 1.0
-
-
-@elementwise(np.subtract)
-def np_subtract_partials(x, y):
-    return 1.0, -1.0
-
-
-@elementwise(np.multiply)
-def np_multiply_partials(x, y):
-    return y, x
-
-
-@elementwise(np.divide)
-def np_divide_partials(x, y, ans):
-    return 1.0 / y, -ans / y
-
-
-@elementwise(np.power)
-def np_power_partials(x, y, ans):
-    return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
 
 # ----------------------------------------------------------- selection
 
