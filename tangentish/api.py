@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from .errors import ArgumentError, NonScalarOutputError, SourceUnavailableError, caller_origin
+from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
+                     UnsupportedSyntaxError, caller_origin)
 from .frontend import is_library, rule_params
 from .pipeline import full_source, transform
 from .rules import RULES
@@ -43,6 +44,12 @@ def _fail(cls, message: str, hint: str | None = None):
 
 
 def _params(f) -> list[inspect.Parameter]:
+    if getattr(f, "__tangentish_derivative__", False):
+        raise _fail(UnsupportedSyntaxError,
+                    f"cannot differentiate {getattr(f, '__name__', 'f')}: it is already a "
+                    "derivative made by tangentish, and derivatives of derivatives are not "
+                    "supported yet", "differentiate the original function once; for "
+                    "second derivatives, use finite differences of tg.grad for now")
     from_rule = rule_params(f)
     if from_rule is not None:
         return from_rule
@@ -152,6 +159,17 @@ class _Derivative:
         return grads[0] if self.bare else tuple(grads)
 
 
+def _derivative_of(f):
+    """Like functools.wraps, minus `__wrapped__`: a derivative must never be
+    mistaken for the function it differentiates (tg.grad(tg.grad(f)))."""
+    def mark(wrapper):
+        functools.update_wrapper(wrapper, f, updated=())
+        del wrapper.__wrapped__
+        wrapper.__tangentish_derivative__ = True
+        return wrapper
+    return mark
+
+
 def _match_dtype(g, x):
     """A float32 input gets a float32 derivative, even where only Python
     floats met on the way (the seed, constants)."""
@@ -186,10 +204,14 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
     """
     d = _Derivative(f, "reverse", wrt)
 
-    @functools.wraps(f)
+    @_derivative_of(f)
     def value_and_grad_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        value, *grads = d.generated()(*values, 1.0)
+        try:
+            value, *grads = d.generated()(*values, 1.0)
+        except Exception as exc:  # a non-scalar output breaks the 1.0 seed
+            _diagnose(exc, lambda: _scalar_check(f, f(*values)))
+            raise
         _scalar_check(f, value)
         return value, d.pack(grads, values)
 
@@ -203,7 +225,7 @@ def grad(f: Callable, wrt: Wrt = 0) -> Callable:
     """
     vg = value_and_grad(f, wrt)
 
-    @functools.wraps(f)
+    @_derivative_of(f)
     def grad_f(*args, **kwargs):
         return vg(*args, **kwargs)[1]
 
@@ -217,22 +239,41 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     """
     d = _Derivative(f, "reverse", wrt)
 
-    @functools.wraps(f)
+    @_derivative_of(f)
     def vjp_f(*args_and_cotangent, **kwargs):
         if not args_and_cotangent:
             raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        value, *grads = d.generated()(*values, cotangent)
-        if np.shape(cotangent) != np.shape(value):
-            raise _fail(
-                ArgumentError,
-                f"the cotangent has shape {np.shape(cotangent)} but "
-                f"{getattr(f, '__name__', 'f')} returned shape {np.shape(value)}",
-                "pass a cotangent shaped like the output")
+        try:
+            value, *grads = d.generated()(*values, cotangent)
+        except Exception as exc:
+            _diagnose(exc, lambda: _cotangent_check(f, cotangent, f(*values)))
+            raise
+        _cotangent_check(f, cotangent, value)
         return value, d.pack(grads, values)
 
     return vjp_f
+
+
+def _diagnose(exc: Exception, check: Callable) -> None:
+    """After a failure inside generated code, raise a clearer TangentishError
+    if `check` finds bad arguments; otherwise let the original error stand."""
+    try:
+        check()
+    except ArgumentError:
+        raise
+    except Exception:
+        pass
+
+
+def _cotangent_check(f, cotangent, value) -> None:
+    if np.shape(cotangent) != np.shape(value):
+        raise _fail(
+            ArgumentError,
+            f"the cotangent has shape {np.shape(cotangent)} but "
+            f"{getattr(f, '__name__', 'f')} returned shape {np.shape(value)}",
+            "pass a cotangent shaped like the output")
 
 
 def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
@@ -243,7 +284,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
     d = _Derivative(f, "forward", wrt)
     n = len(d.names)
 
-    @functools.wraps(f)
+    @_derivative_of(f)
     def jvp_f(*args_and_tangents, **kwargs):
         if len(args_and_tangents) < n:
             raise _fail(ArgumentError, f"jvp needs {n} tangent(s) after the arguments",

@@ -34,19 +34,20 @@ def _unparse(tree: ast.AST, use_astor: bool) -> str:
 
 def to_source(fn: N.FunctionDef, use_astor: bool = True) -> str:
     """Readable source of a generated function, comments included."""
-    fn = N.copy(fn)
+    tree = N.to_python_ast(fn)  # a fresh tree: safe to rewrite below
     texts: list[str] = []
-    for node in N.walk(fn):
+    for node in ast.walk(tree):
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
             if not isinstance(block, list):
                 continue
             for k, s in enumerate(block):
-                text = N.comment_text(s)
-                if text is not None:
-                    block[k] = N.expr_stmt(N.load(_TOKEN.format(len(texts))))
-                    texts.append(text)
-    tree = ast.fix_missing_locations(N.to_python_ast(fn))
+                if (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                        and isinstance(s.value.value, str)
+                        and s.value.value.startswith(N.COMMENT_PREFIX)):
+                    block[k] = ast.Expr(ast.Name(_TOKEN.format(len(texts)), ast.Load()))
+                    texts.append(s.value.value[len(N.COMMENT_PREFIX):])
+    tree = ast.fix_missing_locations(tree)
     lines = []
     for line in _unparse(tree, use_astor).splitlines():
         m = _TOKEN_LINE.match(line)
@@ -55,7 +56,11 @@ def to_source(fn: N.FunctionDef, use_astor: bool = True) -> str:
 
 
 def compile_function(fn: N.FunctionDef, closure: dict, module_globals: dict):
-    """Compile generated source; return (function, source)."""
+    """Compile generated source; return (function, source).
+
+    The function is defined inside a factory whose parameters are its
+    closure variables. Line numbers are shifted so that tracebacks and pdb
+    point into `source` itself, which is what linecache holds."""
     source = to_source(fn)
     params = ", ".join(closure)
     factory = (f"def _tangentish_factory({params}):\n"
@@ -63,8 +68,10 @@ def compile_function(fn: N.FunctionDef, closure: dict, module_globals: dict):
                + f"    return {fn.name}\n")
     digest = hashlib.sha1(factory.encode()).hexdigest()[:10]
     filename = f"<tangentish {fn.name} {digest}>"
-    linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
-    code = compile(factory, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    tree = ast.parse(factory)
+    ast.increment_lineno(tree.body[0].body[0], -1)
+    code = compile(tree, filename, "exec")
     scratch: dict = {}
     exec(code, module_globals, scratch)
     function = scratch["_tangentish_factory"](**closure)

@@ -153,14 +153,16 @@ def pick(result, i):
                           "return one entry per positional argument")
 
 
-def not_in_place(x, where: str) -> None:
+def not_in_place(x, file: str, line: int) -> None:
     """Guard for `x += e` lowered to `x = x + e` where x may share memory.
 
     Python would update an array in place (and every name sharing it);
     tangentish would not, so the derivative would describe another program.
     """
     if isinstance(x, _ndarray):
-        raise TangentishError(
-            f"{where}: in-place update of an array that another variable may share "
-            "(`y = x`, a slice `x[...]` or `x.T`); tangentish cannot differentiate it yet. "
-            "hint: write `x = x + ...` to make a new array, or copy first with np.copy(x)")
+        from .errors import UnsupportedSyntaxError, line_origin
+        raise UnsupportedSyntaxError(
+            "in-place update of an array that another variable may share "
+            "(`y = x`, a slice `x[...]` or `x.T`) is not supported yet",
+            line_origin(file, line), None,
+            "write `x = x + ...` to make a new array, or copy first with np.copy(x)")

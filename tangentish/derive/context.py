@@ -126,8 +126,8 @@ class Context:
         origin = self.ir.inplace_checks.get(stmt)
         if origin is None:
             return []
-        where = f"{origin.file}:{origin.line}"
-        return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)), N.const(where)))]
+        return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)),
+                                         N.const(origin.file), N.const(origin.line)))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a
@@ -159,7 +159,9 @@ class Context:
 
     def no_rule(self, stmt, op: Op, extra: str = "") -> NoRuleError:
         decorator = "register_adjoint" if self.mode == "reverse" else "register_tangent"
-        fn = getattr(op.fn, "__name__", None) or op.label.split("(")[0]
+        written = op.label.split("(")[0]
+        fn = written if written.replace(".", "").replace("_", "").isalnum() else (
+            getattr(op.fn, "__name__", None) or written)
         why = op.why or f"`{fn}` has no {self.mode}-mode derivative rule"
         hint = op.hint or (f"register one with @tangentish.{decorator}({fn}), or compute "
                            "this value outside the differentiated function")

@@ -104,4 +104,5 @@ nondiff(np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
         np.logical_or, np.logical_not, np.argmax, np.argmin, np.shape,
         np.ndim, np.size, np.zeros, np.ones, np.zeros_like, np.ones_like,
         np.empty, np.empty_like, np.full, np.full_like, np.eye, np.arange,
-        np.linspace)
+        np.linspace, np.int8, np.int16, np.int32, np.int64, np.uint8, np.intp,
+        np.bool_)

@@ -1,0 +1,206 @@
+"""Normalization and optimization passes, before -> after.
+
+Normalization must not change what a function computes: every corpus
+function, compiled from its normal form, returns what the original
+returns. Each optimizer pass is checked on a small hand-written input
+against the text it must produce, and the result is executed too.
+"""
+import textwrap
+
+import numpy as np
+import pytest
+
+from tangentish.codegen import compile_function, to_source
+from tangentish.frontend import parse_function
+from tangentish.ir import grammar, nodes as N
+from tangentish.ir.naming import Namer
+from tangentish.ir.normalize import normalize
+from tangentish.optimize import (Env, drop_empty_control, eliminate_dead_code,
+                                 fold_first_accumulation, propagate_copies, prune_saves)
+from tests import smoke_funcs
+from tests.corpus import CORPUS
+from tests.corpus_support import random_args
+
+
+def normal_form(f):
+    ir = parse_function(f)
+    normalize(ir, Namer(N.all_names(ir.fn)))
+    grammar.verify(ir.fn)
+    return ir
+
+
+SMOKE = [smoke_funcs.f_while, smoke_funcs.f_early, smoke_funcs.f_helper]
+
+
+@pytest.mark.parametrize("f", CORPUS + SMOKE, ids=lambda f: f"{f.__module__.split('.')[-1]}.{f.__name__}")
+def test_normal_form_computes_the_same(f):
+    ir = normal_form(f)
+    g, _ = compile_function(ir.fn, dict(ir.namespace.closure), ir.namespace.globals)
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        args = random_args(f, rng, {"m": 3, "p": 2, "q": 4})
+        np.testing.assert_allclose(g(*args), f(*args), rtol=1e-12, atol=0)
+
+
+def _jumps(x, n):
+    s = 0.0
+    for i in range(n):
+        if i == 2:
+            continue
+        s = s + x
+        if s > 3.0:
+            return s
+    return -s
+
+
+def test_jumps_become_flags():
+    text = to_source(normal_form(_jumps).fn)
+    assert text == textwrap.dedent("""\
+        def _jumps(x, n):
+            _done = False
+            _ret = None
+            s = 0.0
+            _brk0 = False
+            for i in range(n):
+                _skip0 = False
+                _c0 = i == 2
+                if _c0:
+                    _skip0 = True
+                _c2 = not _skip0
+                if _c2:
+                    _t0 = s + x
+                    s = _t0
+                    _c1 = s > 3.0
+                    if _c1:
+                        _ret = s
+                        _done = True
+                        _brk0 = True
+                        _skip0 = True
+                if _brk0:
+                    break
+            _c3 = not _done
+            if _c3:
+                _t1 = -s
+                _ret = _t1
+                _done = True
+            return _ret
+        """)
+
+
+def _lazy(x, y):
+    return (x if x > y else y) if 0.0 < x < 2.0 and y > 0 else -x
+
+
+def test_short_circuits_stay_lazy():
+    text = to_source(normal_form(_lazy).fn)
+    # `0.0 < x < 2.0 and y > 0` evaluates its second test only when needed
+    assert text.count("if ") == 4
+    g, _ = compile_function(normal_form(_lazy).fn, {}, globals())
+    for x, y in [(1.0, 0.5), (1.0, 3.0), (3.0, 1.0), (1.0, -1.0)]:
+        assert g(x, y) == _lazy(x, y)
+
+
+# ---------------------------------------------------------------- optimizer
+
+def _fn(src: str) -> N.FunctionDef:
+    return N.parse(textwrap.dedent(src)).body[0]
+
+
+def _pure(call) -> bool:
+    return not (isinstance(call.func, N.Attribute) and call.func.attr in ("pop", "append"))
+
+
+ENV = Env(_pure, stack="_stack", marker="reverse sweep")
+
+
+def _run(pass_, src):
+    fn = _fn(src)
+    for k, s in enumerate(fn.body):  # the parser drops comments: mark the sweep
+        if isinstance(s, N.Expr) and N.is_const(s.value, "REVERSE"):
+            fn.body[k] = N.comment("reverse sweep")
+    changed = pass_(fn, ENV)
+    return changed, to_source(fn)
+
+
+def test_first_accumulation_becomes_assignment():
+    changed, text = _run(fold_first_accumulation, """\
+        def f(x, g):
+            x_bar = _rt.zeros_like(x)
+            x_bar = x_bar + g * 2.0
+            y_bar = _rt.zeros_like(x)
+            y_bar = y_bar - g
+            return x_bar, y_bar
+        """)
+    assert changed
+    assert text == "def f(x, g):\n    x_bar = g * 2.0\n    y_bar = -g\n    return x_bar, y_bar\n"
+
+
+def test_accumulation_in_a_loop_keeps_its_zero():
+    src = """\
+        def f(x, g, n):
+            x_bar = _rt.zeros_like(x)
+            for i in range(n):
+                x_bar = x_bar + g
+            return x_bar
+        """
+    changed, text = _run(fold_first_accumulation, src)
+    assert not changed and "zeros_like" in text
+
+
+def test_copies_propagate_until_either_side_changes():
+    changed, text = _run(propagate_copies, """\
+        def f(a, b):
+            _t0_bar = a
+            c = _t0_bar * 2.0
+            a = b
+            d = _t0_bar * 3.0
+            return c, d
+        """)
+    assert changed
+    assert "c = a * 2.0" in text and "d = _t0_bar * 3.0" in text
+
+
+def test_dead_code_goes_but_effects_stay():
+    changed, text = _run(eliminate_dead_code, """\
+        def f(x):
+            _stack = []
+            _t0 = x * 2.0
+            _t1 = np.sin(x)
+            y = _stack.pop()
+            print(x)
+            return _t0
+        """)
+    assert changed
+    assert "_t1" not in text and "_stack.pop()" in text and "print(x)" in text
+
+
+def test_saves_nobody_reads_are_dropped_in_pairs():
+    changed, text = _run(prune_saves, """\
+        def f(x, n, out_bar):
+            _stack = []
+            for i in range(n):
+                _stack.append(x)
+                x = x * 2.0
+                _stack.append(i)
+            "REVERSE"
+            for _ in range(n):
+                i = _stack.pop()
+                out_bar = out_bar * 2.0
+                x = _stack.pop()
+            return out_bar
+        """)
+    assert changed
+    assert "append(x)" not in text and "x = _stack.pop()" not in text
+    assert "append(i)" not in text  # `i` is not read either
+
+
+def test_empty_branches_and_loops_are_dropped():
+    changed, text = _run(drop_empty_control, """\
+        def f(c, n):
+            if c:
+                pass
+            for _ in range(n):
+                pass
+            return c
+        """)
+    assert changed and text == "def f(c, n):\n    return c\n"
