@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
+DOCUMENTS = [ROOT / "README.md"] + sorted(p for p in (ROOT / "docs").rglob("*.md")
+                                         if "_templates" not in p.parts)
 
 _OPEN = re.compile(r"^```python\s*$")
 _CLOSE = re.compile(r"^```\s*$")
