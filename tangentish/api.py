@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
                      UnsupportedSyntaxError, caller_origin)
-from .frontend import is_library, rule_params
+from .frontend import is_library, rule_params, target
 from .pipeline import full_source, transform
 from .rules import RULES
 
@@ -53,7 +53,7 @@ def _params(f) -> list[inspect.Parameter]:
     from_rule = rule_params(f)
     if from_rule is not None:
         return from_rule
-    if not inspect.isfunction(inspect.unwrap(f)) or is_library(inspect.unwrap(f)):
+    if not inspect.isfunction(target(f)) or is_library(target(f)):
         name = getattr(f, "__name__", repr(f))
         raise _fail(SourceUnavailableError,
                     f"cannot differentiate {name!r}: it is not a Python function with source, "

@@ -122,6 +122,13 @@ def _unwrap(func: Callable) -> Callable:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
 
+def target(func: Callable) -> Callable:
+    """What to differentiate: a function with a rule as it is (NumPy's
+    dispatchers wrap their implementations), anything else unwrapped
+    through transparent decorators."""
+    return func if rule_params(func) is not None else _unwrap(func)
+
+
 def _closure(func: Callable) -> dict:
     code = func.__code__
     cells = func.__closure__ or ()
@@ -135,24 +142,33 @@ def _closure(func: Callable) -> dict:
 
 
 def rule_params(func) -> list[inspect.Parameter] | None:
-    """Parameters of a function that has a derivative rule, read off the rule."""
-    from .rules import lookup
+    """Parameters of a function known by its rule, as `tg.grad(func)` takes them.
+
+    Read off the rule; optional ones are kept only if the function accepts
+    them by keyword (C functions such as `math.log` may not)."""
+    from .rules import lookup, operand_params
     rule = lookup(func)
-    if rule is None or rule.nondiff:
+    if rule is None or rule.nondiff or (rule.partials is None and rule.vjp is None and rule.jvp is None):
         return None
-    if rule.partials is None and rule.vjp is None and rule.jvp is None:
-        return None
-    from .rules import operand_params
-    return operand_params(rule)
+    params = operand_params(rule)
+    try:
+        accepted = set(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        accepted = set()
+    return [p for p in params if p.default is inspect.Parameter.empty or p.name in accepted]
 
 
 def parse_rule_wrapper(func) -> IR:
-    """IR of `def f(x, ...): return f(x, ...)` for a function known by its rule,
-    so `tg.grad(np.sin)` differentiates through the rule table."""
-    params = [p.name for p in rule_params(func)]
+    """IR of `def f(x, axis=None): return f(x, axis=axis)` for a function
+    known by its rule, so `tg.grad(np.sum)` differentiates through the table."""
+    params = rule_params(func)
     name = getattr(func, "__name__", "f").strip("<>") or "f"
     file = f"<tangentish wrapper of {name}>"
-    source = f"def {name}({', '.join(params)}):\n    return {name}({', '.join(params)})\n"
+    signature = ", ".join(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+                          for p in params)
+    call = ", ".join(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.name}"
+                     for p in params)
+    source = f"def {name}({signature}):\n    return {name}({call})\n"
     linecache.cache[file] = (len(source), None, source.splitlines(True), file)
     fn = N.parse(source).body[0]
     ir = IR(fn=fn, namespace=Namespace({name: func, "__builtins__": builtins}), file=file, func=func)

@@ -25,7 +25,7 @@ from .derive.context import Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
 from .errors import NoRuleError, SourceUnavailableError, UnsupportedSyntaxError
-from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params
+from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params, target
 from .ir import grammar, nodes as N
 from .ir.naming import Namer
 from .ir.normalize import normalize
@@ -102,7 +102,7 @@ class Transformer:
         self.in_progress: list = []
 
     def transform(self, func, mode: str, wrt: tuple[str, ...]) -> Entry:
-        func = inspect.unwrap(func)
+        func = target(func)
         key = (mode, wrt)
         with CACHE.lock:
             entry = CACHE.get(func, key)
@@ -225,7 +225,7 @@ def stages(func, mode: str = "reverse", wrt: tuple[str, ...] | None = None) -> l
     without touching the cache.
     """
     from .codegen import to_source
-    func = inspect.unwrap(func)
+    func = target(func)
     ir = parse_function(func)
     wrt = tuple(wrt) if wrt is not None else (ir.params[0],)
     out = [("source", to_source(ir.fn))]
