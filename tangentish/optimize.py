@@ -49,6 +49,8 @@ def _is_zero(value) -> bool:
 def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
     changed = False
     for block in _blocks(fn.body):
+        if not any(N.assigned_name(s) and _is_zero(s.value) for s in block):
+            continue
         names = [N.all_names(s) for s in block]
         k = 0
         while k < len(block):
