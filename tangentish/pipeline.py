@@ -27,7 +27,8 @@ from .derive.reverse import REVERSE_MARKER, Reverse
 from .errors import NoRuleError, SourceUnavailableError, UnsupportedSyntaxError
 from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params, target
 from .ir import grammar, nodes as N
-from .ir.naming import Namer
+from .ir.cse import eliminate_common_subexpressions
+from .ir.naming import Namer, renumber
 from .ir.normalize import normalize
 from .optimize import Env, optimize
 from .rules import RULES
@@ -118,11 +119,13 @@ class Transformer:
 
     def _run(self, func, mode, wrt) -> Entry:
         ir = parse_rule_wrapper(func) if rule_params(func) is not None else parse_function(func)
-        namer = Namer(N.all_names(ir.fn) | set(ir.namespace.closure))
+        user = N.all_names(ir.fn)
+        namer = Namer(user | set(ir.namespace.closure))
         normalize(ir, namer)
-        grammar.verify(ir.fn)
         local_names = N.names_stored(ir.fn) | set(ir.params)
         resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
+        _share_common_subexpressions(ir, resolve, user)
+        grammar.verify(ir.fn)
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
         deps: list = []
 
@@ -159,6 +162,19 @@ class Transformer:
         function, source = compile_function(fn, closure, ir.namespace.globals)
         derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
         return Entry(derived, _fingerprint(func), deps)
+
+
+def _share_common_subexpressions(ir: IR, resolve, user: set) -> None:
+    """Merge repeated pure operations of the normal form (see ir/cse.py)."""
+    def pure_call(call) -> bool:
+        op = resolve(call)
+        return op.kind == "rule"
+
+    def is_temp(name: str) -> bool:
+        return name.startswith("_t") and name not in user
+
+    if eliminate_common_subexpressions(ir.fn, is_temp, pure_call):
+        renumber(ir.fn, "_t", is_temp)
 
 
 def _param_names(func) -> list[str]:
@@ -229,12 +245,14 @@ def stages(func, mode: str = "reverse", wrt: tuple[str, ...] | None = None) -> l
     ir = parse_function(func)
     wrt = tuple(wrt) if wrt is not None else (ir.params[0],)
     out = [("source", to_source(ir.fn))]
-    namer = Namer(N.all_names(ir.fn) | set(ir.namespace.closure))
+    user = N.all_names(ir.fn)
+    namer = Namer(user | set(ir.namespace.closure))
     normalize(ir, namer)
-    grammar.verify(ir.fn)
-    out.append(("normalized", to_source(ir.fn)))
     local_names = N.names_stored(ir.fn) | set(ir.params)
     resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
+    _share_common_subexpressions(ir, resolve, user)
+    grammar.verify(ir.fn)
+    out.append(("normalized", to_source(ir.fn)))
     facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
     out.append(("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n"))
     ctx = Context(ir, namer, list(wrt), mode,

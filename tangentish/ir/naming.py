@@ -50,3 +50,20 @@ class Namer:
 
     def adjoint(self, name: str) -> str:
         return self.derived(name, "bar")
+
+
+def renumber(fn, prefix: str, is_generated) -> None:
+    """Rename generated `prefix<N>` names in order of first appearance, so
+    the temporaries left after merging read `_t0, _t1, ...` without gaps."""
+    from . import nodes as N
+    order: dict[str, str] = {}
+    for node in N.walk(fn):
+        if isinstance(node, N.Name) and node.id.startswith(prefix) and is_generated(node.id):
+            order.setdefault(node.id, None)
+    names = list(order)
+    fresh = [f"{prefix}{k}" for k in range(len(names))]
+    if names == fresh:
+        return
+    # through placeholders, so `_t3 -> _t2` cannot collide with an old `_t2`
+    N.rename(fn, {old: f"\x00{k}" for k, old in enumerate(names)})
+    N.rename(fn, {f"\x00{k}": new for k, new in enumerate(fresh)})
