@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence, Union
 import numpy as np
 
 from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
-                     UnsupportedSyntaxError, caller_origin)
+                     TangentishError, UnsupportedSyntaxError, caller_origin)
 from .frontend import is_library, rule_params, target
 from .pipeline import full_source, transform
 from .rules import RULES
@@ -209,8 +209,10 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
         values = d.args(args, kwargs)
         try:
             value, *grads = d.generated()(*values, 1.0)
-        except Exception as exc:  # a non-scalar output breaks the 1.0 seed
-            _diagnose(exc, lambda: _scalar_check(f, f(*values)))
+        except TangentishError:
+            raise
+        except Exception:  # a non-scalar output breaks the 1.0 seed
+            _diagnose(lambda: _scalar_check(f, f(*_copies(values))))
             raise
         _scalar_check(f, value)
         return value, d.pack(grads, values)
@@ -247,8 +249,10 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
         values = d.args(args, kwargs)
         try:
             value, *grads = d.generated()(*values, cotangent)
-        except Exception as exc:
-            _diagnose(exc, lambda: _cotangent_check(f, cotangent, f(*values)))
+        except TangentishError:
+            raise
+        except Exception:
+            _diagnose(lambda: _cotangent_check(f, cotangent, f(*_copies(values))))
             raise
         _cotangent_check(f, cotangent, value)
         return value, d.pack(grads, values)
@@ -256,7 +260,12 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     return vjp_f
 
 
-def _diagnose(exc: Exception, check: Callable) -> None:
+def _copies(values: list) -> list:
+    """Arguments for re-running the user's function without touching theirs."""
+    return [np.copy(v) if isinstance(v, np.ndarray) else v for v in values]
+
+
+def _diagnose(check: Callable) -> None:
     """After a failure inside generated code, raise a clearer TangentishError
     if `check` finds bad arguments; otherwise let the original error stand."""
     try:

@@ -117,6 +117,42 @@ def propagate_copies(fn: N.FunctionDef, env: Env) -> bool:
     return changed
 
 
+def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
+    """`_t7 = s + d; ...; s = _t7` -> `s = s + d` when `_t7` has no other use.
+
+    Generated code may assign a name from its own operands; the normal form
+    only needed the temporary to keep the adjoint's inputs apart."""
+    loads: dict[str, int] = {}
+    stores: dict[str, int] = {}
+    for node in N.walk(fn):
+        if isinstance(node, N.Name):
+            table = loads if isinstance(node.ctx, N.Load) else stores
+            table[node.id] = table.get(node.id, 0) + 1
+    changed = False
+    for block in _blocks(fn.body):
+        k = 0
+        while k < len(block):
+            s = block[k]
+            t = N.assigned_name(s)
+            if t is None or not _generated(t) or loads.get(t) != 1 or stores.get(t) != 1:
+                k += 1
+                continue
+            operands = N.names_loaded(s.value)
+            for j in range(k + 1, len(block)):
+                nxt = block[j]
+                if N.assigned_name(nxt) is not None and N.is_name(nxt.value, t):
+                    nxt.value = s.value
+                    del block[k]
+                    changed = True
+                    k -= 1
+                    break
+                simple = isinstance(nxt, (N.Assign, N.Expr)) and not isinstance(nxt, N.Return)
+                if not simple or N.names_stored(nxt) & (operands | {t}) or t in N.names_loaded(nxt):
+                    break
+            k += 1
+    return changed
+
+
 def _removable(s, live_after, env: Env) -> bool:
     if not isinstance(s, N.Assign):
         return False
@@ -259,7 +295,7 @@ def drop_empty_control(fn: N.FunctionDef, env: Env) -> bool:
     return changed
 
 
-PASSES = [fold_first_accumulation, propagate_copies, eliminate_dead_code,
+PASSES = [fold_first_accumulation, propagate_copies, coalesce_copies, eliminate_dead_code,
           prune_saves, drop_empty_control, drop_orphan_comments]
 
 

@@ -50,7 +50,10 @@ class Forward:
         if isinstance(s, N.If):
             return [N.if_(s.test, self.block(s.body) or [N.pass_()], self.block(s.orelse))]
         if isinstance(s, N.For):
-            return [N.for_(s.target.id, s.iter, self.block(s.body))]
+            head = []
+            if s.target.id in self.facts.active_vars:  # the index itself carries no derivative
+                head = [N.assign(self.dot(s.target.id), self.ctx.zeros_like(s.target.id))]
+            return [N.for_(s.target.id, s.iter, head + self.block(s.body))]
         if isinstance(s, N.While):
             return [N.while_(s.test, self.block(s.body))]
         if isinstance(s, N.Expr):

@@ -206,6 +206,9 @@ class Reverse:
         inits = [N.assign(self.bar(v), self.ctx.zeros_like(v))
                  for v in sorted(self.facts.active_vars)
                  if self.scopes.get(v) == scope and v != seeded]
+        if inits:  # zeros_like(v) needs v bound even where no path assigned it
+            assigned = self._entry_assigned(stmts) | _definitely_assigned(stmts)
+            self.none_inits |= {s.value.args[0].id for s in inits} - assigned
         local = self.block_local.get(id(stmts), [])
         if local:
             exit_check = fwd[-1:] if fwd and _is_exit_check(fwd[-1]) else []
@@ -213,6 +216,13 @@ class Reverse:
             rev = [self.pop(v) for v in reversed(local)] + inits + rev
             return fwd, rev
         return fwd, inits + rev
+
+    def _entry_assigned(self, stmts) -> set:
+        if not stmts:
+            return set()
+        first = stmts[0]
+        node = self.facts.cfg.of.get(first)
+        return set(self.facts.definite_in[node]) if node is not None else set()
 
     def stmt(self, s) -> tuple[list, list]:
         if isinstance(s, N.Assign):
@@ -259,6 +269,8 @@ class Reverse:
             i = s.target.id
             tail.insert(0, self.push(i))
             rb = [self.pop(i)] + rb
+            if i in self.facts.active_vars:  # the index itself carries no derivative
+                rb.append(N.assign(self.bar(i), self.ctx.zeros_like(i)))
             if self.defs.get(i, 0) > 1:
                 node = self.facts.node(s)
                 if i not in self.facts.definite_in[node] and i not in self.ctx.ir.params:
@@ -320,6 +332,17 @@ class Reverse:
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out
+
+
+def _definitely_assigned(stmts) -> set:
+    """Names every path through `stmts` assigns (loops may run zero times)."""
+    out: set = set()
+    for s in stmts:
+        if isinstance(s, N.Assign):
+            out |= N.names_stored(N.module(s.targets))
+        elif isinstance(s, N.If):
+            out |= _definitely_assigned(s.body) & _definitely_assigned(s.orelse)
+    return out
 
 
 def _is_exit_check(s) -> bool:

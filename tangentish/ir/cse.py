@@ -58,7 +58,9 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
                     continue
                 table = drop(table, {target})
                 operands = N.names_loaded(s.value)
-                if key is not None and target not in operands:
+                # only temporaries keep values: a user variable may be reassigned
+                # from the very expression it holds (`a = a / 2` after `a = x*y`)
+                if key is not None and target not in operands and is_temp(target):
                     table[key] = (target, operands)
             elif isinstance(s, N.If):
                 block(s.body, table)

@@ -280,6 +280,8 @@ class Normalizer:
     def assign(self, name: str, value, user_node) -> list:
         pre: list = []
         op = self.op(value, pre)
+        if N.is_name(op, name):
+            return pre  # `x = x` does nothing (its adjoint would double x_bar)
         if name in N.names_loaded(op) and not isinstance(op, N.Name):
             temp = self.namer.fresh("_t")
             pre.append(self.emit(temp, op, value))
