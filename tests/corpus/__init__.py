@@ -1,0 +1,108 @@
+"""A corpus of small functions to differentiate, with no test logic in it.
+
+Tests build the arguments of every function from its parameter names
+(a trailing digit is ignored: ``x1`` is a float like ``x``):
+
+=================  ==========================================  ============
+names              kind                                        differentiated
+=================  ==========================================  ============
+x y z a b c w s t  float, uniform in [0.5, 1.5]                yes
+v u                1-D float array, shape (m,)                 yes
+M A                2-D float array, shape (p, m)               yes
+B                  2-D float array, shape (m, q)               yes
+S                  square float array, shape (m, m)            yes
+C                  column float array, shape (p, 1)            yes
+n k                small int in [1, 4]                         never
+=================  ==========================================  ============
+
+``m``, ``p`` and ``q`` are sizes in [1, 4] that a test draws (size-1 axes
+included).  ``DOMAINS`` overrides the value range, the shape or the int
+value of single parameters where a function needs it, keyed by function
+name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
+(...), "range": (lo, hi)}}`` for an array, ``{"param": (lo, hi)}`` with
+ints for an int range.  Ranges keep every branch condition, kink and
+singularity well away from the sampled points.
+"""
+from . import arrays, control, helpers, scalar, textbook, tricky
+
+FLOAT_NAMES = frozenset("xyzabcwst")
+ARRAY_SHAPES = {
+    "v": ("m",), "u": ("m",),
+    "M": ("p", "m"), "A": ("p", "m"),
+    "B": ("m", "q"),
+    "S": ("m", "m"),
+    "C": ("p", 1),
+}
+INT_NAMES = frozenset("nk")
+DEFAULT_FLOAT_RANGE = (0.5, 1.5)
+DEFAULT_INT_RANGE = (1, 4)
+SIZE_RANGE = (1, 4)
+
+CORPUS = [
+    # scalar.py
+    scalar.same_var_twice, scalar.powers, scalar.trig_hyperbolic,
+    scalar.exp_log, scalar.math_misc, scalar.builtin_scalar,
+    # control.py
+    control.branch_assigns_differ, control.elif_chain, control.conditional_expr,
+    control.bool_conditions, control.chained_compare, control.nested_loops,
+    control.loop_break_continue, control.range_variants,
+    control.loop_var_after_loop, control.for_else,
+    control.while_complex_condition, control.while_break_else,
+    control.early_return_nested,
+    control.return_in_while, control.returns_everywhere,
+    control.augmented_scalars,
+    # helpers.py
+    helpers.helper_kwargs, helpers.helper_nested_calls, helpers.helper_in_loop,
+    helpers.helper_with_branches, helpers.helper_arrays,
+    helpers.helper_twice_same_arg, helpers.helper_result_in_condition,
+    # arrays.py
+    arrays.broadcast_scalar, arrays.broadcast_column_row, arrays.outer_output,
+    arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,
+    arrays.reductions, arrays.ufuncs, arrays.max_min_where, arrays.indexing,
+    arrays.fancy_and_mask, arrays.loop_over_rows, arrays.shape_and_ndim,
+    arrays.array_while,
+    # textbook.py
+    textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
+    textbook.horner, textbook.fixed_point_cos,
+    # tricky.py
+    tricky.alias_then_overwrite, tricky.unused_and_condition_only,
+    tricky.activity_starts_mid_loop, tricky.constant_output,
+    tricky.int_params_in_arithmetic, tricky.defined_in_loop_used_after,
+    tricky.break_inner_continue_outer, tricky.return_inside_while_inside_for,
+    tricky.self_assignment, tricky.loop_var_rebound,
+    tricky.temporary_on_some_paths, tricky.dead_reassignment_in_branches,
+]
+
+DOMAINS = {
+    "exp_log": {"y": (1.5, 2.5)},
+    "math_misc": {"x": (0.5, 1.5)},
+    "builtin_scalar": {"x": (0.2, 2.0), "y": (0.2, 2.0)},
+    "bool_conditions": {"x": (0.2, 1.8), "y": (0.2, 1.8)},
+    "chained_compare": {"x": (-0.5, 1.5), "y": (0.2, 1.8)},
+    "elif_chain": {"x": (0.4, 1.6)},
+    "conditional_expr": {"x": (0.3, 1.7), "y": (0.3, 1.7)},
+    "branch_assigns_differ": {"x": (0.4, 1.6)},
+    "loop_break_continue": {"n": (1, 6)},
+    "early_return_nested": {"x": (0.2, 1.2), "n": (1, 5), "k": (1, 5)},
+    "returns_everywhere": {"x": (0.3, 1.7), "y": (0.05, 3.0)},
+    "return_in_while": {"x": (0.3, 3.0)},
+    "while_break_else": {"x": (0.1, 1.0), "y": (0.01, 0.3)},
+    "while_complex_condition": {"x": (0.5, 2.0), "y": (0.5, 4.0), "n": (0, 8)},
+    "for_else": {"x": (0.2, 1.0), "n": (0, 5)},
+    "helper_with_branches": {"x": (0.1, 2.5), "y": (0.1, 2.5)},
+    "helper_result_in_condition": {"x": (-0.5, 2.0)},
+    "helper_twice_same_arg": {"x": (0.2, 2.0)},
+    "ufuncs": {"v": {"range": (0.2, 1.4)}},
+    "max_min_where": {"v": {"range": (0.4, 1.6)}, "u": {"range": (0.4, 1.6)}},
+    "fancy_and_mask": {"v": {"range": (0.5, 1.5)}},
+    "array_while": {"v": {"range": (-1.0, 2.0)}},
+    "logistic_loss": {"v": {"range": (-1.0, 1.0)}, "u": {"range": (-1.0, 1.0)},
+                      "b": (-1.0, 1.0)},
+    "rosenbrock": {"v": {"range": (-1.5, 1.5)}},
+    "horner": {"x": (-1.0, 1.0), "v": {"range": (-1.0, 1.0)}},
+    "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
+    "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
+}
+
+__all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
+           "arrays", "control", "helpers", "scalar", "textbook", "tricky"]
