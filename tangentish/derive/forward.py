@@ -115,9 +115,7 @@ class Forward:
             terms.append(swapped)
         if not terms:
             return [s, N.assign(t_dot, ctx.zeros_like(target))]
-        total = terms[0]
-        for t in terms[1:]:
-            total = add(total, t)
+        total = _sum_terms(terms)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
         shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)
@@ -129,6 +127,18 @@ class Forward:
     def _ans(rule, target) -> dict:
         import inspect
         return {"ans": N.load(target)} if "ans" in inspect.signature(rule).parameters else {}
+
+
+def _sum_terms(terms: list) -> N.expr:
+    """Add tangent terms, writing a repeated one once: `x * x` -> `2.0 * (x * x_dot)`."""
+    counts: dict[str, list] = {}
+    for t in terms:
+        counts.setdefault(N.dump(t), []).append(t)
+    total = None
+    for group in counts.values():
+        term = group[0] if len(group) == 1 else mul(N.const(float(len(group))), group[0])
+        total = term if total is None else add(total, term)
+    return total
 
 
 def forward(ctx: Context, facts) -> N.FunctionDef:

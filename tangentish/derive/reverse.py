@@ -172,12 +172,9 @@ class Reverse:
         fwd, rev = self.block(body[:-1], scope=id(body))
         ret = body[-1].value
         seed = []
-        if isinstance(ret, N.Name) and ret.id in self.facts.active_vars and not ret.id.startswith("_"):
-            out_bar = self.bar(ret.id)
-        else:
-            out_bar = self.namer.unique("out_bar")
-            if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
-                seed.append(N.assign(self.bar(ret.id), N.load(out_bar)))
+        out_bar = self.namer.unique("out_bar")
+        if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
+            seed.append(N.assign(self.bar(ret.id), N.load(out_bar)))
         head, tail = [], []
         for w in ctx.wrt:
             if w not in self.facts.active_vars:
@@ -324,7 +321,7 @@ class Reverse:
             if k >= len(outs):
                 raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
         out = list(pre)
-        for k, c in contributions.items():
+        for k, c in _merge_repeated(op.args, contributions).items():
             name = op.args[k].id
             others = [a for j, a in enumerate(op.args) if j != k]
             if (broadcasting and not all(N.is_number(a) for a in others)
@@ -332,6 +329,22 @@ class Reverse:
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out
+
+
+def _merge_repeated(args, contributions: dict) -> dict:
+    """`x * x`: one accumulation of `g * x + g * x` -> `2.0 * (g * x)`."""
+    merged: dict = {}
+    first: dict = {}
+    for k, c in contributions.items():
+        name = args[k].id
+        if name not in first:
+            first[name] = k
+            merged[k] = c
+        else:
+            j = first[name]
+            same = N.dump(merged[j]) == N.dump(c)
+            merged[j] = mul(N.const(2.0), merged[j]) if same else add(merged[j], c)
+    return merged
 
 
 def _definitely_assigned(stmts) -> set:
