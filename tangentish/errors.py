@@ -7,6 +7,9 @@ saying what to write instead.
 """
 from __future__ import annotations
 
+import linecache
+import os
+import sys
 from dataclasses import dataclass
 
 __all__ = [
@@ -40,7 +43,6 @@ class Origin:
 
 def line_origin(file: str, line: int) -> Origin:
     """An Origin covering a whole source line (caret under all of it)."""
-    import linecache
     text = linecache.getline(file, line)
     indent = len(text) - len(text.lstrip())
     return Origin(file, line, indent, len(text.rstrip("\n")) or None, text)
@@ -48,8 +50,6 @@ def line_origin(file: str, line: int) -> Origin:
 
 def caller_origin() -> Origin | None:
     """Where user code called into tangentish: the first frame outside it."""
-    import os
-    import sys
     package = os.path.dirname(os.path.abspath(__file__))
     frame = sys._getframe(1)
     while frame is not None:

@@ -7,6 +7,7 @@ with positional and keyword argument expressions.
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import operator
 from dataclasses import dataclass, field
@@ -48,7 +49,6 @@ def index_value(s) -> N.expr:
 
 def _label(node) -> str:
     try:
-        import ast
         return ast.unparse(N.to_python_ast(node))
     except Exception:  # pragma: no cover
         return type(node).__name__

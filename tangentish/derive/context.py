@@ -168,13 +168,15 @@ class Context:
         return self.ir.error(NoRuleError, f"cannot differentiate: {why}{extra}", stmt,
                              op.label, hint)
 
-    def expand(self, stmt, op: Op, rule, extra: dict):
-        """Inline `rule` for this call; `extra` binds `g`/`ans` (by position
-        for vjp/jvp rules, by name for partials)."""
+    def expand(self, stmt, op: Op, rule, ans: N.expr, g: N.expr | None = None):
+        """Inline `rule` for this call. vjp/jvp rules take (g, ans) first,
+        whatever they call them; partials take `ans` only if they name it."""
+        if rule is op.rule.partials:
+            extra = {"ans": ans} if "ans" in inspect.signature(rule).parameters else {}
+        else:
+            g_name, ans_name = seed_params(rule)
+            extra = {g_name: g, ans_name: ans}
         try:
-            if rule is not op.rule.partials:
-                g_name, ans_name = seed_params(rule)
-                extra = {g_name: extra["g"], ans_name: extra["ans"]}
             return self.inliner.expand(rule, op.args, op.kwargs, extra)
         except BindError as exc:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None

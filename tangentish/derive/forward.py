@@ -88,7 +88,7 @@ class Forward:
         pre, terms = [], []
         constant_partial = False
         if rule.partials is not None:
-            stmts, outs = ctx.expand(s, op, rule.partials, self._ans(rule.partials, target))
+            stmts, outs = ctx.expand(s, op, rule.partials, ans=N.load(target))
             pre += stmts
             for k in active:
                 if k >= len(outs):
@@ -99,7 +99,7 @@ class Forward:
         elif rule.jvp is not None:
             for k in active:
                 g = N.load(self.dot(op.args[k].id))
-                stmts, outs = ctx.expand(s, op, rule.jvp, {"g": g, "ans": N.load(target)})
+                stmts, outs = ctx.expand(s, op, rule.jvp, ans=N.load(target), g=g)
                 if k >= len(outs):
                     raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
                 pre += stmts
@@ -122,11 +122,6 @@ class Forward:
         if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
         return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
-
-    @staticmethod
-    def _ans(rule, target) -> dict:
-        import inspect
-        return {"ans": N.load(target)} if "ans" in inspect.signature(rule).parameters else {}
 
 
 def _sum_terms(terms: list) -> N.expr:

@@ -16,7 +16,6 @@ temporaries of a loop body get a fresh adjoint in every reversed iteration.
 """
 from __future__ import annotations
 
-import inspect
 import linecache
 
 from ..ir import nodes as N
@@ -309,12 +308,11 @@ class Reverse:
         if op.kind != "rule" or not rule.has_reverse:
             raise ctx.no_rule(s, op)
         if rule.partials is not None:
-            extra = {"ans": N.load(t)} if "ans" in inspect.signature(rule.partials).parameters else {}
-            pre, outs = ctx.expand(s, op, rule.partials, extra)
+            pre, outs = ctx.expand(s, op, rule.partials, ans=N.load(t))
             contributions = {k: mul(g, outs[k]) for k in active if k < len(outs) and outs[k] is not None}
             broadcasting = True
         else:
-            pre, outs = ctx.expand(s, op, rule.vjp, {"g": g, "ans": N.load(t)})
+            pre, outs = ctx.expand(s, op, rule.vjp, ans=N.load(t), g=g)
             contributions = {k: outs[k] for k in active if k < len(outs) and outs[k] is not None}
             broadcasting = rule.user
         for k in active:

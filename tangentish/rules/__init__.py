@@ -25,6 +25,7 @@ Every registration bumps `RULES.version`, which keys the derivative cache.
 """
 from __future__ import annotations
 
+import inspect
 import threading
 from dataclasses import dataclass, replace as _replace
 from typing import Any, Callable
@@ -176,7 +177,6 @@ def operand_params(rule: Rule, template=None) -> list:
 
     vjp/jvp rules take the cotangent/tangent and the output first, whatever
     they are named; partials may name a parameter `ans` for the output."""
-    import inspect
     template = template or rule.partials or rule.vjp or rule.jvp
     params = list(inspect.signature(template).parameters.values())
     if template is rule.partials:
@@ -186,7 +186,6 @@ def operand_params(rule: Rule, template=None) -> list:
 
 def seed_params(template) -> tuple[str, str]:
     """Names a vjp/jvp rule gives its (cotangent or tangent, output) slots."""
-    import inspect
     names = list(inspect.signature(template).parameters)
     if len(names) < 2:
         raise TypeError(f"rule {template.__name__} must take (g, ans, *args)")
