@@ -41,7 +41,7 @@ FUNC_CASES = [pytest.param(f, id=S.function_id(f)) for f in CORPUS]
 
 
 def test_corpus_size():
-    assert 35 <= len(CORPUS) <= 60
+    assert len(CORPUS) >= 35
     assert len({f.__name__ for f in CORPUS}) == len(CORPUS)
 
 

@@ -1,7 +1,8 @@
 """Control-flow graph of a structured function body.
 
 One node per simple statement and one per control head (`if` test, `for`
-head, `while` test), plus entry and exit. Each node knows the names it
+head, `while` test), plus entry and exit; a `for` loop's target gets a node
+of its own on the edge into the body. Each node knows the names it
 defines and uses, which is all the dataflow solver needs.
 """
 from __future__ import annotations
@@ -61,12 +62,17 @@ class CFG:
             return tails
         if isinstance(s, (N.For, N.While)):
             if isinstance(s, N.For):
-                head = self._new(s, "for", N.names_stored(s.target), N.names_loaded(s.iter))
+                # the target is bound on the way into the body only: when the
+                # range is exhausted it keeps the value of the last iteration
+                head = self._new(s, "for", uses=N.names_loaded(s.iter))
+                entry = Node(s.target, "target", N.names_stored(s.target))
+                self.nodes.append(entry)
+                self._link([head], entry)
             else:
-                head = self._new(s, "while", uses=N.names_loaded(s.test))
+                head = entry = self._new(s, "while", uses=N.names_loaded(s.test))
             self._link(preds, head)
             self._breaks.append([])
-            tails = self._seq(s.body, [head])
+            tails = self._seq(s.body, [entry])
             self._link(tails, head)
             return [head] + self._breaks.pop()
         if isinstance(s, N.Break):

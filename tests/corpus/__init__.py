@@ -71,6 +71,7 @@ CORPUS = [
     tricky.break_inner_continue_outer, tricky.return_inside_while_inside_for,
     tricky.self_assignment, tricky.loop_var_rebound,
     tricky.temporary_on_some_paths, tricky.dead_reassignment_in_branches,
+    tricky.loop_target_rebound_used_after,
 ]
 
 DOMAINS = {

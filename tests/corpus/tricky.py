@@ -106,3 +106,11 @@ def dead_reassignment_in_branches(x, y):
     else:
         a = y * 3.0
     return x * y + x
+
+
+def loop_target_rebound_used_after(x, y, n):
+    # found by fuzzing: the loop target keeps its last value after the loop;
+    # dead-code elimination once treated the exit as rebinding it
+    for i in range(n):
+        i = np.cos(y) * x
+    return i * x
