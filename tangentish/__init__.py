@@ -2,8 +2,8 @@
 
 Reads a numeric Python function's source and generates new Python source
 for its derivative: forward mode (tangents, `x_dot`) and reverse mode
-(adjoints, `x_bar`), with real `if`/`for`/`while`. See API.md for the
-contract and docs/ for how it works.
+(adjoints, `x_bar`), with real `if`/`for`/`while`. See README.md for the
+API and docs/ for how it works.
 """
 from .api import (Differentiable, differentiate, grad, jvp, source,
                   value_and_grad, vjp)

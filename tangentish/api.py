@@ -5,7 +5,7 @@ arguments, fetches the generated derivative from the cache (transforming
 on first use) and calls it. Nothing here differentiates: it only adapts
 the generated functions' calling convention, `f_vjp(*args, out_bar) ->
 (value, *grads)` and `f_jvp(*args, *tangents) -> (value, value_dot)`, to
-the contract in API.md.
+the public API (README.md, docs/getting-started.md).
 """
 from __future__ import annotations
 

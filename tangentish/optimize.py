@@ -4,8 +4,10 @@ Each pass is `pass_(fn, env) -> changed` and edits `fn` in place; the driver
 repeats them until none reports a change (never by comparing source).
 - `fold_first_accumulation`: `v = zeros; ...; v = v + e` -> `v = e`
 - `propagate_copies`: `a = b` feeds later uses of `a` in the same block
+- `coalesce_copies`: `_t = s + d; s = _t` -> `s = s + d`
 - `eliminate_dead_code`: assignments nobody reads (liveness on the CFG)
 - `prune_saves`: stack pushes/pops of values the reverse sweep never reads
+- `drop_empty_control`: `if c: pass`, loops with empty bodies
 - `drop_orphan_comments`: comments whose code was optimized away
 """
 from __future__ import annotations
@@ -286,7 +288,8 @@ def drop_empty_control(fn: N.FunctionDef, env: Env) -> bool:
                 changed = True
                 continue
             if isinstance(s, N.If) and _empty(s.body) and s.orelse and not _empty(s.orelse):
-                s.test = N.not_(s.test) if not isinstance(s.test, N.UnaryOp) else s.test.operand
+                negated = isinstance(s.test, N.UnaryOp) and isinstance(s.test.op, N.Not)
+                s.test = s.test.operand if negated else N.not_(s.test)
                 s.body, s.orelse = s.orelse, []
                 changed = True
             keep.append(s)

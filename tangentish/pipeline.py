@@ -1,6 +1,7 @@
 """THE stage order, in one place, and the cache of its results.
 
-    parse -> normalize -> verify -> analyze -> derive -> optimize -> compile
+    parse -> normalize -> share common subexpressions -> verify -> analyze
+          -> derive -> optimize -> compile
 
 `transform(func, mode, wrt)` runs the stages (or returns the cached result)
 and gives back a `Derived`: the compiled derivative and its source. Helper
@@ -173,8 +174,8 @@ def _share_common_subexpressions(ir: IR, resolve, user: set) -> None:
     def is_temp(name: str) -> bool:
         return name.startswith("_t") and name not in user
 
-    if eliminate_common_subexpressions(ir.fn, is_temp, pure_call):
-        renumber(ir.fn, "_t", is_temp)
+    eliminate_common_subexpressions(ir.fn, is_temp, pure_call)
+    renumber(ir.fn, "_t", is_temp)
 
 
 def _param_names(func) -> list[str]:

@@ -161,8 +161,10 @@ def not_in_place(x, file: str, line: int) -> None:
     """
     if isinstance(x, _ndarray):
         from .errors import UnsupportedSyntaxError, line_origin
+        origin = line_origin(file, line)
+        name = origin.text.strip().split()[0] if origin.text.strip() else "x"
         raise UnsupportedSyntaxError(
-            "in-place update of an array that another variable may share "
-            "(`y = x`, a slice `x[...]` or `x.T`) is not supported yet",
-            line_origin(file, line), None,
-            "write `x = x + ...` to make a new array, or copy first with np.copy(x)")
+            f"in-place update of an array that another variable may share "
+            f"(a copy `y = {name}`, a slice `{name}[...]` or `{name}.T`) is not supported yet",
+            origin, None,
+            f"write `{name} = {name} + ...` to make a new array, or copy first with np.copy")

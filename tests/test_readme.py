@@ -44,6 +44,15 @@ def _id(path):
     return str(path.relative_to(ROOT))
 
 
+@pytest.fixture(autouse=True)
+def _rules_restored():
+    """Pages register example rules; other tests must not see them."""
+    from tangentish.rules import RULES
+    saved = RULES.snapshot()
+    yield
+    RULES.restore(saved)
+
+
 @pytest.mark.parametrize("document", DOCUMENTS, ids=[_id(p) for p in DOCUMENTS])
 def test_python_blocks_run(document):
     if not document.exists():

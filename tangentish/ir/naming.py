@@ -56,10 +56,15 @@ def renumber(fn, prefix: str, is_generated) -> None:
     """Rename generated `prefix<N>` names in order of first appearance, so
     the temporaries left after merging read `_t0, _t1, ...` without gaps."""
     from . import nodes as N
-    order: dict[str, str] = {}
-    for node in N.walk(fn):
+    order: dict[str, None] = {}
+
+    def visit(node):  # depth first, fields in source order
         if isinstance(node, N.Name) and node.id.startswith(prefix) and is_generated(node.id):
             order.setdefault(node.id, None)
+        for child in N.iter_child_nodes(node):
+            visit(child)
+
+    visit(fn)
     names = list(order)
     fresh = [f"{prefix}{k}" for k in range(len(names))]
     if names == fresh:

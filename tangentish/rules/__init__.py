@@ -85,6 +85,17 @@ class RuleTable:
     def __len__(self) -> int:
         return len(self._rules)
 
+    def snapshot(self) -> dict:
+        """The table as it is, for `restore` (tests, docs, experiments)."""
+        with self._lock:
+            return dict(self._rules)
+
+    def restore(self, snapshot: dict) -> None:
+        """Put back a `snapshot`; cached derivatives are invalidated."""
+        with self._lock:
+            self._rules = dict(snapshot)
+            self.version += 1
+
     def update(self, fn, *, replace: bool = False, **fields) -> None:
         with self._lock:
             key = self._key(fn)
@@ -147,7 +158,7 @@ def nondiff(*fns) -> None:
 
 
 def register_adjoint(fn, *, replace: bool = False):
-    """Register a custom reverse-mode rule for `fn` (see API.md).
+    """Register a custom reverse-mode rule for `fn`.
 
     The rule is called as `rule(g, ans, *args, **kwargs)` and returns one
     cotangent per positional argument (None where there is no derivative).
@@ -159,7 +170,7 @@ def register_adjoint(fn, *, replace: bool = False):
 
 
 def register_tangent(fn, *, replace: bool = False):
-    """Register a custom forward-mode rule for `fn` (see API.md).
+    """Register a custom forward-mode rule for `fn`.
 
     The rule is called as `rule(g, ans, *args, **kwargs)` and returns one
     term per positional argument, where `g` is that argument's tangent; the
