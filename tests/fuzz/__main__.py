@@ -1,0 +1,39 @@
+"""`python -m tests.fuzz --n 2000 [--start S]`: a long campaign.
+
+Prints `N programs, N correct, N rejected, N wrong` (and N skipped), and
+the seed and detail of every wrong program, whose source it keeps.
+"""
+import argparse
+import collections
+import pathlib
+import sys
+import tempfile
+
+from . import check, generate
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fuzz")
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--keep", default=None, help="folder for the programs (default: a temp dir)")
+    args = parser.parse_args(argv)
+    folder = pathlib.Path(args.keep or tempfile.mkdtemp(prefix="tangentish-fuzz-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = collections.Counter()
+    for seed in range(args.start, args.start + args.n):
+        path = folder / f"fuzz_{seed}.py"
+        path.write_text(generate(seed))
+        verdict, detail = check(path, seed)
+        counts[verdict] += 1
+        if verdict == "wrong":
+            print(f"WRONG seed {seed}: {detail} ({path})", flush=True)
+        elif verdict != "rejected":
+            path.unlink()
+    print(f"{args.n} programs, {counts['correct']} correct, {counts['rejected']} rejected, "
+          f"{counts['wrong']} wrong ({counts['skipped']} skipped: not smooth at the point)")
+    return 1 if counts["wrong"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
