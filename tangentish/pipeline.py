@@ -118,8 +118,11 @@ class Transformer:
             CACHE.put(func, key, entry)
             return entry
 
-    def _run(self, func, mode, wrt) -> Entry:
+    def _run(self, func, mode, wrt, observe: Callable | None = None) -> Entry:
+        """The stages, in order; `observe(stage, ir_or_text)` sees each result."""
+        show = observe or (lambda stage, value: None)
         ir = parse_rule_wrapper(func) if rule_params(func) is not None else parse_function(func)
+        show("source", ir.fn)
         user = N.all_names(ir.fn)
         namer = Namer(user | set(ir.namespace.closure))
         normalize(ir, namer)
@@ -127,9 +130,30 @@ class Transformer:
         resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
         _share_common_subexpressions(ir, resolve, user)
         grammar.verify(ir.fn)
+        show("normalized", ir.fn)
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
+        show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps))
+        if mode == "forward":
+            fn, stack = Forward(ctx, facts).run(), None
+        else:
+            gen = Reverse(ctx, facts)
+            fn, stack = gen.run(), gen._stack
+        show(mode, fn)
+        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+        show("optimized", fn)
+        closure = dict(ctx.injected)
+        referenced = N.names_loaded(fn)
+        for name, value in ir.namespace.closure.items():
+            if name in referenced and name not in closure:
+                closure[name] = value
+        function, source = compile_function(fn, closure, ir.namespace.globals)
+        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
+        return Entry(derived, _fingerprint(func), deps)
 
+    def _helper_deriver(self, deps: list) -> Callable:
+        """How a generator gets the derivative of a helper it calls."""
         def derive_helper(helper, helper_mode, positions, caller: IR, stmt) -> Derived:
             if helper in self.in_progress:
                 raise caller.error(UnsupportedSyntaxError, "recursive calls are not supported yet",
@@ -147,22 +171,7 @@ class Transformer:
                     f"@tangentish.register_adjoint({name}) and @tangentish.register_tangent({name})") from None
             deps.append((helper, (helper_mode, names)))
             return entry.derived
-
-        ctx = Context(ir, namer, list(wrt), mode, derive_helper)
-        if mode == "forward":
-            fn, stack = Forward(ctx, facts).run(), None
-        else:
-            gen = Reverse(ctx, facts)
-            fn, stack = gen.run(), gen._stack
-        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
-        closure = dict(ctx.injected)
-        referenced = N.names_loaded(fn)
-        for name, value in ir.namespace.closure.items():
-            if name in referenced and name not in closure:
-                closure[name] = value
-        function, source = compile_function(fn, closure, ir.namespace.globals)
-        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
-        return Entry(derived, _fingerprint(func), deps)
+        return derive_helper
 
 
 def _share_common_subexpressions(ir: IR, resolve, user: set) -> None:
@@ -236,35 +245,20 @@ def full_source(derived: Derived) -> str:
 
 
 def stages(func, mode: str = "reverse", wrt: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
-    """The example function after each stage, as (stage name, source) pairs.
+    """The function after each stage, as (stage name, source text) pairs.
 
-    For teaching and debugging: shows what `transform` does step by step
-    without touching the cache.
-    """
+    For teaching and debugging: runs the stages of `transform` outside the
+    cache and prints what each produced."""
     from .codegen import to_source
     func = target(func)
-    ir = parse_function(func)
-    wrt = tuple(wrt) if wrt is not None else (ir.params[0],)
-    out = [("source", to_source(ir.fn))]
-    user = N.all_names(ir.fn)
-    namer = Namer(user | set(ir.namespace.closure))
-    normalize(ir, namer)
-    local_names = N.names_stored(ir.fn) | set(ir.params)
-    resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
-    _share_common_subexpressions(ir, resolve, user)
-    grammar.verify(ir.fn)
-    out.append(("normalized", to_source(ir.fn)))
-    facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
-    out.append(("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n"))
-    ctx = Context(ir, namer, list(wrt), mode,
-                  lambda helper, m, pos, caller, stmt: Transformer().transform(
-                      helper, m, tuple(_param_names(helper)[k] for k in pos)).derived)
-    if mode == "forward":
-        fn, stack = Forward(ctx, facts).run(), None
-    else:
-        gen = Reverse(ctx, facts)
-        fn, stack = gen.run(), gen._stack
-    out.append((mode, to_source(fn)))
-    optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
-    out.append(("optimized", to_source(fn)))
+    if wrt is None:
+        wrt = (_param_names(func)[0],)
+    out: list = []
+
+    def collect(stage, value):
+        out.append((stage, value if isinstance(value, str) else to_source(value)))
+
+    transformer = Transformer()
+    transformer.in_progress.append(func)
+    transformer._run(func, mode, tuple(wrt), observe=collect)
     return out
