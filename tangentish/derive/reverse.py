@@ -299,8 +299,8 @@ class Reverse:
         if op.kind == "helper":
             func, args, wrt = ctx.helper(s, op, varied)
             temps = [self.namer.fresh("_t") for _ in wrt]
-            value = self.namer.fresh("_t")
-            targets = N.tuple_([N.store(value)] + [N.store(x) for x in temps], store_ctx=True)
+            discard = self.namer.unique("_")  # the helper's value: the primal has it
+            targets = N.tuple_([N.store(discard)] + [N.store(x) for x in temps], store_ctx=True)
             out = [ctx.ir.inherit(N.assign(targets, N.call(func, args + [g])), s)]
             return out + [self.accumulate(args[k].id, N.load(x)) for k, x in zip(wrt, temps)]
         ctx.check_keywords(s, op, varied)
