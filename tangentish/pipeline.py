@@ -147,7 +147,8 @@ class Transformer:
         referenced = N.names_loaded(fn)
         for name, value in ir.namespace.closure.items():
             if name in referenced and name not in closure:
-                closure[name] = value
+                closure[name] = value  # a snapshot: guarded, so a rebinding re-derives
+                ctx.guards.append((ctx.live_binding(name), (), value))
         function, source = compile_function(fn, closure, ir.namespace.globals)
         derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
         return Entry(derived, _fingerprint(func), deps)

@@ -357,3 +357,27 @@ def test_generated_code_is_in_linecache():
     fn(np.ones((2, 3)), np.ones(3))
     files = [f for f in linecache.cache if f.startswith("<tangentish matvec_sum_vjp")]
     assert files and any("def matvec_sum_vjp" in "".join(linecache.getlines(f)) for f in files)
+
+
+def _counter_model():
+    scale = 2.0
+
+    def model(x):
+        return scale * x * x
+
+    def rescale(value):
+        nonlocal scale
+        scale = value
+
+    return model, rescale
+
+
+def test_closure_rebinding_reaches_existing_derivatives():
+    """A derivative made before `nonlocal` rebinds a captured value must not
+    keep the old value: the primal would use the new one."""
+    model, rescale = _counter_model()
+    grad, jvp = tg.grad(model), tg.jvp(model)
+    assert grad(1.5) == 2.0 * 2 * 1.5
+    rescale(5.0)
+    assert grad(1.5) == 5.0 * 2 * 1.5
+    assert jvp(1.5, 1.0) == (model(1.5), 5.0 * 2 * 1.5)

@@ -182,7 +182,7 @@ class Context:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 
     # ------------------------------------------------------------ helpers
-    def _live(self, name: str):
+    def live_binding(self, name: str):
         """A function reading the current binding of a free name, or None."""
         func = self.ir.func
         code = getattr(func, "__code__", None)
@@ -220,7 +220,7 @@ class Context:
         while isinstance(base, N.Attribute):
             path.insert(0, base.attr)
             base = base.value
-        getter = self._live(base.id) if isinstance(base, N.Name) else None
+        getter = self.live_binding(base.id) if isinstance(base, N.Name) else None
         if getter is not None:
             callee = self.ir.namespace.resolve(stmt.value.func, self.local_names)
             self.guards.append((getter, tuple(path), callee))
