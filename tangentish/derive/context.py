@@ -15,22 +15,24 @@ from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
-from .calls import Op, resolve
 from ..rules import operand_params, seed_params
+from .calls import Op, resolve
 from .inline import BindError, Inliner
 
 
 @dataclass
 class Derived:
-    """A compiled derivative of a helper, as the caller needs it."""
+    """A compiled derivative: the function, its source, and what it assumed."""
     function: Callable
     source: str
     name: str
     helpers: list = field(default_factory=list, compare=False)
-    # (namespace dict, name, object): globals the derivative was built against
+    # (read the binding now, attribute path, object seen at transformation):
+    # helper functions and closure values the generated code was built against
     guards: list = field(default_factory=list, compare=False)
 
     def valid(self) -> bool:
+        """Do all bindings the derivative was built against still hold?"""
         for base, path, obj in self.guards:
             try:
                 value = base()
@@ -49,7 +51,7 @@ class Context:
     namer: Namer
     wrt: list[str]
     mode: str                              # "forward" | "reverse"
-    derive_helper: Callable                # (func, mode, wrt positions) -> Derived
+    derive_helper: Callable                # (func, mode, wrt positions, caller, stmt) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
     guards: list = field(default_factory=list)      # see Derived.guards
@@ -72,10 +74,10 @@ class Context:
         return N.load(self._inject("_" + base.strip("_<>"), obj))
 
     def _inject(self, name: str, obj) -> str:
+        """A closure variable of the generated function bound to `obj`."""
         if id(obj) in self._ids:
             return self._ids[id(obj)]
-        chosen = name if name not in self.namer.taken else self.namer.unique("_" + name.lstrip("_") if name == "_rt" else name)
-        self.namer.reserve([chosen])
+        chosen = self.namer.unique(name)  # `name`, or `name_` if the user has one
         self.injected[chosen] = obj
         self._ids[id(obj)] = chosen
         return chosen
