@@ -30,7 +30,7 @@ def truediv_partials(x, y, ans):
     return 1.0 / y, -ans / y
 
 
-@elementwise(operator.pow, np.power, builtins.pow)
+@elementwise(operator.pow, np.power, np.float_power, builtins.pow)
 def pow_partials(x, y, ans):
     # d/dy is log(x) x**y; x == 0 gives 0 there, as autograd does
     return y * x ** (y - 1), np.log(_rt.replace_zero(x, 1.0)) * ans
@@ -46,7 +46,7 @@ def neg_partial(x):
     return -1.0
 
 
-@elementwise(operator.pos)
+@elementwise(operator.pos, np.positive)
 def pos_partial(x):
     return 1.0
 

@@ -35,6 +35,26 @@ def arccos_partial(x):
 def arctan_partial(x):
     return 1.0 / (1.0 + x ** 2)
 
+@elementwise(np.arctan2)
+def arctan2_partials(y, x):
+    return x / (x * x + y * y), -y / (x * x + y * y)
+
+
+@elementwise(np.deg2rad, np.radians)
+def deg2rad_partial(x):
+    return np.pi / 180.0
+
+
+@elementwise(np.rad2deg, np.degrees)
+def rad2deg_partial(x):
+    return 180.0 / np.pi
+
+
+@elementwise(np.sinc)
+def sinc_partial(x, ans):
+    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x, and 0 at x = 0
+    return np.where(x == 0, 0.0, (np.cos(np.pi * x) - ans) / _rt.replace_zero(x, 1.0))
+
 # ----------------------------------------------------------- hyperbolic
 
 @elementwise(np.sinh)
@@ -51,6 +71,20 @@ def cosh_partial(x):
 def tanh_partial(x, ans):
     return 1.0 - ans ** 2
 
+@elementwise(np.arcsinh)
+def arcsinh_partial(x):
+    return 1.0 / np.sqrt(x * x + 1.0)
+
+
+@elementwise(np.arccosh)
+def arccosh_partial(x):
+    return 1.0 / np.sqrt(x * x - 1.0)
+
+
+@elementwise(np.arctanh)
+def arctanh_partial(x):
+    return 1.0 / (1.0 - x * x)
+
 # ----------------------------------------------------------- exp, log, roots
 
 @elementwise(np.exp)
@@ -58,9 +92,34 @@ def exp_partial(x, ans):
     return ans
 
 
+@elementwise(np.exp2)
+def exp2_partial(x, ans):
+    return np.log(2.0) * ans
+
+
 @elementwise(np.log)
 def log_partial(x):
     return 1.0 / x
+
+
+@elementwise(np.log2)
+def log2_partial(x):
+    return 1.0 / (x * np.log(2.0))
+
+
+@elementwise(np.log10)
+def log10_partial(x):
+    return 1.0 / (x * np.log(10.0))
+
+
+@elementwise(np.cbrt)
+def cbrt_partial(x, ans):
+    return 1.0 / (3.0 * ans * ans)
+
+
+@elementwise(np.reciprocal)
+def reciprocal_partial(x, ans):
+    return -ans * ans
 
 
 @elementwise(np.sqrt)
@@ -80,9 +139,25 @@ def abs_partial(x):
     return np.sign(x)  # 0 at 0, as autograd
 
 
-@elementwise(np.maximum, np.minimum)
+@elementwise(np.maximum, np.minimum, np.fmax, np.fmin)
 def extremum_partials(x, y, ans):
     return _rt.balanced_eq(x, ans, y), _rt.balanced_eq(y, ans, x)
+
+
+@elementwise(np.fabs)
+def fabs_partial(x):
+    return np.sign(x)
+
+
+@elementwise(np.copysign)
+def copysign_partials(x, y):
+    return np.sign(x) * np.sign(y) + (x == 0), None
+
+
+@elementwise(np.clip)
+def clip_partials(x, a_min, a_max):
+    # inside the interval the value is x; outside, the bound that clipped it
+    return (x >= a_min) & (x <= a_max), 1.0 * (x < a_min), 1.0 * (x > a_max)
 
 # ----------------------------------------------------------- selection
 
