@@ -151,7 +151,8 @@ def fabs_partial(x):
 
 @elementwise(np.copysign)
 def copysign_partials(x, y):
-    return np.sign(x) * np.sign(y) + (x == 0), None
+    # |x| with the sign of y, signed zeros included: copysign(x, -0.0) = -|x|
+    return np.copysign(1.0, x) * np.copysign(1.0, y), None
 
 
 @elementwise(np.clip)
