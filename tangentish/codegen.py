@@ -32,6 +32,25 @@ def _unparse(tree: ast.AST, use_astor: bool) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def _spell_negative_constants(tree: ast.AST) -> None:
+    """Folding can make `Constant(-1.5)`; both printers write it as `-1.5`,
+    which as the base of `**` reads `-(1.5 ** 2)`. A unary minus prints right."""
+    for node in ast.walk(tree):
+        for field, value in ast.iter_fields(node):
+            if (isinstance(value, ast.Constant) and isinstance(value.value, (int, float, complex))
+                    and not isinstance(value.value, bool) and _negative(value.value)):
+                setattr(node, field, ast.UnaryOp(ast.USub(), ast.Constant(-value.value)))
+            elif isinstance(value, list):
+                for k, item in enumerate(value):
+                    if (isinstance(item, ast.Constant) and isinstance(item.value, (int, float))
+                            and not isinstance(item.value, bool) and _negative(item.value)):
+                        value[k] = ast.UnaryOp(ast.USub(), ast.Constant(-item.value))
+
+
+def _negative(v) -> bool:
+    return (v.real if isinstance(v, complex) else v) < 0 or str(v).startswith("-")
+
+
 def to_source(fn: N.FunctionDef, use_astor: bool = True) -> str:
     """Readable source of a generated function, comments included."""
     tree = N.to_python_ast(fn)  # a fresh tree: safe to rewrite below
@@ -47,6 +66,7 @@ def to_source(fn: N.FunctionDef, use_astor: bool = True) -> str:
                         and s.value.value.startswith(N.COMMENT_PREFIX)):
                     block[k] = ast.Expr(ast.Name(_TOKEN.format(len(texts)), ast.Load()))
                     texts.append(s.value.value[len(N.COMMENT_PREFIX):])
+    _spell_negative_constants(tree)
     tree = ast.fix_missing_locations(tree)
     lines = []
     for line in _unparse(tree, use_astor).splitlines():

@@ -204,3 +204,14 @@ def test_empty_branches_and_loops_are_dropped():
             return c
         """)
     assert changed and text == "def f(c, n):\n    return c\n"
+
+
+@pytest.mark.parametrize("use_astor", [True, False])
+def test_negative_constant_base_of_power_prints_with_parentheses(use_astor):
+    """Folding makes `Constant(-1.5)`; printed bare it would read -(1.5 ** 2)."""
+    fn = _fn("def f(x):\n    return x\n")
+    fn.body[0].value = N.binop(N.const(-1.5), N.Pow(), N.const(2))
+    text = to_source(fn, use_astor=use_astor)
+    namespace = {}
+    exec(text, namespace)
+    assert namespace["f"](0.0) == 2.25
