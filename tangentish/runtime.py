@@ -143,6 +143,18 @@ def dot_vjp_b(g, a, b):
     return _dot_vjp(g, a, b, 1)
 
 
+def astype(x, dtype):
+    """`x.astype(dtype)` as a function, so the method has a rule."""
+    return np.asarray(x).astype(dtype)
+
+
+def cast_like(g, x):
+    """A cotangent in `x`'s float dtype: the adjoint of `astype`."""
+    if isinstance(x, _ndarray) and x.dtype.kind in "fc" and isinstance(g, _ndarray):
+        return g.astype(x.dtype, copy=False)
+    return g
+
+
 def pick(result, i):
     """Entry `i` of a custom rule's result (a bare value counts as entry 0)."""
     if isinstance(result, (tuple, list)):

@@ -59,8 +59,8 @@ def transform_error(f, mode="reverse", wrt=0):
 # -- unsupported constructs ------------------------------------------------------
 # Each function differentiates fine except for the marked line.
 
-def method_call(v):
-    return v.sum() * 2.0  # <-
+def unknown_method(v):
+    return v.compress(v > 0.5) * 2.0  # <-
 
 
 def tuple_unpacking(x, y):
@@ -234,7 +234,7 @@ def calls_builtin_without_rule(x):
 
 
 UNSUPPORTED = [
-    method_call, tuple_unpacking, subscript_assignment, attribute_assignment,
+    unknown_method, tuple_unpacking, subscript_assignment, attribute_assignment,
     augmented_subscript, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
@@ -331,8 +331,8 @@ def test_error_classes():
 
 def test_error_inside_a_helper_points_into_the_helper():
     def caller(v):
-        return method_call(v) + 1.0
-    check_message(transform_error(caller), marked_line(method_call))
+        return unknown_method(v) + 1.0
+    check_message(transform_error(caller), marked_line(unknown_method))
 
 
 # -- bad arguments ----------------------------------------------------------------

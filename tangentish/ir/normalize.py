@@ -115,6 +115,9 @@ class Normalizer:
         """Flatten `e` into `pre`; return a Name, Constant or static reference."""
         if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
             return e
+        if (isinstance(e, N.UnaryOp) and isinstance(e.op, N.USub) and N.is_number(e.operand)
+                and not isinstance(e.operand.value, bool)):
+            return N.const(-e.operand.value)  # `-1` is a literal, not an operation
         op = self.op(e, pre)
         name = self.namer.fresh(prefix)
         pre.append(self.emit(name, op, e))

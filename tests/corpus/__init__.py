@@ -23,7 +23,7 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import arrays, control, helpers, scalar, textbook, tricky
+from . import arrays, control, helpers, methods, scalar, textbook, tricky
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -61,6 +61,9 @@ CORPUS = [
     arrays.reductions, arrays.ufuncs, arrays.max_min_where, arrays.indexing,
     arrays.fancy_and_mask, arrays.loop_over_rows, arrays.shape_and_ndim,
     arrays.array_while,
+    # methods.py
+    methods.method_reductions, methods.method_shapes, methods.method_chain,
+    methods.method_item_in_loop,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,
@@ -75,6 +78,7 @@ CORPUS = [
 ]
 
 DOMAINS = {
+    "method_chain": {"M": {"range": (-0.6, 0.6)}, "B": {"range": (-0.6, 0.6)}},
     "exp_log": {"y": (1.5, 2.5)},
     "math_misc": {"x": (0.5, 1.5)},
     "builtin_scalar": {"x": (0.2, 2.0), "y": (0.2, 2.0)},
