@@ -55,7 +55,7 @@ def _autograd_module(module, done):
 
 
 MODULES: dict = {}
-for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.textbook, C.tricky):
+for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.inplace, C.textbook, C.tricky):
     MODULES[_m.__name__] = _autograd_module(_m, MODULES)
 
 CASES = [pytest.param(f, p, id=f"{S.function_id(f)}-{p}")
@@ -71,6 +71,8 @@ AUTOGRAD_CANNOT_RUN = {
     "method_shapes": "autograd's ArrayBox.transpose takes no spread axes",
     "method_chain": "autograd's ArrayBox has no `.dot`",
     "method_item_in_loop": "autograd's ArrayBox has no `.item`",
+    **{f.__name__: "autograd does not support assignment into arrays"
+       for f in C.CORPUS if f.__module__ == C.inplace.__name__},
 }
 
 

@@ -271,14 +271,39 @@ class Normalizer:
                 pre += self.stmt_Assign(single)[0]
             return pre, False
         target = s.targets[0]
+        if isinstance(target, N.Subscript):
+            pre: list = []
+            value = self.atom(s.value, pre)
+            stored = self.store(target, value, s, pre)
+            return pre + stored, False
         if not isinstance(target, N.Name):
             what = {N.Tuple: "tuple unpacking", N.List: "list unpacking",
-                    N.Subscript: "assignment into an array element (`x[i] = ...`)",
                     N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
             raise self.reject(target, what + " yet",
                               "assign each value to its own variable" if isinstance(target, (N.Tuple, N.List))
-                              else "build a new array (e.g. with np.where or np.concatenate)")
+                              else "keep the value in a local variable")
         return self.assign(target.id, s.value, s), False
+
+    def store_base(self, target: N.Subscript) -> str:
+        """The local array `x` of a store `x[...] = v`, or a clear refusal."""
+        base = target.value
+        if isinstance(base, N.Subscript):
+            raise self.reject(target, "assignment into an element of an element (`x[i][j] = ...`)",
+                              "index once with a tuple: `x[i, j] = ...`")
+        if not isinstance(base, N.Name):
+            raise self.reject(target, "assignment into an element of this expression",
+                              "assign the array to a local variable first")
+        if base.id not in self.locals:
+            raise self.reject(target, f"changing the global `{base.id}` in place",
+                              f"pass `{base.id}` as an argument and return the new array")
+        return base.id
+
+    def store(self, target: N.Subscript, value, user_node, pre: list) -> list:
+        """`x[index] = atom` with the index flattened to atoms (into `pre`)."""
+        base = self.store_base(target)
+        index = self.index(target.slice, pre)
+        out = N.Subscript(value=N.load(base), slice=index, ctx=N.Store())
+        return [self.ir.inherit(N.Assign(targets=[out], value=value, type_comment=None), user_node)]
 
     def assign(self, name: str, value, user_node) -> list:
         pre: list = []
@@ -293,9 +318,20 @@ class Normalizer:
         return pre
 
     def stmt_AugAssign(self, s):
+        if isinstance(s.target, N.Subscript):
+            # `x[i] += e` is `x[i] = x[i] + e`, the index evaluated once
+            base = self.store_base(s.target)
+            pre: list = []
+            index = self.index(s.target.slice, pre)
+            old = self.namer.fresh("_t")
+            pre.append(self.emit(old, N.Subscript(value=N.load(base), slice=index, ctx=N.Load()), s.target))
+            new = self.atom(self.ir.inherit(N.binop(N.load(old), s.op, s.value), s), pre)
+            target = N.Subscript(value=N.load(base), slice=N.copy(index), ctx=N.Store())
+            pre.append(self.ir.inherit(N.Assign(targets=[target], value=new, type_comment=None), s))
+            return pre, False
         if not isinstance(s.target, N.Name):
-            raise self.reject(s, "augmented assignment to an element or attribute yet",
-                              "write `x = x + ...` with a whole-array operation")
+            raise self.reject(s, "augmented assignment to an attribute yet",
+                              "keep the value in a local variable")
         value = self.ir.inherit(N.binop(N.load(s.target.id), s.op, s.value), s)
         out = self.assign(s.target.id, value, s)
         if s.target.id in self.shared:
