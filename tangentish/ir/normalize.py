@@ -48,6 +48,11 @@ _REJECTED = {
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
 
+# Builtins that read or run code by name: a value reaching them leaves no
+# trace in the source, so its derivative would silently be lost.
+_BY_NAME = {builtins.eval: "eval", builtins.exec: "exec", builtins.locals: "locals",
+            builtins.vars: "vars"}
+
 
 @dataclass
 class _Loop:
@@ -93,10 +98,35 @@ class Normalizer:
             entry = _REJECTED.get(type(node))
             if entry:
                 raise self.reject(node, *entry)
+            self.check_not_dynamic(node)
+            self.check_no_outside_write(node)
         args = self.ir.fn.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
                               "list the parameters explicitly")
+
+    def check_not_dynamic(self, node) -> None:
+        fn = self.ir.namespace.resolve(node.func, self.locals) if isinstance(node, N.Call) else None
+        if fn in _BY_NAME:
+            raise self.reject(node, f"`{_BY_NAME[fn]}()`: values it reaches by name have no "
+                              "derivative tangentish can see", "write the expression out in the "
+                              "function, or move the dynamic code outside it")
+
+    def check_no_outside_write(self, node) -> None:
+        """`G[0] = x` on a global hides x from the derivative of whoever reads G."""
+        targets = node.targets if isinstance(node, N.Assign) else (
+            [node.target] if isinstance(node, N.AugAssign) else [])
+        for target in targets:
+            for t in N.walk(target):
+                if not isinstance(t, (N.Subscript, N.Attribute)) or not isinstance(t.ctx, N.Store):
+                    continue
+                root = t.value
+                while isinstance(root, (N.Subscript, N.Attribute)):
+                    root = root.value
+                if isinstance(root, N.Name) and root.id not in self.locals:
+                    raise self.reject(t, f"changing {root.id}, which lives outside the function",
+                                      f"return the new value instead of storing it in `{root.id}` "
+                                      "(or pass the data in as an argument)")
 
     # ---------------------------------------------------------- helpers
     def emit(self, target: str, value, user_node) -> N.Assign:
