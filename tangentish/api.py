@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import functools
 import inspect
+import linecache
+import re
 from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
-                     TangentishError, UnsupportedSyntaxError, caller_origin)
-from .frontend import is_library, rule_params, target
+from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
+                     NonScalarOutputError, SourceUnavailableError, TangentishError,
+                     UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
+from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .pipeline import full_source, transform
 from .rules import RULES
 
@@ -190,8 +193,9 @@ def _match_dtype(g, x):
 
 def _scalar_check(f, value) -> None:
     if value.__class__ is float or value.__class__ is np.float64:
-        return
-    if np.ndim(value) != 0 or isinstance(value, (complex, np.complexfloating)):
+        return  # the common case, first: this runs on every call
+    _output_check(f, value)
+    if np.ndim(value) != 0:
         raise _fail(
             NonScalarOutputError,
             f"grad needs a scalar output, but {getattr(f, '__name__', 'f')} returned "
@@ -216,13 +220,8 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f)
     def value_and_grad_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, 1.0)
-        except TangentishError:
-            raise
-        except Exception:  # a non-scalar output breaks the 1.0 seed
-            _diagnose(lambda: _scalar_check(f, f(*_copies(values))))
-            raise
+        # a non-scalar output breaks the 1.0 seed: say so, not how it broke
+        value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
         _scalar_check(f, value)
         return value, d.pack(grads, values)
 
@@ -253,16 +252,12 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f)
     def vjp_f(*args_and_cotangent, **kwargs):
         if not args_and_cotangent:
-            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument")
+            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument",
+                        "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, cotangent)
-        except TangentishError:
-            raise
-        except Exception:
-            _diagnose(lambda: _cotangent_check(f, cotangent, f(*_copies(values))))
-            raise
+        _seed_check(f, "the cotangent", cotangent, "shaped like the output")
+        value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
         return value, d.pack(grads, values)
 
@@ -274,18 +269,101 @@ def _copies(values: list) -> list:
     return [np.copy(v) if isinstance(v, np.ndarray) else v for v in values]
 
 
-def _diagnose(check: Callable) -> None:
-    """After a failure inside generated code, raise a clearer TangentishError
-    if `check` finds bad arguments; otherwise let the original error stand."""
+def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = None):
+    """Call the generated derivative. If it raises, find out who is to blame
+    and raise a located TangentishError: the arguments (`check(value)`
+    raises an ArgumentError), the user's function (it raises by itself), or
+    the derivative code at this point. The error keeps the traceback of the
+    failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        check()
-    except ArgumentError:
+        return d.generated()(*values, *seeds)
+    except TangentishError:
         raise
-    except Exception:
-        pass
+    except Exception as exc:
+        name = getattr(d.f, "__name__", "f")
+        try:
+            value = d.f(*_copies(values))
+        except Exception as own:
+            raise also_raised_as(FunctionRaisedError, type(own))(
+                f"{name} raised {type(own).__name__} for these arguments: {own}",
+                _user_origin(own) or caller_origin(), None,
+                f"the function fails by itself, without tangentish: call {name} with the "
+                "same arguments to debug it").with_traceback(own.__traceback__) from None
+        if check is not None:
+            check(value)
+        raise _derivative_raised(name, exc).with_traceback(exc.__traceback__) from None
+
+
+def _user_origin(exc: BaseException):
+    """The deepest line of the user's code in `exc`'s traceback."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if is_user_file(tb.tb_frame.f_code.co_filename):
+            found = line_origin(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _derivative_raised(name: str, exc: Exception) -> TangentishError:
+    """The derivative failed where the function did not: quote the generated
+    line, and the user's line it differentiates when a comment says so."""
+    tb, where = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<tangentish"):
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    construct, of_line = None, ""
+    if where is not None:
+        lines = linecache.getlines(where[0])
+        construct = lines[where[1] - 1].strip() if where[1] <= len(lines) else None
+        for text in reversed(lines[:where[1]]):
+            m = re.match(r"\s*# grad of line (\d+):", text)
+            if m:
+                of_line = f" (differentiating line {m.group(1)})"
+                break
+    return also_raised_as(DerivativeRaisedError, type(exc))(
+        f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
+        f"did not{of_line}, in the generated line", caller_origin(), construct,
+        "Python floats raise where the derivative is infinite or undefined (math.sqrt or "
+        "x ** 0.5 at 0.0); NumPy floats give inf or nan there instead, so pass np.float64 "
+        "values or stay away from the point. If the derivative exists here, this is a bug "
+        "in tangentish: please report it with the function")
+
+
+def _not_real(value, allow_bool: bool) -> str | None:
+    """What keeps `value` from being a real number or array, or None."""
+    if isinstance(value, (float, int)) and (allow_bool or not isinstance(value, bool)):
+        return None
+    if isinstance(value, np.ndarray):
+        ok = "fiub" if allow_bool else "fiu"
+        return None if value.dtype.kind in ok else f"an array of dtype {value.dtype}"
+    if isinstance(value, (np.floating, np.integer)) or (allow_bool and isinstance(value, np.bool_)):
+        return None
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _seed_check(f, what: str, value, shaped: str) -> None:
+    kind = _not_real(value, allow_bool=False)
+    if kind:
+        raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
+                    f"pass a float or a NumPy float array {shaped}")
+
+
+def _output_check(f, value) -> None:
+    """Outputs tangentish cannot give a derivative of, whatever the mode."""
+    if value is None or isinstance(value, (str, bytes, complex, np.complexfloating)) or (
+            isinstance(value, np.ndarray) and value.dtype.kind not in "fiub"):
+        kind = _not_real(value, allow_bool=True)
+        where = def_origin(f) if inspect.isfunction(f) else caller_origin()
+        raise ArgumentError(f"{getattr(f, '__name__', 'f')} returned {kind}, which has no derivative",
+                            where, None, "return a real float or a float array (complex values "
+                            "are not supported: split them into real and imaginary parts)")
 
 
 def _cotangent_check(f, cotangent, value) -> None:
+    _output_check(f, value)
     if np.shape(cotangent) != np.shape(value):
         raise _fail(
             ArgumentError,
@@ -310,13 +388,16 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         for k, name, t in zip(d.index, d.names, tangents):
+            _seed_check(f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
             if np.shape(t) != np.shape(values[k]):
                 raise _fail(
                     ArgumentError,
                     f"the tangent for `{name}` has shape {np.shape(t)} but `{name}` has "
                     f"shape {np.shape(values[k])}", "pass one tangent per wrt entry, "
                                                     "shaped like its argument")
-        return d.generated()(*values, *tangents)
+        value, tangent = _run(d, values, tangents)
+        _output_check(f, value)
+        return value, tangent
 
     return jvp_f
 
@@ -324,7 +405,8 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
 def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
     """The generated derivative source of `f` (and of helpers it calls)."""
     if mode not in ("reverse", "forward"):
-        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
+        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
+                    "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     f = _target(f)
     names, _ = _resolve_wrt(f, wrt)
     return full_source(transform(f, mode, names))

@@ -20,6 +20,7 @@ from typing import Callable
 
 from . import runtime
 from .analysis.activity import analyze
+from .analysis.aliases import aliases
 from .codegen import compile_function
 from .derive import calls
 from .derive.context import Context, Derived
@@ -134,14 +135,16 @@ class Transformer:
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
-        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps))
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps),
+                      aliases=aliases(ir.fn, resolve))
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
         else:
             gen = Reverse(ctx, facts)
             fn, stack = gen.run(), gen._stack
         show(mode, fn)
-        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER,
+                         may_alias=ctx.aliases.may_alias))
         show("optimized", fn)
         closure = dict(ctx.injected)
         referenced = N.names_loaded(fn)

@@ -117,6 +117,15 @@ def unindex(g, x, idx):
     return out
 
 
+def add_at(x_bar, idx, g) -> None:
+    """`x_bar[idx] += g` in place, repeated integer indices counted each time:
+    the adjoint of reading `x[idx]` when x_bar is the function's own array."""
+    if _is_basic_index(idx):
+        x_bar[idx] += g
+    else:
+        np.add.at(x_bar, idx, g)
+
+
 def _as_matrices(g, a, b):
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
@@ -179,6 +188,58 @@ def dot_vjp_a(g, a, b):
 
 def dot_vjp_b(g, a, b):
     return _dot_vjp(g, a, b, 1)
+
+
+def astype(x, dtype):
+    """`x.astype(dtype)` as a function, so the method has a rule."""
+    return np.asarray(x).astype(dtype)
+
+
+def cast_like(g, x):
+    """A cotangent in `x`'s float dtype: the adjoint of `astype`."""
+    if isinstance(x, _ndarray) and x.dtype.kind in "fc" and isinstance(g, _ndarray):
+        return g.astype(x.dtype, copy=False)
+    return g
+
+
+def private_copy(x):
+    """A copy the derivative code may update in place (arrays and lists)."""
+    if isinstance(x, (_ndarray, list)):
+        return x.copy()
+    return x
+
+
+def cotangent_at(x_bar, idx, v):
+    """What flowed into `x[idx]`, as a new value of `v`'s shape: the
+    cotangent of `v` in `x[idx] = v` (the entries are cleared next)."""
+    return unbroadcast(np.copy(x_bar[idx]) if isinstance(x_bar, _ndarray) else x_bar, v)
+
+
+def _region(x, idx):
+    """The memory `x[idx] = v` writes, as a view (all of x for fancy indices)."""
+    if not _is_basic_index(idx):
+        return x
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if any(p is Ellipsis for p in parts):
+        return x[idx]
+    return x[parts + (Ellipsis,)]  # a view even where x[idx] is one element
+
+
+def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> None:
+    """Guard for `x[idx] = v` while another live name may view x's memory.
+
+    Python changes that name too; the derivative would treat it as holding
+    its old value, so the update is refused rather than differentiated wrongly."""
+    if not isinstance(x, _ndarray):
+        return
+    region = _region(x, idx)
+    for other, name in zip(others, names):
+        if isinstance(other, _ndarray) and np.shares_memory(region, other):
+            from .errors import UnsupportedSyntaxError, line_origin
+            raise UnsupportedSyntaxError(
+                f"this in-place update also changes `{name}`, which shares its memory "
+                f"and is used afterwards", line_origin(file, line), None,
+                f"make `{name}` an independent array with `.copy()` where it is created")
 
 
 def pick(result, i):

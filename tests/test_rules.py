@@ -18,6 +18,7 @@ import pytest
 
 import tangentish as tg
 from tangentish.frontend import rule_params
+from tangentish import runtime as _rt
 from tangentish.rules import RULES
 
 RNG = np.random.default_rng(7)
@@ -56,6 +57,8 @@ STRUCTURAL = {
     np.reshape: [((_mat(2, 3), (3, 2)), (0,)), ((_mat(2, 3), -1), (0,))],
     np.where: [((_mat(4) > 0, _mat(4), _mat(4)), (1, 2)), ((_mat(3, 1) > 0, _mat(4), 0.5), (1, 2))],
     builtins.float: [((0.7,), (0,)), ((np.float64(0.3),), (0,))],
+    np.copy: [((_mat(3),), (0,)), ((_mat(2, 3),), (0,))],
+    _rt.astype: [((_mat(3), float), (0,)), ((_mat(2, 3), np.float64), (0,))],
 }
 
 

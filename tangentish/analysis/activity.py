@@ -36,6 +36,9 @@ class Analysis:
     def varied_before(self, stmt) -> frozenset:
         return self.varied_in[self.cfg.of[stmt]]
 
+    def live_after(self, stmt) -> frozenset:
+        return frozenset().union(*(self.live_in[n] for n in self.cfg.of[stmt].succ))
+
 
 
 
@@ -56,6 +59,8 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
 
     def varied_transfer(node, varied):
         s = node.stmt
+        if node.updates:  # `x[i] = v`: x keeps its other elements
+            return varied | node.updates if (node.uses & varied) else varied
         if not node.defs or node.kind == "entry":
             return varied
         if isinstance(s, N.Assign) and is_diff(s) and (node.uses & varied):
@@ -66,6 +71,8 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         s = node.stmt
         if isinstance(s, N.Return):
             return useful | node.uses
+        if node.updates:
+            return useful | node.uses if (node.updates & useful) else useful
         if not node.defs or node.kind == "entry":
             return useful
         hit = bool(node.defs & useful)
@@ -83,10 +90,12 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
     active_vars = set()
     for node in cfg.nodes:
         s = node.stmt
-        if (isinstance(s, N.Assign) and node.defs & useful_out[node]
-                and node.uses & varied_in[node] and is_diff(s)):
+        written = node.defs | node.updates
+        # a store is active even of a constant: it clears the entries' derivative
+        if (isinstance(s, N.Assign) and written & useful_out[node]
+                and node.uses & varied_in[node] and (node.updates or is_diff(s))):
             active_stmts.add(s)
-            active_vars |= node.defs
+            active_vars |= written
     entry_useful = useful_out[cfg.entry]
     active_vars |= set(wrt) & entry_useful
     carried = set()

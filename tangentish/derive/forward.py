@@ -23,7 +23,9 @@ class Forward:
 
     def run(self) -> N.FunctionDef:
         ir = self.ctx.ir
-        body = []
+        copied = self.ctx.aliases.params_to_copy(ir.params)
+        body = self.ctx.private_copies(copied)
+        body += self.ctx.private_copies(self.dot(p) for p in copied if p in self.ctx.wrt)
         for p in ir.params:
             if p in self.facts.active_vars and p not in self.ctx.wrt:
                 body.append(N.assign(self.dot(p), self.ctx.zeros_like(p)))
@@ -44,6 +46,8 @@ class Forward:
         return out
 
     def stmt(self, s) -> list:
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            return self.store(s)
         if isinstance(s, N.Assign):
             return self.ctx.inplace_guard(s) + self.assign(s)
 
@@ -59,6 +63,18 @@ class Forward:
         if isinstance(s, N.Expr):
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s]
+
+    def store(self, s) -> list:
+        """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
+        out = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [s]
+        x = N.updated_name(s)
+        if s not in self.facts.active_stmts or x not in self.facts.active_vars:
+            return out
+        v = s.value
+        varied = isinstance(v, N.Name) and v.id in self.facts.varied_before(s)
+        tangent = N.load(self.dot(v.id)) if varied else N.const(0.0)
+        target = N.Subscript(value=N.load(self.dot(x)), slice=N.copy(s.targets[0].slice), ctx=N.Store())
+        return out + [self.ctx.ir.inherit(N.Assign(targets=[target], value=tangent, type_comment=None), s)]
 
     def assign(self, s) -> list:
         target = N.assigned_name(s)
@@ -116,6 +132,10 @@ class Forward:
         if not terms:
             return [s, N.assign(t_dot, ctx.zeros_like(target))]
         total = _sum_terms(terms)
+        if (self.ctx.aliases.needs_private_derivative(s)
+                and isinstance(total, (N.Name, N.Subscript, N.Attribute))):
+            # updated in place later: the tangent must not share another's memory
+            total = ctx.rt_call("private_copy", total)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
         shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)

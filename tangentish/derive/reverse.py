@@ -17,8 +17,10 @@ temporaries of a loop body get a fresh adjoint in every reversed iteration.
 from __future__ import annotations
 
 import linecache
+import operator
 
 from ..ir import nodes as N
+from .calls import index_value
 from .context import Context
 from .inline import add, mul
 
@@ -48,7 +50,7 @@ class Reverse:
     # ------------------------------------------------------------ facts
     def _count_defs(self, stmts, looped: bool) -> None:
         for s in stmts:
-            if isinstance(s, N.Assign):
+            if isinstance(s, N.Assign) and N.assigned_name(s) is not None:
                 t = N.assigned_name(s)
                 self.defs[t] = self.defs.get(t, 0) + 1
                 self.def_site[t] = (id(stmts), s)
@@ -154,7 +156,11 @@ class Reverse:
     def pop(self, name: str) -> N.Assign:
         return N.assign(name, N.call(N.attr(N.load(self.stack), "pop")))
 
-    def accumulate(self, name: str, contribution) -> N.Assign:
+    def accumulate(self, name: str, contribution) -> N.stmt:
+        if name in self.ctx.aliases.updated:
+            # its adjoint is cleared in place (`x_bar[i] = 0.0`), so it must stay
+            # the array made for it: accumulate in place, never rebind
+            return N.AugAssign(target=N.store(self.bar(name)), op=N.Add(), value=contribution)
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
 
     def comment(self, s) -> list:
@@ -172,14 +178,22 @@ class Reverse:
         ret = body[-1].value
         seed = []
         out_bar = self.namer.unique("out_bar")
+        touched = isinstance(ret, N.Name) and self.ctx.aliases.touched(ret.id)
         if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
-            seed.append(N.assign(self.bar(ret.id), N.load(out_bar)))
-        head, tail = [], []
+            g = N.load(out_bar)
+            if ret.id in self.ctx.aliases.updated:
+                g = ctx.rt_call("private_copy", g)
+            seed.append(N.assign(self.bar(ret.id), g))
+        head = ctx.private_copies(ctx.aliases.params_to_copy(ir.params))
+        tail = []
         for w in ctx.wrt:
             if w not in self.facts.active_vars:
                 head.append(N.assign(self.bar(w), ctx.zeros_like(w)))
         value = ret
-        if isinstance(ret, N.Name) and ret.id in self.overwritten:
+        if touched:  # the reverse sweep restores it in place
+            value = N.load(self.namer.unique("_value"))
+            tail.append(N.assign(value.id, ctx.rt_call("private_copy", ret)))
+        elif isinstance(ret, N.Name) and ret.id in self.overwritten:
             value = N.load(self.namer.unique("_value"))
             tail.append(N.assign(value.id, ret))
         inits = [N.assign(v, N.const(None)) for v in sorted(self.none_inits)]
@@ -221,6 +235,8 @@ class Reverse:
         return set(self.facts.definite_in[node]) if node is not None else set()
 
     def stmt(self, s) -> tuple[list, list]:
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            return self.store(s)
         if isinstance(s, N.Assign):
             return self.assign(s)
         if isinstance(s, N.If):
@@ -251,6 +267,29 @@ class Reverse:
             rev.append(self.pop(t))
         if t in self.facts.active_vars and earlier and t not in self.local_saved:
             rev.append(N.assign(self.bar(t), self.ctx.zeros_like(t)))
+        return fwd, rev
+
+    def store(self, s) -> tuple[list, list]:
+        """`x[i] = v`: save the entries it overwrites; in the adjoint sweep
+        pass their cotangent to v, clear it, and put the old entries back."""
+        x = N.updated_name(s)
+        index = s.targets[0].slice
+        entries = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Load())
+        save = N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"),
+                                  [N.call(N.attr(entries, "copy"), [])]))
+        fwd = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [save, s]
+        rev = []
+        if s in self.facts.active_stmts and x in self.facts.active_vars:
+            rev += self.comment(s)
+            v = s.value
+            if isinstance(v, N.Name) and v.id in self.facts.varied_before(s):
+                c = self.ctx.rt_call("cotangent_at", N.load(self.bar(x)), index_value(index), v)
+                rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
+            cleared = N.Subscript(value=N.load(self.bar(x)), slice=N.copy(index), ctx=N.Store())
+            rev.append(N.Assign(targets=[cleared], value=N.const(0.0), type_comment=None))
+        restore = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Store())
+        rev.append(N.Assign(targets=[restore], value=N.call(N.attr(N.load(self.stack), "pop")),
+                            type_comment=None))
         return fwd, rev
 
     def loop(self, s) -> tuple[list, list]:
@@ -296,6 +335,10 @@ class Reverse:
         g = N.load(self.bar(t))
         if op.kind == "copy":
             return [self.accumulate(op.args[0].id, g)]
+        x = op.args[0].id if op.fn is operator.getitem and isinstance(op.args[0], N.Name) else None
+        if x in ctx.aliases.updated and active == [0]:  # its adjoint is ours: add in place
+            add_at = ctx.rt_call("add_at", N.load(self.bar(x)), op.args[1], g)
+            return [ctx.ir.inherit(N.expr_stmt(add_at), s)]
         if op.kind == "helper":
             func, args, wrt = ctx.helper(s, op, varied)
             temps = [self.namer.fresh("_t") for _ in wrt]

@@ -62,12 +62,14 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
                 # from the very expression it holds (`a = a / 2` after `a = x*y`)
                 if key is not None and target not in operands and is_temp(target):
                     table[key] = (target, operands)
+            elif N.updated_name(s) is not None:
+                table = drop(table, {N.updated_name(s)})
             elif isinstance(s, N.If):
                 block(s.body, table)
                 block(s.orelse, table)
-                table = drop(table, N.names_stored(s))
+                table = drop(table, N.names_written(s))
             elif isinstance(s, (N.For, N.While)):
-                inside = N.names_stored(s)
+                inside = N.names_written(s)
                 block(s.body, drop(table, inside))
                 table = drop(table, inside)
             k += 1

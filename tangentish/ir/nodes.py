@@ -190,6 +190,24 @@ def assigned_name(node: AST) -> str | None:
     return None
 
 
+def updated_name(node: AST) -> str | None:
+    """The array a normal-form `name[index] = atom` statement updates, else None."""
+    if (isinstance(node, Assign) and len(node.targets) == 1 and isinstance(node.targets[0], Subscript)
+            and isinstance(node.targets[0].value, Name)):
+        return node.targets[0].value.id
+    return None
+
+
+def names_updated(node: AST) -> set[str]:
+    """Names whose value some `name[index] = ...` inside `node` changes in place."""
+    return {u for n in walk(node) if (u := updated_name(n)) is not None}
+
+
+def names_written(node: AST) -> set[str]:
+    """Names rebound or updated in place inside `node`."""
+    return names_stored(node) | names_updated(node)
+
+
 def names_loaded(node: AST) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, Name) and isinstance(n.ctx, Load)}
 

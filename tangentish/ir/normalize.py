@@ -48,6 +48,11 @@ _REJECTED = {
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
 
+# Builtins that read or run code by name: a value reaching them leaves no
+# trace in the source, so its derivative would silently be lost.
+_BY_NAME = {builtins.eval: "eval", builtins.exec: "exec", builtins.locals: "locals",
+            builtins.vars: "vars"}
+
 
 @dataclass
 class _Loop:
@@ -93,10 +98,35 @@ class Normalizer:
             entry = _REJECTED.get(type(node))
             if entry:
                 raise self.reject(node, *entry)
+            self.check_not_dynamic(node)
+            self.check_no_outside_write(node)
         args = self.ir.fn.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
                               "list the parameters explicitly")
+
+    def check_not_dynamic(self, node) -> None:
+        fn = self.ir.namespace.resolve(node.func, self.locals) if isinstance(node, N.Call) else None
+        if fn in _BY_NAME:
+            raise self.reject(node, f"`{_BY_NAME[fn]}()`: values it reaches by name have no "
+                              "derivative tangentish can see", "write the expression out in the "
+                              "function, or move the dynamic code outside it")
+
+    def check_no_outside_write(self, node) -> None:
+        """`G[0] = x` on a global hides x from the derivative of whoever reads G."""
+        targets = node.targets if isinstance(node, N.Assign) else (
+            [node.target] if isinstance(node, N.AugAssign) else [])
+        for target in targets:
+            for t in N.walk(target):
+                if not isinstance(t, (N.Subscript, N.Attribute)) or not isinstance(t.ctx, N.Store):
+                    continue
+                root = t.value
+                while isinstance(root, (N.Subscript, N.Attribute)):
+                    root = root.value
+                if isinstance(root, N.Name) and root.id not in self.locals:
+                    raise self.reject(t, f"changing {root.id}, which lives outside the function",
+                                      f"return the new value instead of storing it in `{root.id}` "
+                                      "(or pass the data in as an argument)")
 
     # ---------------------------------------------------------- helpers
     def emit(self, target: str, value, user_node) -> N.Assign:
@@ -115,6 +145,9 @@ class Normalizer:
         """Flatten `e` into `pre`; return a Name, Constant or static reference."""
         if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
             return e
+        if (isinstance(e, N.UnaryOp) and isinstance(e.op, N.USub) and N.is_number(e.operand)
+                and not isinstance(e.operand.value, bool)):
+            return N.const(-e.operand.value)  # `-1` is a literal, not an operation
         op = self.op(e, pre)
         name = self.namer.fresh(prefix)
         pre.append(self.emit(name, op, e))
@@ -268,14 +301,39 @@ class Normalizer:
                 pre += self.stmt_Assign(single)[0]
             return pre, False
         target = s.targets[0]
+        if isinstance(target, N.Subscript):
+            pre: list = []
+            value = self.atom(s.value, pre)
+            stored = self.store(target, value, s, pre)
+            return pre + stored, False
         if not isinstance(target, N.Name):
             what = {N.Tuple: "tuple unpacking", N.List: "list unpacking",
-                    N.Subscript: "assignment into an array element (`x[i] = ...`)",
                     N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
             raise self.reject(target, what + " yet",
                               "assign each value to its own variable" if isinstance(target, (N.Tuple, N.List))
-                              else "build a new array (e.g. with np.where or np.concatenate)")
+                              else "keep the value in a local variable")
         return self.assign(target.id, s.value, s), False
+
+    def store_base(self, target: N.Subscript) -> str:
+        """The local array `x` of a store `x[...] = v`, or a clear refusal."""
+        base = target.value
+        if isinstance(base, N.Subscript):
+            raise self.reject(target, "assignment into an element of an element (`x[i][j] = ...`)",
+                              "index once with a tuple: `x[i, j] = ...`")
+        if not isinstance(base, N.Name):
+            raise self.reject(target, "assignment into an element of this expression",
+                              "assign the array to a local variable first")
+        if base.id not in self.locals:
+            raise self.reject(target, f"changing the global `{base.id}` in place",
+                              f"pass `{base.id}` as an argument and return the new array")
+        return base.id
+
+    def store(self, target: N.Subscript, value, user_node, pre: list) -> list:
+        """`x[index] = atom` with the index flattened to atoms (into `pre`)."""
+        base = self.store_base(target)
+        index = self.index(target.slice, pre)
+        out = N.Subscript(value=N.load(base), slice=index, ctx=N.Store())
+        return [self.ir.inherit(N.Assign(targets=[out], value=value, type_comment=None), user_node)]
 
     def assign(self, name: str, value, user_node) -> list:
         pre: list = []
@@ -290,9 +348,20 @@ class Normalizer:
         return pre
 
     def stmt_AugAssign(self, s):
+        if isinstance(s.target, N.Subscript):
+            # `x[i] += e` is `x[i] = x[i] + e`, the index evaluated once
+            base = self.store_base(s.target)
+            pre: list = []
+            index = self.index(s.target.slice, pre)
+            old = self.namer.fresh("_t")
+            pre.append(self.emit(old, N.Subscript(value=N.load(base), slice=index, ctx=N.Load()), s.target))
+            new = self.atom(self.ir.inherit(N.binop(N.load(old), s.op, s.value), s), pre)
+            target = N.Subscript(value=N.load(base), slice=N.copy(index), ctx=N.Store())
+            pre.append(self.ir.inherit(N.Assign(targets=[target], value=new, type_comment=None), s))
+            return pre, False
         if not isinstance(s.target, N.Name):
-            raise self.reject(s, "augmented assignment to an element or attribute yet",
-                              "write `x = x + ...` with a whole-array operation")
+            raise self.reject(s, "augmented assignment to an attribute yet",
+                              "keep the value in a local variable")
         value = self.ir.inherit(N.binop(N.load(s.target.id), s.op, s.value), s)
         out = self.assign(s.target.id, value, s)
         if s.target.id in self.shared:
