@@ -35,13 +35,38 @@ def unbroadcast(g, x):
     if g.__class__ is _float and x.__class__ is _float:
         return g
     if isinstance(g, _ndarray):
-        gs = g.shape
-        xs = x.shape if isinstance(x, _ndarray) else _shape(x)
-    elif isinstance(x, _ndarray):
-        gs = _shape(g)
-        xs = x.shape
-    else:
-        return g  # two scalars: nothing was broadcast
+        is_array = isinstance(x, _ndarray)
+        return _sum_to(g, g.shape, x.shape if is_array else _shape(x), is_array)
+    if isinstance(x, _ndarray):
+        return _sum_to(g, _shape(g), x.shape, True)
+    return g  # two scalars: nothing was broadcast
+
+
+def shape_of(x):
+    """All that `unbroadcast(g, x)` needs of `x`, for `unbroadcast_to`: the
+    shape of an array, None for a scalar, a list for any other sequence."""
+    if x.__class__ is _float:
+        return None
+    if isinstance(x, _ndarray):
+        return x.shape
+    shape = _shape(x)
+    return list(shape) if shape else None
+
+
+def unbroadcast_to(g, shape):
+    """`unbroadcast(g, x)` from `shape_of(x)`: the reverse sweep saves the
+    shape of an operand it needs only for that, not the operand."""
+    if shape is None:
+        if g.__class__ is _float or not isinstance(g, _ndarray):
+            return g
+        return _sum_to(g, g.shape, (), False)
+    gs = g.shape if isinstance(g, _ndarray) else _shape(g)
+    if shape.__class__ is tuple:
+        return _sum_to(g, gs, shape, True)
+    return _sum_to(g, gs, tuple(shape), False)
+
+
+def _sum_to(g, gs, xs, is_array):
     if gs == xs:
         return g
     lead = len(gs) - len(xs)
@@ -50,7 +75,7 @@ def unbroadcast(g, x):
     axes = tuple(k for k, n in enumerate(xs) if n == 1 and _shape(g)[k] != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
-    if not isinstance(x, _ndarray) and isinstance(g, _ndarray):
+    if not is_array and isinstance(g, _ndarray):
         return g[()] if g.ndim == 0 else g
     return g
 

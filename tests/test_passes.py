@@ -17,7 +17,8 @@ from tangentish.ir import grammar, nodes as N
 from tangentish.ir.naming import Namer
 from tangentish.ir.normalize import normalize
 from tangentish.optimize import (Env, drop_empty_control, eliminate_dead_code,
-                                 fold_first_accumulation, propagate_copies, prune_saves)
+                                 fold_first_accumulation, propagate_copies, prune_saves,
+                                 save_shapes_only)
 from tests import smoke_funcs
 from tests.corpus import CORPUS
 from tests.corpus_support import random_args
@@ -194,6 +195,83 @@ def test_saves_nobody_reads_are_dropped_in_pairs():
     assert changed
     assert "append(x)" not in text and "x = _stack.pop()" not in text
     assert "append(i)" not in text  # `i` is not read either
+
+
+_SHAPE_ONLY = """\
+    def f(x, w, n, out_bar):
+        _stack = []
+        acc = x
+        for i in range(n):
+            _t0 = x * w
+            _stack.append(acc)
+            acc = acc + _t0
+            _stack.append(_t0)
+            _stack.append(x)
+            x = x * 0.5
+        "REVERSE"
+        acc_bar = _rt.unbroadcast(out_bar, acc)
+        w_bar = 0.0
+        for _ in range(n):
+            x = _stack.pop()
+            _t0 = _stack.pop()
+            _t0_bar = _rt.unbroadcast(acc_bar, _t0)
+            acc = _stack.pop()
+            acc_bar = _rt.unbroadcast(acc_bar, acc)
+            w_bar = w_bar + _rt.unbroadcast(_t0_bar * x, w)
+        return w_bar
+    """
+
+
+def test_values_read_only_for_their_shape_are_saved_as_shapes():
+    changed, text = _run(save_shapes_only, _SHAPE_ONLY)
+    assert changed
+    assert "_stack.append(_rt.shape_of(_t0))" in text and "_stack.append(_rt.shape_of(acc))" in text
+    assert "_t0_bar = _rt.unbroadcast_to(acc_bar, _t0_shape)" in text
+    assert "acc_bar = _rt.unbroadcast_to(acc_bar, acc_shape)" in text
+    # the final value of acc is read before any restore: it stays as it is
+    assert "acc_bar = _rt.unbroadcast(out_bar, acc)" in text
+    # x is read for its value, so its saves stay
+    assert "_stack.append(x)" in text and "x = _stack.pop()" in text
+    from tangentish import runtime
+    before, after = {}, {}
+    exec(textwrap.dedent(_SHAPE_ONLY), {"_rt": runtime}, before)
+    exec(text, {"_rt": runtime}, after)
+    for x, w in [(1.5, 0.25), (np.arange(3.0), np.ones((2, 1)))]:
+        want, got = before["f"](x, w, 3, np.ones(np.shape(x * w))), after["f"](x, w, 3, np.ones(np.shape(x * w)))
+        np.testing.assert_array_equal(want, got)
+        assert type(want) is type(got)
+
+
+def test_a_shape_read_after_restores_of_two_kinds_keeps_its_saves():
+    src = """\
+        def f(x, c, out_bar):
+            _stack = []
+            _t0 = x * 2.0
+            if c:
+                _stack.append(_t0)
+                _t0 = x * 3.0
+            "REVERSE"
+            if c:
+                _t0 = _stack.pop()
+            x_bar = _rt.unbroadcast(out_bar, _t0)
+            return x_bar
+        """
+    changed, text = _run(save_shapes_only, src)
+    assert not changed and "unbroadcast_to" not in text
+
+
+@pytest.mark.parametrize("x", [2.0, np.float64(2.0), np.array(2.0), np.ones(3), np.ones((2, 1)), [1.0, 2.0]])
+@pytest.mark.parametrize("g", [0.5, np.float64(0.5), np.array(0.5), np.ones(3), np.ones((4, 2, 3))])
+def test_unbroadcast_to_a_saved_shape_is_unbroadcast(x, g):
+    try:
+        want = _rt.unbroadcast(g, x)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            _rt.unbroadcast_to(g, _rt.shape_of(x))
+        return
+    got = _rt.unbroadcast_to(g, _rt.shape_of(x))
+    assert type(got) is type(want) and np.shape(got) == np.shape(want)
+    np.testing.assert_array_equal(got, want)
 
 
 def test_empty_branches_and_loops_are_dropped():
