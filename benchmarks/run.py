@@ -44,7 +44,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]   # this checkout's tangentish firs
 
 import numpy as np  # noqa: E402
 
-from contestants import CONTESTANTS, Unavailable, _short  # noqa: E402
+from contestants import CLOCK, CONTESTANTS, Unavailable, _short  # noqa: E402
 from workloads import HVP_GRADIENTS, WORKLOADS  # noqa: E402
 
 warnings.filterwarnings("ignore")
@@ -112,9 +112,6 @@ def agrees(result, reference) -> str | None:
 
 
 # ---------------------------------------------------------------- timing
-
-CLOCK = [time.perf_counter]   # or time.process_time: --clock cpu
-
 
 class Entry:
     def __init__(self, name, prepared):

@@ -219,13 +219,17 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
 
     @_derivative_of(f)
     def value_and_grad_f(*args, **kwargs):
-        values = d.args(args, kwargs)
-        # a non-scalar output breaks the 1.0 seed: say so, not how it broke
-        value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
-        _scalar_check(f, value)
-        return value, d.pack(grads, values)
+        return _value_and_grad(d, f, args, kwargs)
 
     return value_and_grad_f
+
+
+def _value_and_grad(d: _Derivative, f, args, kwargs):
+    values = d.args(args, kwargs)
+    # a non-scalar output breaks the 1.0 seed: say so, not how it broke
+    value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
+    _scalar_check(f, value)
+    return value, d.pack(grads, values)
 
 
 def grad(f: Callable, wrt: Wrt = 0) -> Callable:
@@ -233,11 +237,11 @@ def grad(f: Callable, wrt: Wrt = 0) -> Callable:
 
     Args/Raises: as `value_and_grad`.
     """
-    vg = value_and_grad(f, wrt)
+    d = _Derivative(f, "reverse", wrt)
 
     @_derivative_of(f)
     def grad_f(*args, **kwargs):
-        return vg(*args, **kwargs)[1]
+        return _value_and_grad(d, f, args, kwargs)[1]  # one call less than via value_and_grad
 
     return grad_f
 
