@@ -245,8 +245,8 @@ def prune_restores(fn: N.FunctionDef, env: Env) -> bool:
 
     A restore `x[i] = _stack.pop()` reads x only to update it; it matters
     if x, or a name that may view x, is read afterwards."""
-    if not env.stack:
-        return False
+    if not env.stack or not any(_entries_restored(s, env.stack) for b in _blocks(fn.body) for s in b):
+        return False  # the common case: no CFG to build
     cfg = CFG(fn)
     restores = {}
     for node in cfg.nodes:
