@@ -60,7 +60,7 @@ CORPUS = [
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,
     arrays.reductions, arrays.ufuncs, arrays.max_min_where, arrays.indexing,
     arrays.fancy_and_mask, arrays.loop_over_rows, arrays.shape_and_ndim,
-    arrays.array_while,
+    arrays.array_while, arrays.loop_growing_shapes, arrays.loop_broadcast_accumulate,
     # inplace.py
     inplace.fill_recurrence, inplace.update_parameter, inplace.scale_columns,
     inplace.scatter_integer_index, inplace.overwrite_then_reuse,
