@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from workloads import Workload, rebind
+from .workloads import Workload, rebind
 
 
 class Unavailable(Exception):
