@@ -32,6 +32,7 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -106,6 +107,17 @@ def peak_memory(call) -> int:
     return peak - base
 
 
+def page_faults(call, n: int = 5) -> float:
+    """Minor page faults per call, after a warm-up call: memory the allocator
+    handed back to the system at the end of one call and faults in again in
+    the next one (glibc trims a large free block at the top of its heap)."""
+    call()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(n):
+        call()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / n
+
+
 def first_call_cost(prepared, steady: float, repeats: int) -> float:
     times = [prepared.first_call() for _ in range(repeats)]
     return statistics.median(times) - steady
@@ -160,6 +172,8 @@ def run_workload(w, names, opts, rng):
         cell["samples"] = len(e.samples)
         if e.p.traced_memory and name != "tangentish (generated fn)":
             cell["memory"] = peak_memory(e.p.call)
+        if name != "tangentish (generated fn)":
+            cell["faults"] = page_faults(e.p.call, 1 if e.median > 0.1 else 5)
         if e.p.first_call is not None:
             try:
                 cell["first_call"] = (e.p.first_call_label,
@@ -227,7 +241,8 @@ def report(results, names) -> str:
         if parts:
             lines.append(f"  ({w.key}) " + "; ".join(parts))
     lines.append("")
-    lines.append("Peak memory during one call (tracemalloc; arrays that torch and XLA allocate are invisible to it)")
+    lines.append("Peak memory during one call (tracemalloc; arrays that torch and XLA allocate "
+                 "are invisible to it), and minor page faults per call")
     for w, cells in results:
         parts = [f"{name} {fmt_bytes(cells[name]['memory']).strip()}" for name in names
                  if "memory" in cells.get(name, {})]
@@ -235,6 +250,8 @@ def report(results, names) -> str:
         tg = cells.get("tangentish", {}).get("memory")
         ratio = f"   (tangentish / hand-written = {tg / hand:.2f})" if hand and tg else ""
         lines.append(f"  ({w.key}) " + "; ".join(parts) + ratio)
+        faults = [f"{name} {cells[name]['faults']:.0f}" for name in names if "faults" in cells.get(name, {})]
+        lines.append("      page faults/call: " + "; ".join(faults))
     lines.append("")
     if notes:
         lines.append("Notes")
@@ -320,7 +337,7 @@ def main(argv=None) -> int:
     print(f"\ntotal {time.perf_counter() - started:.0f} s; load average at end "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if opts.json:
-        raw = {w.key: {n: {k: c[k] for k in ("time", "memory", "first_call", "na", "notes", "samples")
+        raw = {w.key: {n: {k: c[k] for k in ("time", "memory", "faults", "first_call", "na", "notes", "samples")
                            if k in c} for n, c in cells.items()} for w, cells in results}
         Path(opts.json).write_text(json.dumps(raw, indent=1, default=str))
     return 0
