@@ -175,17 +175,10 @@ def uses_match(x, n):
             return x * x
 
 
-def for_over_array(v):
+def nested_loop_target(v):
     s = 0.0
-    for t in v:  # <-
-        s = s + t * t
-    return s
-
-
-def for_over_list(x):
-    s = 0.0
-    for c in [1.0, 2.0, 3.0]:  # <-
-        s = s + c * x
+    for k, (a, b) in enumerate(zip(v, v)):  # <-
+        s = s + a * b * k
     return s
 
 
@@ -240,7 +233,7 @@ UNSUPPORTED = [
     store_into_global, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    for_over_array, for_over_list, recursive, star_args, star_kwargs,
+    nested_loop_target, recursive, star_args, star_kwargs,
     list_of_values, tuple_of_values, dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
