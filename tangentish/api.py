@@ -109,6 +109,9 @@ def _bind(f, params, args, kwargs) -> list:
 
 
 def _check_differentiable_arg(f, name, value) -> None:
+    cls = value.__class__
+    if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
+        return  # the common cases, checked on every call
     kind = None
     if isinstance(value, (bool, np.bool_)):
         kind = "a bool"
@@ -138,16 +141,18 @@ class _Derivative:
         self.params = _params(f)
         self.names, self.bare = _resolve_wrt(f, wrt)
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
-        self._key = None
+        self._code = None
+        self._version = None
         self._derived = None
 
     def generated(self) -> Callable:
         """The generated function; re-fetched if f, the rules or a helper changed."""
-        key = (getattr(self.f, "__code__", None), RULES.version)
         d = self._derived
-        if d is None or key != self._key or (d.guards and not d.valid()):
+        code = getattr(self.f, "__code__", None)
+        if (d is None or code is not self._code or RULES.version != self._version
+                or (d.guards and not d.valid())):
+            self._code, self._version = code, RULES.version
             d = self._derived = transform(self.f, self.mode, self.names)
-            self._key = key
         return d.function
 
     def args(self, args, kwargs) -> list:
@@ -177,7 +182,9 @@ def _match_dtype(g, x):
     """A float32 input gets a float32 derivative, even where only Python
     floats met on the way (the seed, constants)."""
     dtype = getattr(x, "dtype", None)
-    if dtype is None or getattr(g, "dtype", None) == dtype or dtype.kind != "f":
+    if dtype is None or getattr(g, "dtype", None) is dtype:
+        return g  # the common cases, first: this runs on every call
+    if getattr(g, "dtype", None) == dtype or dtype.kind != "f":
         return g
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=dtype)
@@ -185,6 +192,8 @@ def _match_dtype(g, x):
 
 
 def _scalar_check(f, value) -> None:
+    if value.__class__ is float or value.__class__ is np.float64:
+        return  # the common case, first: this runs on every call
     _output_check(f, value)
     if np.ndim(value) != 0:
         raise _fail(

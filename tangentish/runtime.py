@@ -12,6 +12,9 @@ import numpy as np
 from .errors import TangentishError
 
 _ndarray = np.ndarray
+_float = float
+_f64 = np.float64
+_F64 = np.dtype(np.float64)
 _shape = np.shape
 
 
@@ -26,8 +29,19 @@ def zeros_like(x):
 
 def unbroadcast(g, x):
     """Sum `g` down to the shape of `x`: the adjoint of broadcasting."""
-    gs = _shape(g)
-    xs = _shape(x)
+    # Scalar loops call this once per operation: two Python floats take
+    # the cheapest test, and no path calls np.shape on a scalar (it makes
+    # an array, about 1 µs).
+    if g.__class__ is _float and x.__class__ is _float:
+        return g
+    if isinstance(g, _ndarray):
+        gs = g.shape
+        xs = x.shape if isinstance(x, _ndarray) else _shape(x)
+    elif isinstance(x, _ndarray):
+        gs = _shape(g)
+        xs = x.shape
+    else:
+        return g  # two scalars: nothing was broadcast
     if gs == xs:
         return g
     lead = len(gs) - len(xs)
@@ -52,6 +66,11 @@ def broadcast_like(t, ans):
 
 def unreduce(g, x, axis=None, keepdims=False):
     """Spread the cotangent of a reduction back over the reduced axes."""
+    if (axis is None and x.__class__ is _ndarray and x.dtype is _F64
+            and (g.__class__ is _float or g.__class__ is _f64)):
+        out = np.empty(x.shape)  # the common full reduction: 5x faster than below
+        out.fill(g)
+        return out
     shape = _shape(x)
     if not isinstance(g, _ndarray) and isinstance(x, _ndarray):
         dtype = np.result_type(g, x)  # a Python seed must not promote float32
@@ -119,6 +138,14 @@ def _as_matrices(g, a, b):
 
 
 def matmul_vjp_a(g, a, b):
+    if a.__class__ is _ndarray and b.__class__ is _ndarray:
+        na, nb = a.ndim, b.ndim
+        if na == 1 and nb == 1:
+            return g * b
+        if g.__class__ is _ndarray and na <= 2 and nb <= 2:
+            if nb == 2:
+                return g @ b.T if na == 2 else b @ g
+            return np.multiply.outer(g, b)
     a, b = np.asarray(a), np.asarray(b)
     if a.ndim == 0 or b.ndim == 0:
         raise TangentishError("matmul of a 0-d array is not defined")
@@ -128,6 +155,14 @@ def matmul_vjp_a(g, a, b):
 
 
 def matmul_vjp_b(g, a, b):
+    if a.__class__ is _ndarray and b.__class__ is _ndarray:
+        na, nb = a.ndim, b.ndim
+        if na == 1 and nb == 1:
+            return g * a
+        if g.__class__ is _ndarray and na <= 2 and nb <= 2:
+            if na == 2:
+                return a.T @ g if nb == 2 else g @ a
+            return np.multiply.outer(a, g)
     a, b = np.asarray(a), np.asarray(b)
     g2, a2, b2 = _as_matrices(np.asarray(g), a, b)
     grad = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2)
@@ -135,6 +170,9 @@ def matmul_vjp_b(g, a, b):
 
 
 def _dot_vjp(g, a, b, side):
+    if (a.__class__ is _ndarray and b.__class__ is _ndarray
+            and 0 < a.ndim <= 2 and 0 < b.ndim <= 2):  # np.dot is matmul here
+        return matmul_vjp_a(g, a, b) if side == 0 else matmul_vjp_b(g, a, b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         other = b if side == 0 else a
         return unbroadcast(g * other, a if side == 0 else b)
