@@ -212,7 +212,7 @@ def dict_of_values(x):
 
 
 def no_rule(M):
-    return np.linalg.det(M) * 2.0  # <-
+    return np.linalg.cond(M) * 2.0  # <-
 
 
 _no_source_ns: dict = {"np": np}
@@ -425,9 +425,9 @@ def test_cotangent_shape_mismatch():
     check_message(exc, [line, def_line(two_params)])
 
 
-@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.log1p, (0.5,)),
-                                     (np.linalg.det, (np.eye(2),))],
-                         ids=["math.gamma", "np.log1p", "np.linalg.det"])
+@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.spacing, (0.5,)),
+                                     (np.linalg.cond, (np.eye(2),))],
+                         ids=["math.gamma", "np.spacing", "np.linalg.cond"])
 def test_function_without_source_or_rule(fn, args):
     """C functions with no rule, and library functions, cannot be
     differentiated; the error points at the user's call."""
@@ -467,8 +467,7 @@ def test_function_defined_by_exec():
 # -- custom rules --------------------------------------------------------------------
 
 def opaque(x):
-    # np.log1p has no rule: without a registered rule this cannot be derived,
-    # and with one the rule must win over the source
+    # a registered rule must win over the source
     return np.log1p(np.exp(x))
 
 
@@ -532,13 +531,13 @@ def registered():
 
 def test_function_without_rule_fails_before_registration():
     def fresh(x):  # a new function object: nothing is registered for it
-        return np.log1p(np.exp(x))
+        return np.i0(np.exp(x))  # np.i0 has no rule
 
     def caller(x):
         return fresh(x) * 2.0
     with pytest.raises(tg.TangentishError) as info:
         tg.grad(caller)(0.3)
-    assert "log1p" in str(info.value)
+    assert "i0" in str(info.value)
 
 
 @pytest.mark.parametrize("x,y", [(0.3, 0.7), (-1.2, 2.0), (2.5, -0.4)])
