@@ -55,6 +55,11 @@ def _params(f) -> list[inspect.Parameter]:
                     "second derivatives, use finite differences of tg.grad for now")
     from_rule = rule_params(f)
     if from_rule is not None:
+        if any(p.kind is p.VAR_POSITIONAL for p in from_rule):
+            name = getattr(f, "__name__", repr(f))
+            raise _fail(UnsupportedSyntaxError,
+                        f"cannot differentiate {name!r} itself: it takes any number of arguments",
+                        "differentiate a `def` that calls it with the arguments you use")
         return from_rule
     if not inspect.isfunction(target(f)) or is_library(target(f)):
         name = getattr(f, "__name__", repr(f))

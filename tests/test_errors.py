@@ -175,17 +175,10 @@ def uses_match(x, n):
             return x * x
 
 
-def for_over_array(v):
+def nested_loop_target(v):
     s = 0.0
-    for t in v:  # <-
-        s = s + t * t
-    return s
-
-
-def for_over_list(x):
-    s = 0.0
-    for c in [1.0, 2.0, 3.0]:  # <-
-        s = s + c * x
+    for k, (a, b) in enumerate(zip(v, v)):  # <-
+        s = s + a * b * k
     return s
 
 
@@ -219,7 +212,7 @@ def dict_of_values(x):
 
 
 def no_rule(M):
-    return np.linalg.det(M) * 2.0  # <-
+    return np.linalg.cond(M) * 2.0  # <-
 
 
 _no_source_ns: dict = {"np": np}
@@ -240,7 +233,7 @@ UNSUPPORTED = [
     store_into_global, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    for_over_array, for_over_list, recursive, star_args, star_kwargs,
+    nested_loop_target, recursive, star_args, star_kwargs,
     list_of_values, tuple_of_values, dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
@@ -432,9 +425,9 @@ def test_cotangent_shape_mismatch():
     check_message(exc, [line, def_line(two_params)])
 
 
-@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.log1p, (0.5,)),
-                                     (np.linalg.det, (np.eye(2),))],
-                         ids=["math.gamma", "np.log1p", "np.linalg.det"])
+@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.spacing, (0.5,)),
+                                     (np.linalg.cond, (np.eye(2),))],
+                         ids=["math.gamma", "np.spacing", "np.linalg.cond"])
 def test_function_without_source_or_rule(fn, args):
     """C functions with no rule, and library functions, cannot be
     differentiated; the error points at the user's call."""
@@ -474,8 +467,7 @@ def test_function_defined_by_exec():
 # -- custom rules --------------------------------------------------------------------
 
 def opaque(x):
-    # np.log1p has no rule: without a registered rule this cannot be derived,
-    # and with one the rule must win over the source
+    # a registered rule must win over the source
     return np.log1p(np.exp(x))
 
 
@@ -539,13 +531,13 @@ def registered():
 
 def test_function_without_rule_fails_before_registration():
     def fresh(x):  # a new function object: nothing is registered for it
-        return np.log1p(np.exp(x))
+        return np.i0(np.exp(x))  # np.i0 has no rule
 
     def caller(x):
         return fresh(x) * 2.0
     with pytest.raises(tg.TangentishError) as info:
         tg.grad(caller)(0.3)
-    assert "log1p" in str(info.value)
+    assert "i0" in str(info.value)
 
 
 @pytest.mark.parametrize("x,y", [(0.3, 0.7), (-1.2, 2.0), (2.5, -0.4)])

@@ -106,7 +106,8 @@ class Context:
         so `np.maximum(x, y=z)` differentiates like `np.maximum(x, z)`."""
         if op.rule.partials is None and op.rule.vjp is None and op.rule.jvp is None:
             return
-        params = operand_params(op.rule)
+        params = [p for p in operand_params(op.rule)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # not keyword-only
         names = [p.name for p in params]
         slots = [names.index(k) for k in op.kwargs if k in names]
         if not slots:

@@ -63,6 +63,10 @@ def attr(value: expr, name: str) -> Attribute:
     return Attribute(value=value, attr=name, ctx=Load())
 
 
+def subscript(value: expr, index: expr) -> Subscript:
+    return Subscript(value=value, slice=index, ctx=Load())
+
+
 def dotted(path: str) -> expr:
     """`"_rt.unbroadcast"` -> Attribute(Name('_rt'), 'unbroadcast')."""
     head, *rest = path.split(".")

@@ -466,20 +466,77 @@ class Normalizer:
         return out, returns
 
     def stmt_For(self, s):
-        if not isinstance(s.target, N.Name):
-            raise self.reject(s.target, "loop targets other than a single name yet",
-                              "loop over `range(len(xs))` and index")
+        """`for` over `range(...)` as it is; over a sequence, `enumerate`,
+        `zip` or `reversed` as a `range` loop that indexes the sequences."""
         it = s.iter
-        is_range = (isinstance(it, N.Call) and not it.keywords and
-                    self.ir.namespace.resolve(it.func, self.locals) is builtins.range)
-        if not is_range:
-            raise self.reject(it, "`for` loops over anything but `range(...)` yet",
-                              "write `for i in range(len(xs)):` and index `xs[i]`")
         head: list = []
-        args = [self.atom(a, head) for a in it.args]
-        iter_ = N.call(N.load("range"), args)
+        if self.calls_builtin(it, builtins.range) and isinstance(s.target, N.Name):
+            args = [self.atom(a, head) for a in it.args]
+            index, bind = s.target.id, []
+        else:
+            index, args, bind = self.sequence_loop(s, head)
         loop, body = self.loop_body(s.body, [])
-        return self.after_loop(s, loop, head, N.for_(s.target.id, iter_, body))
+        body = bind + body
+        if loop.skip:  # `_skip = False` stays first
+            body.insert(0, body.pop(len(bind)))
+        return self.after_loop(s, loop, head, N.for_(index, N.call(N.load("range"), args), body))
+
+    def calls_builtin(self, e, fn) -> bool:
+        return (isinstance(e, N.Call) and not e.keywords
+                and self.ir.namespace.resolve(e.func, self.locals) is fn)
+
+    def sequence_loop(self, s, head: list) -> tuple[str, list, list]:
+        """(loop index, range arguments, statements binding the targets)."""
+        it, target = s.iter, s.target
+        start = None
+        if self.calls_builtin(it, builtins.enumerate) and len(it.args) in (1, 2):
+            if not (isinstance(target, N.Tuple) and len(target.elts) == 2):
+                raise self.reject(target, "this target for `enumerate`", "write `for i, v in enumerate(xs):`")
+            counter, target = target.elts[0], target.elts[1]
+            sequences = [it.args[0]]
+            start = self.atom(it.args[1], head) if len(it.args) == 2 else None
+        elif self.calls_builtin(it, builtins.zip) and it.args:
+            counter, sequences = None, list(it.args)
+        elif self.calls_builtin(it, builtins.reversed) and len(it.args) == 1:
+            counter, sequences = None, [it.args[0]]
+        else:
+            counter, sequences = None, [it]
+        targets = [target] if len(sequences) == 1 else (
+            list(target.elts) if isinstance(target, N.Tuple) and len(target.elts) == len(sequences) else None)
+        names = [counter] + targets if counter is not None else targets
+        if targets is None or not all(isinstance(t, N.Name) for t in names):
+            raise self.reject(target, "this loop target yet",
+                              "unpack into plain names, one per sequence")
+        seqs = []
+        for seq in sequences:  # evaluated once, before the loop, as Python does
+            name = self.namer.fresh("_seq")
+            head.append(self.emit(name, self.op(seq, head), seq))
+            seqs.append(name)
+        lengths = []
+        for name in seqs:
+            n = self.namer.fresh("_t")
+            head.append(self.emit(n, N.call(N.load("len"), [N.load(name)]), it))
+            lengths.append(N.load(n))
+        count = lengths[0]
+        if len(lengths) > 1:
+            count = N.load(self.namer.fresh("_t"))
+            head.append(self.emit(count.id, N.call(N.load("min"), lengths), it))
+        if counter is not None and start is None:
+            index, bind = counter.id, []
+        else:
+            index, bind = self.namer.fresh("_k"), []
+            if counter is not None:
+                bind.append(self.emit(counter.id, N.binop(N.load(index), N.Add(), start), s.target))
+        if self.calls_builtin(it, builtins.reversed):
+            last = self.namer.fresh("_t")
+            head.append(self.emit(last, N.binop(count, N.Sub(), N.const(1)), it))
+            args = [N.load(last), N.const(-1), N.const(-1)]
+        else:
+            args = [count]
+        for t, name in zip(targets, seqs):
+            bind.append(self.emit(t.id, N.Subscript(value=N.load(name), slice=N.load(index),
+                                                    ctx=N.Load()), s.target))
+        return index, args, bind
 
     def stmt_While(self, s):
         head: list = []

@@ -23,7 +23,7 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import arrays, control, helpers, inplace, methods, scalar, textbook, tricky
+from . import arrays, control, helpers, inplace, methods, scalar, sequences, textbook, tricky
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -66,6 +66,9 @@ CORPUS = [
     inplace.scatter_integer_index, inplace.overwrite_then_reuse,
     inplace.store_in_branches_and_loops, inplace.broadcast_into_row,
     inplace.alias_of_parameter, inplace.read_row_then_store, inplace.store_constant_clears,
+    # sequences.py
+    sequences.loop_over_rows_directly, sequences.enumerate_with_start,
+    sequences.zip_and_reversed, sequences.iterate_a_computed_array,
     # methods.py
     methods.method_reductions, methods.method_shapes, methods.method_chain,
     methods.method_item_in_loop,
