@@ -12,7 +12,7 @@ import numpy as np
 from .errors import TangentishError
 
 _ndarray = np.ndarray
-_float = float
+_pyfloat = float  # not `_float`: a helper below has that name
 _f64 = np.float64
 _F64 = np.dtype(np.float64)
 _shape = np.shape
@@ -36,7 +36,7 @@ def unbroadcast(g, x):
     # Scalar loops call this once per operation: two Python floats take
     # the cheapest test, and no path calls np.shape on a scalar (it makes
     # an array, about 1 µs).
-    if g.__class__ is _float and x.__class__ is _float:
+    if g.__class__ is _pyfloat and x.__class__ is _pyfloat:
         return g
     if isinstance(g, _ndarray):
         is_array = isinstance(x, _ndarray)
@@ -49,7 +49,7 @@ def unbroadcast(g, x):
 def shape_of(x):
     """All that `unbroadcast(g, x)` needs of `x`, for `unbroadcast_to`: the
     shape of an array, None for a scalar, a list for any other sequence."""
-    if x.__class__ is _float:
+    if x.__class__ is _pyfloat:
         return None
     if isinstance(x, _ndarray):
         return x.shape
@@ -61,7 +61,7 @@ def unbroadcast_to(g, shape):
     """`unbroadcast(g, x)` from `shape_of(x)`: the reverse sweep saves the
     shape of an operand it needs only for that, not the operand."""
     if shape is None:
-        if g.__class__ is _float or not isinstance(g, _ndarray):
+        if g.__class__ is _pyfloat or not isinstance(g, _ndarray):
             return g
         return _sum_to(g, g.shape, (), False)
     gs = g.shape if isinstance(g, _ndarray) else _shape(g)
@@ -96,7 +96,7 @@ def broadcast_like(t, ans):
 def unreduce(g, x, axis=None, keepdims=False):
     """Spread the cotangent of a reduction back over the reduced axes."""
     if (axis is None and x.__class__ is _ndarray and x.dtype is _F64
-            and (g.__class__ is _float or g.__class__ is _f64)):
+            and (g.__class__ is _pyfloat or g.__class__ is _f64)):
         out = np.empty(x.shape)  # the common full reduction: 5x faster than below
         out.fill(g)
         return out

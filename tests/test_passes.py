@@ -352,3 +352,15 @@ def test_unreduce_of_a_full_reduction_is_a_fresh_filled_array(g, dtype):
     np.testing.assert_array_equal(out, np.full(x.shape, 0.5))
     out[0, 0] = 7.0
     assert _rt.unreduce(g, x)[0, 0] == 0.5
+
+
+def test_scalar_fast_paths_never_ask_numpy_for_a_shape(monkeypatch):
+    # np.shape of a Python float builds an array (~1 µs): a scalar loop
+    # calls these once per operation, so they must not reach it
+    def no_shape(x):
+        raise AssertionError("np.shape called on a scalar path")
+    monkeypatch.setattr(_rt, "_shape", no_shape)
+    assert _rt.unbroadcast(0.5, 3.0) == 0.5
+    assert _rt.shape_of(3.0) is None
+    assert _rt.unbroadcast_to(0.5, _rt.shape_of(3.0)) == 0.5
+    assert _rt.unreduce(0.5, np.ones(3)).tolist() == [0.5, 0.5, 0.5]
