@@ -175,6 +175,12 @@ def uses_match(x, n):
             return x * x
 
 
+def sort_in_place(v):
+    w = v * 2.0
+    w.sort()  # <-
+    return w[0]
+
+
 def nested_loop_target(v):
     s = 0.0
     for k, (a, b) in enumerate(zip(v, v)):  # <-
@@ -233,7 +239,7 @@ UNSUPPORTED = [
     store_into_global, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    nested_loop_target, recursive, star_args, star_kwargs,
+    nested_loop_target, sort_in_place, recursive, star_args, star_kwargs,
     list_of_values, tuple_of_values, dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
