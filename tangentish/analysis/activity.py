@@ -9,7 +9,7 @@ being varied from there on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..ir import nodes as N
@@ -29,6 +29,7 @@ class Analysis:
     active_stmts: set        # assignment statements that get derivative code
     active_vars: set         # names that get a tangent/adjoint
     same_shape: Callable = lambda a, b: False   # see shapes.py
+    kinds: dict = field(default_factory=dict)   # name -> container kind, see kinds.py
 
     def node(self, stmt):
         return self.cfg.of[stmt]
@@ -37,6 +38,12 @@ class Analysis:
         return self.varied_in[self.cfg.of[stmt]]
 
 
+
+
+# statements whose defined names get a value computed from their uses: an
+# assignment, or an update in place such as `lst.append(v)` (an Expr whose
+# CFG node defines lst; other Exprs define nothing)
+_UPDATES = (N.Assign, N.Expr)
 
 
 def analyze(fn: N.FunctionDef, wrt: list[str],
@@ -58,7 +65,7 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         s = node.stmt
         if not node.defs or node.kind == "entry":
             return varied
-        if isinstance(s, N.Assign) and is_diff(s) and (node.uses & varied):
+        if isinstance(s, _UPDATES) and is_diff(s) and (node.uses & varied):
             return varied | node.defs
         return varied - node.defs
 
@@ -70,7 +77,7 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
             return useful
         hit = bool(node.defs & useful)
         useful = useful - node.defs
-        if hit and isinstance(s, N.Assign) and is_diff(s):
+        if hit and isinstance(s, _UPDATES) and is_diff(s):
             useful = useful | node.uses
         return useful
 
@@ -83,10 +90,10 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
     active_vars = set()
     for node in cfg.nodes:
         s = node.stmt
-        if (isinstance(s, N.Assign) and node.defs & useful_out[node]
+        if (isinstance(s, _UPDATES) and node.defs & useful_out[node]
                 and node.uses & varied_in[node] and is_diff(s)):
             active_stmts.add(s)
-            active_vars |= node.defs
+            active_vars |= node.defs & useful_out[node]  # `_, b = t`: only b
     entry_useful = useful_out[cfg.entry]
     active_vars |= set(wrt) & entry_useful
     carried = set()

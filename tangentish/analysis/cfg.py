@@ -90,8 +90,9 @@ class CFG:
             for t in s.targets:
                 if not isinstance(t, (N.Name, N.Tuple)):
                     uses |= N.names_loaded(t)
-            node = self._new(s, "stmt", N.names_stored(N.module(s.targets)), uses)
-        else:
-            node = self._new(s, "stmt", uses=N.names_loaded(s))
+            defs = N.names_stored(N.module(s.targets)) | N.mutated_names(s)
+            node = self._new(s, "stmt", defs, uses)
+        else:  # `lst.append(v)` defines lst: its new value depends on v
+            node = self._new(s, "stmt", N.mutated_names(s), uses=N.names_loaded(s))
         self._link(preds, node)
         return [node]

@@ -60,6 +60,8 @@ def _from_fn(fn, args, kwargs, label) -> Op:
         rule = lookup(fn)
     if rule is not None:
         return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
+    if getattr(fn, "__tangentish_wrapper__", None) is not None:
+        return Op("helper", fn, args, kwargs, None, label)  # tg.grad(f) and friends: nesting.py
     if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
     name = getattr(fn, "__name__", label)

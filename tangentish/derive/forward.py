@@ -7,7 +7,9 @@ The generated function takes the primal's parameters plus one tangent per
 """
 from __future__ import annotations
 
+from ..analysis.kinds import is_container
 from ..ir import nodes as N
+from . import containers
 from .context import Context
 from .inline import add, mul
 
@@ -44,6 +46,9 @@ class Forward:
         return out
 
     def stmt(self, s) -> list:
+        special = containers.forward(self, s)
+        if special is not None:
+            return special
         if isinstance(s, N.Assign):
             return self.ctx.inplace_guard(s) + self.assign(s)
 
@@ -82,6 +87,7 @@ class Forward:
             both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
             return [self.ctx.ir.inherit(N.assign(both, call), s)]
         ctx.check_keywords(s, op, varied)
+        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         rule = op.rule
         if op.kind != "rule" or not rule.has_forward:
             raise ctx.no_rule(s, op)
@@ -106,16 +112,16 @@ class Forward:
                 if outs[k] is not None:
                     terms.append(outs[k])
             constant_partial = rule.user
-        else:  # linear in its first argument
-            if active != [0]:
-                raise ctx.no_rule(s, op, " with respect to this argument")
+        elif 0 in active:  # linear in its first argument; the others (axes,
+            # shapes, indices: an index popped from a stack may count as varied)
+            # carry no derivative by the declaration's meaning
             first = op.args[0].id
             value = N.copy(s.value)
             swapped = N.substitute(value, {first: N.load(self.dot(first))})
             terms.append(swapped)
         if not terms:
             return [s, N.assign(t_dot, ctx.zeros_like(target))]
-        total = _sum_terms(terms)
+        total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
         shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)
@@ -124,8 +130,14 @@ class Forward:
         return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
 
 
-def _sum_terms(terms: list) -> N.expr:
-    """Add tangent terms, writing a repeated one once: `x * x` -> `2.0 * (x * x_dot)`."""
+def _sum_terms(terms: list, kind=None, ctx=None) -> N.expr:
+    """Add tangent terms, writing a repeated one once: `x * x` -> `2.0 * (x * x_dot)`;
+    tangents of tuples and lists add entry by entry (`_rt.add`)."""
+    if is_container(kind):
+        total = terms[0]
+        for t in terms[1:]:
+            total = ctx.rt_call("add", total, t)
+        return total
     counts: dict[str, list] = {}
     for t in terms:
         counts.setdefault(N.dump(t), []).append(t)

@@ -190,6 +190,20 @@ def assigned_name(node: AST) -> str | None:
     return None
 
 
+# methods that update their receiver in place (lists, and `x.sort()` on arrays)
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear",
+                              "reverse", "sort"})
+
+
+def mutated_names(stmt: AST) -> set[str]:
+    """Names a statement updates in place: `lst` in `lst.append(v)`, `v = lst.pop()`."""
+    value = stmt.value if isinstance(stmt, (Expr, Assign)) else None
+    if (isinstance(value, Call) and isinstance(value.func, Attribute)
+            and value.func.attr in MUTATING_METHODS and isinstance(value.func.value, Name)):
+        return {value.func.value.id}
+    return set()
+
+
 def names_loaded(node: AST) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, Name) and isinstance(n.ctx, Load)}
 

@@ -203,4 +203,4 @@ def seed_params(template) -> tuple[str, str]:
     return names[0], names[1]
 
 
-from . import operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins, methods  # noqa: E402,F401
+from . import operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins, runtime_rules, methods  # noqa: E402,F401

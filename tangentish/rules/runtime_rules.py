@@ -1,0 +1,148 @@
+"""Rules for the runtime helpers that generated code calls (`_rt.*`).
+
+Derivative code is differentiated again for second and higher
+derivatives, so everything it calls needs rules of its own. Most helpers
+are linear in the cotangent or tangent they move around, with the other
+arguments only supplying shapes and indices; their derivative in those
+is None. The matmul/dot helpers are bilinear: `matmul_vjp_a(g, a, b)` is
+the gradient of <g, a @ b> in `a`, so against a cotangent c it is
+<g, c @ b>, whose gradients in g and b are `c @ b` (spread over g's batch
+axes) and `matmul_vjp_b(g, c, b)`.
+"""
+import numpy as np
+
+from .. import runtime as _rt
+from . import elementwise, jvp, nondiff, vjp
+
+# ----------------------------------------------------------- no derivative
+# zeros, element counts and the extremum's tie split are piecewise constant
+
+nondiff(_rt.zeros_like, _rt.mean_count, _rt.balanced_eq, _rt.not_in_place)
+
+# ----------------------------------------------------------- accumulation
+
+@vjp(_rt.add)
+def add_vjp(g, ans, a, b):
+    return _rt.unbroadcast(g, a), _rt.unbroadcast(g, b)
+
+
+@jvp(_rt.add)
+def add_jvp(g, ans, a, b):
+    return _rt.broadcast_like(g, ans), _rt.broadcast_like(g, ans)
+
+# ----------------------------------------------------------- shapes (linear in the first argument)
+
+@vjp(_rt.unbroadcast)
+def unbroadcast_vjp(cot, ans, g, x):
+    return _rt.broadcast_like(cot, g), None
+
+
+@jvp(_rt.unbroadcast)
+def unbroadcast_jvp(t, ans, g, x):
+    return _rt.unbroadcast(t, x), None
+
+
+@vjp(_rt.broadcast_like)
+def broadcast_like_vjp(cot, ans, t, like):
+    return _rt.unbroadcast(cot, t), None
+
+
+@jvp(_rt.broadcast_like)
+def broadcast_like_jvp(t, ans, x, like):
+    return _rt.broadcast_like(t, like), None
+
+
+@vjp(_rt.unreduce)
+def unreduce_vjp(cot, ans, g, x, axis=None, keepdims=False):
+    return _rt.unbroadcast(np.sum(cot, axis=axis, keepdims=keepdims), g), None
+
+
+@jvp(_rt.unreduce)
+def unreduce_jvp(t, ans, g, x, axis=None, keepdims=False):
+    return _rt.unreduce(t, x, axis, keepdims), None
+
+
+@vjp(_rt.unindex)
+def unindex_vjp(cot, ans, g, x, idx):
+    return cot[idx], None, None
+
+
+@jvp(_rt.unindex)
+def unindex_jvp(t, ans, g, x, idx):
+    return _rt.unindex(t, x, idx), None, None
+
+
+@vjp(_rt.cast_like)
+def cast_like_vjp(cot, ans, g, x):
+    return _rt.cast_like(cot, g), None
+
+
+@jvp(_rt.cast_like)
+def cast_like_jvp(t, ans, g, x):
+    return _rt.cast_like(t, x), None
+
+
+@vjp(_rt.pick)
+def pick_vjp(cot, ans, result, i):
+    return _rt.unpick(cot, result, i), None
+
+
+@jvp(_rt.pick)
+def pick_jvp(t, ans, result, i):
+    return _rt.pick(t, i), None
+
+
+@vjp(_rt.unpick)
+def unpick_vjp(cot, ans, g, result, i):
+    return _rt.pick(cot, i), None, None
+
+
+@jvp(_rt.unpick)
+def unpick_jvp(t, ans, g, result, i):
+    return _rt.unpick(t, result, i), None, None
+
+
+@elementwise(_rt.replace_zero)
+def replace_zero_partials(x, value, ans):
+    return _rt.broadcast_like(1.0 * (x != 0), ans), _rt.broadcast_like(1.0 * (x == 0), ans)
+
+# ----------------------------------------------------------- products (bilinear in g and the other factor)
+
+@vjp(_rt.matmul_vjp_a)
+def matmul_vjp_a_vjp(cot, ans, g, a, b):
+    return _rt.broadcast_like(np.matmul(cot, b), g), None, _rt.matmul_vjp_b(g, cot, b)
+
+
+@jvp(_rt.matmul_vjp_a)
+def matmul_vjp_a_jvp(t, ans, g, a, b):
+    return _rt.matmul_vjp_a(t, a, b), None, _rt.matmul_vjp_a(g, a, t)
+
+
+@vjp(_rt.matmul_vjp_b)
+def matmul_vjp_b_vjp(cot, ans, g, a, b):
+    return _rt.broadcast_like(np.matmul(a, cot), g), _rt.matmul_vjp_a(g, a, cot), None
+
+
+@jvp(_rt.matmul_vjp_b)
+def matmul_vjp_b_jvp(t, ans, g, a, b):
+    return _rt.matmul_vjp_b(t, a, b), _rt.matmul_vjp_b(g, t, b), None
+
+
+@vjp(_rt.dot_vjp_a)
+def dot_vjp_a_vjp(cot, ans, g, a, b):
+    return np.dot(cot, b), None, _rt.dot_vjp_b(g, cot, b)
+
+
+@jvp(_rt.dot_vjp_a)
+def dot_vjp_a_jvp(t, ans, g, a, b):
+    return _rt.dot_vjp_a(t, a, b), None, _rt.dot_vjp_a(g, a, t)
+
+
+@vjp(_rt.dot_vjp_b)
+def dot_vjp_b_vjp(cot, ans, g, a, b):
+    return np.dot(a, cot), _rt.dot_vjp_a(g, a, cot), None
+
+
+@jvp(_rt.dot_vjp_b)
+def dot_vjp_b_jvp(t, ans, g, a, b):
+    return _rt.dot_vjp_b(t, a, b), _rt.dot_vjp_b(g, t, b), None
