@@ -108,6 +108,15 @@ def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
 def _bind(f, params, args, kwargs) -> list:
     if not kwargs and len(args) == len(params):
         return list(args)
+    spec = spec_of(f)
+    n = len(spec.extra) if spec is not None else 0
+    if n and len(args) >= n:  # a vjp/jvp/hvp: its last positionals follow f's, with defaults
+        head = _bind_to(f, list(spec.base_signature().parameters.values()), args[:-n], kwargs)
+        return head + list(args[-n:])
+    return _bind_to(f, params, args, kwargs)
+
+
+def _bind_to(f, params, args, kwargs) -> list:
     try:
         bound = inspect.Signature(params).bind(*args, **kwargs)
     except TypeError as exc:

@@ -71,15 +71,20 @@ class Spec:
         return {"vjp": [self.cotangent], "jvp": list(self.dots),
                 "hvp": [self.vector]}.get(self.kind, [])
 
-    def signature(self) -> inspect.Signature:
-        """f's parameters (with defaults where nothing follows them), then the extra ones."""
+    def base_signature(self) -> inspect.Signature:
+        """f's parameters, with their defaults."""
         P = inspect.Parameter
-        keep_defaults = not self.extra
-        params = [P(p, P.POSITIONAL_OR_KEYWORD,
-                    default=self.defaults.get(p, P.empty) if keep_defaults else P.empty)
-                  for p in self.params]
-        params += [P(p, P.POSITIONAL_OR_KEYWORD) for p in self.extra]
-        return inspect.Signature(params)
+        return inspect.Signature([P(p, P.POSITIONAL_OR_KEYWORD, default=self.defaults.get(p, P.empty))
+                                  for p in self.params])
+
+    def signature(self) -> inspect.Signature:
+        """f's parameters, then the extra ones; defaults only where nothing
+        follows them (the API binds the extra ones from the end)."""
+        P = inspect.Parameter
+        base = list(self.base_signature().parameters.values())
+        if self.extra:
+            base = [p.replace(default=P.empty) for p in base]
+        return inspect.Signature(base + [P(p, P.POSITIONAL_OR_KEYWORD) for p in self.extra])
 
     # ------------------------------------------------------------ source
     def source(self, callee: str) -> str:

@@ -162,6 +162,12 @@ class Transformer:
                 closure[name] = value  # a snapshot: guarded, so a rebinding re-derives
                 ctx.guards.append((ctx.live_binding(name), (), value))
         function, source = compile_function(fn, closure, ir.namespace.globals)
+        # what the generated function returns, for callers' kinds: (value, grads...)
+        # or (value, value_dot), whatever the kinds of the values
+        value_kind = kinds.return_kind(ir.fn, facts.kinds)
+        entries = (value_kind,) + (tuple(facts.kinds.get(w) for w in wrt) if mode == "reverse"
+                                   else (value_kind,))
+        function.__tangentish_returns__ = ("tuple", entries)
         derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
         return Entry(derived, _fingerprint(func), deps)
 
@@ -188,6 +194,9 @@ class Transformer:
 
     def helper_kind(self, func, args: list, kw: dict):
         """The kind (see analysis/kinds.py) of what `func` returns for arguments of these kinds."""
+        known = getattr(func, "__tangentish_returns__", None)
+        if known is not None:  # generated code: its return was recorded when it was made
+            return known
         params = kinds.bind_kinds(func, args, kw)
         key = (func, tuple(sorted(params.items())))
         if key in self._kinds:

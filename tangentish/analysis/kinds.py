@@ -138,6 +138,7 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
     from .. import runtime
     kinds: dict = {p: (params or {}).get(p, ARRAY) for p in N.param_names(fn)}
     stmts = [s for s in N.walk(fn) if isinstance(s, (N.Assign, N.Expr, N.For))]
+    ops: dict = {}  # id(call) -> its Op, resolved once
 
     def of(atom):
         if isinstance(atom, N.Name):
@@ -170,7 +171,9 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
             operands = (of(value.left), of(value.right))
             return ARRAY if not any(map(is_container, operands)) else UNKNOWN
         if isinstance(value, N.Call):
-            op = resolve(value)
+            op = ops.get(id(value))
+            if op is None:
+                op = ops[id(value)] = resolve(value)
             args = [of(a) for a in op.args]
             if op.kind == "helper":
                 if helper_kind is None:

@@ -20,7 +20,9 @@ from ..rules.methods import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES, S
 
 BINOPS = {N.Add: operator.add, N.Sub: operator.sub, N.Mult: operator.mul,
           N.Div: operator.truediv, N.Pow: operator.pow, N.MatMult: operator.matmul,
-          N.Mod: operator.mod, N.FloorDiv: operator.floordiv}
+          N.Mod: operator.mod, N.FloorDiv: operator.floordiv,
+          N.BitAnd: operator.and_, N.BitOr: operator.or_, N.BitXor: operator.xor,
+          N.LShift: operator.lshift, N.RShift: operator.rshift}
 UNARYOPS = {N.USub: operator.neg, N.UAdd: operator.pos, N.Not: operator.not_}
 
 

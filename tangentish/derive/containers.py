@@ -29,7 +29,7 @@ from ..ir import nodes as N
 
 # rules that take containers as operands (everything else is arithmetic)
 _CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
-                   runtime.pick}
+                   runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like}
 
 
 def _method(obj: str, name: str, args=()) -> N.Call:

@@ -9,10 +9,14 @@ the gradient of <g, a @ b> in `a`, so against a cotangent c it is
 <g, c @ b>, whose gradients in g and b are `c @ b` (spread over g's batch
 axes) and `matmul_vjp_b(g, c, b)`.
 """
+import math
+import operator
+
 import numpy as np
 
 from .. import runtime as _rt
 from . import elementwise, jvp, nondiff, vjp
+from .ufuncs import copysign_partials
 
 # ----------------------------------------------------------- no derivative
 # zeros, element counts and the extremum's tie split are piecewise constant
@@ -146,3 +150,10 @@ def dot_vjp_b_vjp(cot, ans, g, a, b):
 @jvp(_rt.dot_vjp_b)
 def dot_vjp_b_jvp(t, ans, g, a, b):
     return _rt.dot_vjp_b(t, a, b), _rt.dot_vjp_b(g, t, b), None
+
+# ----------------------------------------------------------- what rule bodies call
+# derivative code contains the bodies of rules, so what they call needs rules too
+
+nondiff(operator.and_, operator.or_, operator.xor, operator.lshift, operator.rshift,
+        operator.invert)
+elementwise(math.copysign)(copysign_partials)
