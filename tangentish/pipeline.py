@@ -136,7 +136,8 @@ class Transformer:
         _share_common_subexpressions(ir, resolve, user)
         grammar.verify(ir.fn)
         show("normalized", ir.fn)
-        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
+        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
+                        lambda value: calls.structural(resolve(value)))
         declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
         facts.kinds = kinds.infer(ir.fn, resolve, declared, self.helper_kind)
         containers.check_lists(ir, facts, resolve)

@@ -47,25 +47,38 @@ _UPDATES = (N.Assign, N.Expr)
 
 
 def analyze(fn: N.FunctionDef, wrt: list[str],
-            differentiable: Callable[[N.AST], bool], resolve: Callable | None = None) -> Analysis:
+            differentiable: Callable[[N.AST], bool], resolve: Callable | None = None,
+            structural: Callable[[N.AST], set] | None = None) -> Analysis:
     """Activity and definedness facts for a normalized function.
 
     `differentiable(op)` says whether an operation can carry a derivative
-    from its operands to its result (False for comparisons, `len`, ...).
+    from its operands to its result (False for comparisons, `len`, ...);
+    `structural(op)` names operands it reads only for their shape or as an
+    index (`x` in `_rt.unbroadcast(g, x)`), through which none flows.
     """
     cfg = CFG(fn)
     diff = {}
+    shape_only: dict = {}
 
     def is_diff(stmt) -> bool:
         if stmt not in diff:
             diff[stmt] = differentiable(stmt.value)
         return diff[stmt]
 
+    def flows(node) -> frozenset:
+        """The uses of a node a derivative can flow through."""
+        s = node.stmt
+        if structural is None or not isinstance(s, N.Assign):
+            return node.uses
+        if s not in shape_only:
+            shape_only[s] = frozenset(structural(s.value))
+        return node.uses - shape_only[s]
+
     def varied_transfer(node, varied):
         s = node.stmt
         if not node.defs or node.kind == "entry":
             return varied
-        if isinstance(s, _UPDATES) and is_diff(s) and (node.uses & varied):
+        if isinstance(s, _UPDATES) and is_diff(s) and (flows(node) & varied):
             return varied | node.defs
         return varied - node.defs
 
@@ -78,7 +91,7 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         hit = bool(node.defs & useful)
         useful = useful - node.defs
         if hit and isinstance(s, _UPDATES) and is_diff(s):
-            useful = useful | node.uses
+            useful = useful | flows(node)
         return useful
 
     varied_in, _ = solve(cfg, forward=True, meet="union",
@@ -91,7 +104,7 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
     for node in cfg.nodes:
         s = node.stmt
         if (isinstance(s, _UPDATES) and node.defs & useful_out[node]
-                and node.uses & varied_in[node] and is_diff(s)):
+                and flows(node) & varied_in[node] and is_diff(s)):
             active_stmts.add(s)
             active_vars |= node.defs & useful_out[node]  # `_, b = t`: only b
     entry_useful = useful_out[cfg.entry]

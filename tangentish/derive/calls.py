@@ -134,3 +134,34 @@ def _method(value: N.Call, kwargs: dict, label: str, local_names: set[str]) -> O
 
 def differentiable(op: Op) -> bool:
     return op.kind not in ("const", "nondiff")
+
+
+def structural(op: Op) -> set[str]:
+    """Names an operation reads only for a shape or an index: the operands
+    whose derivative every rule of the function declares None (or leaves
+    out, as `np.sum`'s axis), and no other operand of it names."""
+    if op.kind != "rule" or op.rule.user:
+        return set()
+    rule, n = op.rule, len(op.args)
+    flowing = set()
+    for template in (rule.partials, rule.vjp, rule.jvp):
+        if template is not None:
+            outputs = _declared_outputs(template)
+            if outputs is None:
+                return set()
+            flowing |= {k for k in range(n) if k < len(outputs) and outputs[k]}
+    if rule.linear:
+        flowing.add(0)
+    names = lambda ks: {a.id for k, a in enumerate(op.args) if k in ks and isinstance(a, N.Name)}  # noqa: E731
+    return names(set(range(n)) - flowing) - names(flowing)
+
+
+def _declared_outputs(template) -> list[bool] | None:
+    """For each returned entry of a rule: may it be non-None? None if unreadable."""
+    from .inline import template as read
+    tpl = read(template)
+    if tpl is None:
+        return None
+    result = tpl.result
+    entries = result.elts if isinstance(result, N.Tuple) else [result]
+    return [not N.is_const(e, None) for e in entries]
