@@ -211,6 +211,13 @@ def list_argument_updated(x, items):
     return x * 2.0
 
 
+def list_updated_through_alias(x):
+    stack = [x]
+    alias = stack
+    alias.append(x * x)  # <-
+    return stack[0] * 2.0
+
+
 def list_read_after_update(x):
     stack = [x]
     stack.append(x * x)
@@ -245,7 +252,8 @@ UNSUPPORTED = [
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     for_over_array, for_over_list, recursive, star_args, star_kwargs,
-    tuple_arithmetic, list_argument_updated, list_read_after_update, dict_of_values, no_rule, calls_no_source,
+    tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
+    dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
 

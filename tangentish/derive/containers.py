@@ -55,20 +55,9 @@ def forward(gen, s) -> list | None:
     """Tangent code for a tuple or list statement; None for any other."""
     active = gen.facts.active_vars
     ctx = gen.ctx
-    appended = list_append(s)
-    if appended is not None:
-        lst, v = appended
-        if lst not in active:
-            return None
-        tangent = N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active else _zero(ctx, v)
-        return [s, N.expr_stmt(_method(gen.dot(lst), "append", [tangent]))]
-    popped = list_pop(s)
-    if popped is not None:
-        v, lst = popped
-        if lst not in active:
-            return None
-        pop = _method(gen.dot(lst), "pop")
-        return [s, N.assign(gen.dot(v), pop) if v in active else N.expr_stmt(pop)]
+    stack_op = _forward_stack_op(gen, s)
+    if stack_op is not None:
+        return stack_op
     names = unpack_targets(s)
     if names is not None:
         src = s.value.id
@@ -84,6 +73,23 @@ def forward(gen, s) -> list | None:
         literal = type(s.value)(elts=elts, ctx=N.Load())
         return [s, ctx.ir.inherit(N.assign(gen.dot(target), literal), s)]
     return None
+
+
+def _forward_stack_op(gen, s) -> list | None:
+    """`lst_dot.append(v_dot)` after `lst.append(v)`, `v_dot = lst_dot.pop()` after a pop."""
+    appended, popped = list_append(s), list_pop(s)
+    lst = appended[0] if appended else popped[1] if popped else None
+    if lst is None or lst not in gen.facts.active_vars:
+        return None
+    active = gen.facts.active_vars
+    if appended:
+        v = appended[1]
+        tangent = (N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active
+                   else _zero(gen.ctx, v))
+        return [s, N.expr_stmt(_method(gen.dot(lst), "append", [tangent]))]
+    pop = _method(gen.dot(lst), "pop")
+    v = popped[0]
+    return [s, N.assign(gen.dot(v), pop) if v in active else N.expr_stmt(pop)]
 
 
 # ------------------------------------------------------------------ reverse
@@ -180,7 +186,16 @@ def check_lists(ir, facts, resolve) -> None:
     for name, s in mutated.items():
         if name in ir.params:
             raise ir.error(UnsupportedSyntaxError, "updating a list argument in place", s, None,
-                           "copy it first (`lst = list(lst)`... or build a new list) and return it")
+                           "build the list in the function (`lst = [...]`) instead")
+    for s in N.walk(ir.fn):  # made here, by a literal or as zeros: no other name shares it
+        target = N.assigned_name(s) if isinstance(s, N.Assign) else None
+        fresh = target in mutated and (isinstance(s.value, N.List) or (
+            isinstance(s.value, N.Call) and resolve(s.value).fn is runtime.zeros_like))
+        if (target in mutated and not fresh) or set(unpack_targets(s) or ()) & set(mutated):
+            raise ir.error(UnsupportedSyntaxError,
+                           "updating in place a list that is not made here by a list literal",
+                           mutated[target] if target in mutated else s, None,
+                           "make the list in this function with `[...]` before appending")
     tests = set()
     for s in N.walk(ir.fn):
         if isinstance(s, (N.If, N.While)):

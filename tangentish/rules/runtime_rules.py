@@ -15,7 +15,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, jvp, nondiff, vjp
+from . import elementwise, jvp, linear, nondiff, vjp
 from .ufuncs import copysign_partials
 
 # ----------------------------------------------------------- no derivative
@@ -35,15 +35,16 @@ def add_jvp(g, ans, a, b):
     return _rt.broadcast_like(g, ans), _rt.broadcast_like(g, ans)
 
 # ----------------------------------------------------------- shapes (linear in the first argument)
+# the tangent is the helper applied to the tangent; the other arguments
+# give shapes and indices only (None in the vjp: no derivative flows)
+
+linear(_rt.unbroadcast, _rt.broadcast_like, _rt.unreduce, _rt.unindex, _rt.cast_like,
+       _rt.pick, _rt.unpick)
+
 
 @vjp(_rt.unbroadcast)
 def unbroadcast_vjp(cot, ans, g, x):
     return _rt.broadcast_like(cot, g), None
-
-
-@jvp(_rt.unbroadcast)
-def unbroadcast_jvp(t, ans, g, x):
-    return _rt.unbroadcast(t, x), None
 
 
 @vjp(_rt.broadcast_like)
@@ -51,19 +52,9 @@ def broadcast_like_vjp(cot, ans, t, like):
     return _rt.unbroadcast(cot, t), None
 
 
-@jvp(_rt.broadcast_like)
-def broadcast_like_jvp(t, ans, x, like):
-    return _rt.broadcast_like(t, like), None
-
-
 @vjp(_rt.unreduce)
 def unreduce_vjp(cot, ans, g, x, axis=None, keepdims=False):
     return _rt.unbroadcast(np.sum(cot, axis=axis, keepdims=keepdims), g), None
-
-
-@jvp(_rt.unreduce)
-def unreduce_jvp(t, ans, g, x, axis=None, keepdims=False):
-    return _rt.unreduce(t, x, axis, keepdims), None
 
 
 @vjp(_rt.unindex)
@@ -71,19 +62,9 @@ def unindex_vjp(cot, ans, g, x, idx):
     return cot[idx], None, None
 
 
-@jvp(_rt.unindex)
-def unindex_jvp(t, ans, g, x, idx):
-    return _rt.unindex(t, x, idx), None, None
-
-
 @vjp(_rt.cast_like)
 def cast_like_vjp(cot, ans, g, x):
     return _rt.cast_like(cot, g), None
-
-
-@jvp(_rt.cast_like)
-def cast_like_jvp(t, ans, g, x):
-    return _rt.cast_like(t, x), None
 
 
 @vjp(_rt.pick)
@@ -91,19 +72,9 @@ def pick_vjp(cot, ans, result, i):
     return _rt.unpick(cot, result, i), None
 
 
-@jvp(_rt.pick)
-def pick_jvp(t, ans, result, i):
-    return _rt.pick(t, i), None
-
-
 @vjp(_rt.unpick)
 def unpick_vjp(cot, ans, g, result, i):
     return _rt.pick(cot, i), None, None
-
-
-@jvp(_rt.unpick)
-def unpick_jvp(t, ans, g, result, i):
-    return _rt.unpick(t, result, i), None, None
 
 
 @elementwise(_rt.replace_zero)
