@@ -48,7 +48,7 @@ def _rule_name(fn) -> str:
     if module in (None, "builtins"):
         return name
     if module.startswith("numpy"):
-        module = "numpy"
+        module = "numpy.linalg" if module.startswith("numpy.linalg") else "numpy"
     if module == "_operator":
         module = "operator"
     return f"{module}.{name}"

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import linecache
+import re
 from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
-                     TangentishError, UnsupportedSyntaxError, caller_origin)
+from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
+                     NonScalarOutputError, SourceUnavailableError, TangentishError,
+                     UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
 from .analysis import kinds
-from .frontend import is_library, rule_params, target
+from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
 from .pipeline import full_source, return_kind, transform
 from .rules import RULES
@@ -65,6 +68,11 @@ def _params(f) -> list[inspect.Parameter]:
                     "or tg.hvp(f) instead: those compose to any depth")
     from_rule = rule_params(f)
     if from_rule is not None:
+        if any(p.kind is p.VAR_POSITIONAL for p in from_rule):
+            name = getattr(f, "__name__", repr(f))
+            raise _fail(UnsupportedSyntaxError,
+                        f"cannot differentiate {name!r} itself: it takes any number of arguments",
+                        "differentiate a `def` that calls it with the arguments you use")
         return from_rule
     if not inspect.isfunction(target(f)) or is_library(target(f)):
         name = getattr(f, "__name__", repr(f))
@@ -131,6 +139,9 @@ def _check_differentiable_arg(f, name, value, declared=None) -> None:
     """`value` can be differentiated: a float or a float array, or for a
     parameter declared to hold a tuple (a cotangent of a tuple-valued
     function), a tuple or list of those."""
+    cls = value.__class__
+    if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
+        return  # the common cases, checked on every call
     if declared is not None and isinstance(value, (tuple, list)):
         for entry in value:
             _check_differentiable_arg(f, name, entry, kinds.UNKNOWN)
@@ -164,16 +175,18 @@ class _Derivative:
         self.params = _params(f)
         self.names, self.bare = _resolve_wrt(f, wrt)
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
-        self._key = None
+        self._code = None
+        self._version = None
         self._derived = None
 
     def generated(self) -> Callable:
         """The generated function; re-fetched if f, the rules or a helper changed."""
-        key = (getattr(self.f, "__code__", None), RULES.version)
         d = self._derived
-        if d is None or key != self._key or (d.guards and not d.valid()):
+        code = getattr(self.f, "__code__", None)
+        if (d is None or code is not self._code or RULES.version != self._version
+                or (d.guards and not d.valid())):
+            self._code, self._version = code, RULES.version
             d = self._derived = transform(self.f, self.mode, self.names)
-            self._key = key
         return d.function
 
     def derived(self):
@@ -227,7 +240,9 @@ def _match_dtype(g, x):
     """A float32 input gets a float32 derivative, even where only Python
     floats met on the way (the seed, constants)."""
     dtype = getattr(x, "dtype", None)
-    if dtype is None or getattr(g, "dtype", None) == dtype or dtype.kind != "f":
+    if dtype is None or getattr(g, "dtype", None) is dtype:
+        return g  # the common cases, first: this runs on every call
+    if getattr(g, "dtype", None) == dtype or dtype.kind != "f":
         return g
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=dtype)
@@ -235,7 +250,10 @@ def _match_dtype(g, x):
 
 
 def _scalar_check(f, value) -> None:
-    if np.ndim(value) != 0 or isinstance(value, (complex, np.complexfloating)):
+    if value.__class__ is float or value.__class__ is np.float64:
+        return  # the common case, first: this runs on every call
+    _output_check(f, value)
+    if np.ndim(value) != 0:
         raise _fail(
             NonScalarOutputError,
             f"grad needs a scalar output, but {getattr(f, '__name__', 'f')} returned "
@@ -265,13 +283,8 @@ def _value_and_grad(f, wrt, kind: str) -> Callable:
     @_derivative_of(f, d.spec(kind))
     def value_and_grad_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, 1.0)
-        except TangentishError:
-            raise
-        except Exception:  # a non-scalar output breaks the 1.0 seed
-            _diagnose(lambda: _scalar_check(f, f(*_copies(values))))
-            raise
+        # a non-scalar output breaks the 1.0 seed: say so, not how it broke
+        value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
         _scalar_check(f, value)
         grads = d.pack(grads, values)
         return grads if grad_only else (value, grads)
@@ -307,16 +320,12 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f, spec)
     def vjp_f(*args_and_cotangent, **kwargs):
         if not args_and_cotangent:
-            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument")
+            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument",
+                        "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, cotangent)
-        except TangentishError:
-            raise
-        except Exception:
-            _diagnose(lambda: _cotangent_check(f, cotangent, f(*_copies(values))))
-            raise
+        _seed_check(f, "the cotangent", cotangent, "shaped like the output")
+        value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
         return value, d.pack(grads, values)
 
@@ -328,15 +337,101 @@ def _copies(values: list) -> list:
     return [np.copy(v) if isinstance(v, np.ndarray) else v for v in values]
 
 
-def _diagnose(check: Callable) -> None:
-    """After a failure inside generated code, raise a clearer TangentishError
-    if `check` finds bad arguments; otherwise let the original error stand."""
+def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = None):
+    """Call the generated derivative. If it raises, find out who is to blame
+    and raise a located TangentishError: the arguments (`check(value)`
+    raises an ArgumentError), the user's function (it raises by itself), or
+    the derivative code at this point. The error keeps the traceback of the
+    failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        check()
-    except ArgumentError:
+        return d.generated()(*values, *seeds)
+    except TangentishError:
         raise
-    except Exception:
-        pass
+    except Exception as exc:
+        name = getattr(d.f, "__name__", "f")
+        try:
+            value = d.f(*_copies(values))
+        except Exception as own:
+            raise also_raised_as(FunctionRaisedError, type(own))(
+                f"{name} raised {type(own).__name__} for these arguments: {own}",
+                _user_origin(own) or caller_origin(), None,
+                f"the function fails by itself, without tangentish: call {name} with the "
+                "same arguments to debug it").with_traceback(own.__traceback__) from None
+        if check is not None:
+            check(value)
+        raise _derivative_raised(name, exc).with_traceback(exc.__traceback__) from None
+
+
+def _user_origin(exc: BaseException):
+    """The deepest line of the user's code in `exc`'s traceback."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if is_user_file(tb.tb_frame.f_code.co_filename):
+            found = line_origin(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _derivative_raised(name: str, exc: Exception) -> TangentishError:
+    """The derivative failed where the function did not: quote the generated
+    line, and the user's line it differentiates when a comment says so."""
+    tb, where = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<tangentish"):
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    construct, of_line = None, ""
+    if where is not None:
+        lines = linecache.getlines(where[0])
+        construct = lines[where[1] - 1].strip() if where[1] <= len(lines) else None
+        for text in reversed(lines[:where[1]]):
+            m = re.match(r"\s*# grad of line (\d+):", text)
+            if m:
+                of_line = f" (differentiating line {m.group(1)})"
+                break
+    return also_raised_as(DerivativeRaisedError, type(exc))(
+        f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
+        f"did not{of_line}, in the generated line", caller_origin(), construct,
+        "Python floats raise where the derivative is infinite or undefined (math.sqrt or "
+        "x ** 0.5 at 0.0); NumPy floats give inf or nan there instead, so pass np.float64 "
+        "values or stay away from the point. If the derivative exists here, this is a bug "
+        "in tangentish: please report it with the function")
+
+
+def _not_real(value, allow_bool: bool) -> str | None:
+    """What keeps `value` from being a real number or array, or None."""
+    if isinstance(value, (float, int)) and (allow_bool or not isinstance(value, bool)):
+        return None
+    if isinstance(value, np.ndarray):
+        ok = "fiub" if allow_bool else "fiu"
+        return None if value.dtype.kind in ok else f"an array of dtype {value.dtype}"
+    if isinstance(value, (np.floating, np.integer)) or (allow_bool and isinstance(value, np.bool_)):
+        return None
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _seed_check(f, what: str, value, shaped: str) -> None:
+    if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
+        for entry in value:
+            _seed_check(f, what, entry, shaped)
+        return
+    kind = _not_real(value, allow_bool=False)
+    if kind:
+        raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
+                    f"pass a float or a NumPy float array {shaped}")
+
+
+def _output_check(f, value) -> None:
+    """Outputs tangentish cannot give a derivative of, whatever the mode."""
+    if value is None or isinstance(value, (str, bytes, complex, np.complexfloating)) or (
+            isinstance(value, np.ndarray) and value.dtype.kind not in "fiub"):
+        kind = _not_real(value, allow_bool=True)
+        where = def_origin(f) if inspect.isfunction(f) else caller_origin()
+        raise ArgumentError(f"{getattr(f, '__name__', 'f')} returned {kind}, which has no derivative",
+                            where, None, "return a real float or a float array (complex values "
+                            "are not supported: split them into real and imaginary parts)")
 
 
 def _layout(x) -> str:
@@ -348,6 +443,7 @@ def _layout(x) -> str:
 
 
 def _cotangent_check(f, cotangent, value) -> None:
+    _output_check(f, value)
     if _layout(cotangent) != _layout(value):
         raise _fail(
             ArgumentError,
@@ -378,13 +474,16 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         _tangent_check(d, values, tangents)
-        return d.generated()(*values, *tangents)
+        value, tangent = _run(d, values, tangents)
+        _output_check(f, value)
+        return value, tangent
 
     return jvp_f
 
 
 def _tangent_check(d: _Derivative, values: list, tangents) -> None:
     for k, name, t in zip(d.index, d.names, tangents):
+        _seed_check(d.f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
         if _layout(t) != _layout(values[k]):
             raise _fail(
                 ArgumentError,
@@ -406,7 +505,6 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
     """
     g = grad(f, wrt)
     d = _Derivative(g, "forward", wrt)
-    declared = _declared_kinds(d.f)
 
     def vector_kind() -> dict:
         entries = tuple(_declared_kinds(d.f).get(w) for w in d.names)
@@ -425,9 +523,8 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
         if tangents is None or len(tangents) != len(d.names):
             raise _fail(ArgumentError, f"hvp with wrt={d.names} needs v as a tuple of "
                                        f"{len(d.names)} vectors")
-        if any(not kinds.is_container(declared.get(w)) for w in d.names):
-            _tangent_check(d, values, tangents)
-        _, hv = d.generated()(*values, *tangents)
+        _tangent_check(d, values, tangents)
+        _, hv = _run(d, values, tangents)
         return hv
 
     return hvp_f
@@ -477,34 +574,33 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     def jacobian_f(*args, **kwargs):
         values = d.args(args, kwargs)
         xs = [values[k] for k in d.index]
-        generated = d.generated()
         if mode == "forward":
-            return _forward_jacobian(d, generated, values, xs)
-        return _reverse_jacobian(d, f, generated, values, xs)
+            return _forward_jacobian(d, values, xs)
+        return _reverse_jacobian(d, f, values, xs)
 
     return jacobian_f
 
 
-def _forward_jacobian(d, generated, values, xs):
+def _forward_jacobian(d, values, xs):
     out = []
     value = None
     for j, xj in enumerate(xs):
         columns = []
         for e in _basis(xj):
             tangents = [e if i == j else _zeros(x) for i, x in enumerate(xs)]
-            value, column = generated(*values, *tangents)
+            value, column = _run(d, values, tangents)
             columns.append(column)
         if value is None:  # an empty input: one call for the output's shape
-            value, _ = generated(*values, *[_zeros(x) for x in xs])
+            value, _ = _run(d, values, [_zeros(x) for x in xs])
         _array_output(d.f, value)
         out.append(_assemble(columns, np.shape(value), np.shape(xj)))
     return out[0] if d.bare else tuple(out)
 
 
-def _reverse_jacobian(d, f, generated, values, xs):
+def _reverse_jacobian(d, f, values, xs):
     value = f(*_copies(values))
     _array_output(d.f, value)
-    rows = [generated(*values, e)[1:] for e in _basis(value)]
+    rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
     out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
            for i, xi in enumerate(xs)]
     return out[0] if d.bare else tuple(out)
@@ -551,7 +647,8 @@ def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = Fa
 def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
     """The generated derivative source of `f` (and of helpers it calls)."""
     if mode not in ("reverse", "forward"):
-        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
+        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
+                    "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     f = _target(f)
     names, _ = _resolve_wrt(f, wrt)
     return full_source(transform(f, mode, names))

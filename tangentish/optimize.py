@@ -7,6 +7,7 @@ repeats them until none reports a change (never by comparing source).
 - `coalesce_copies`: `_t = s + d; s = _t` -> `s = s + d`
 - `eliminate_dead_code`: assignments nobody reads (liveness on the CFG)
 - `prune_saves`: stack pushes/pops of values the reverse sweep never reads
+- `prune_restores`: saves of overwritten array entries nobody reads again
 - `drop_empty_control`: `if c: pass`, loops with empty bodies
 - `drop_orphan_comments`: comments whose code was optimized away
 """
@@ -27,6 +28,7 @@ class Env:
     is_pure_call: Callable[[N.Call], bool]
     stack: str | None = None          # the reverse sweep's stack, if any
     marker: str | None = None         # comment text opening the reverse sweep
+    may_alias: Callable[[str], frozenset] = frozenset  # name -> names that may share its memory
 
 
 def _blocks(stmts):
@@ -208,21 +210,80 @@ def _fill_empty(stmts) -> None:
                 s.body = [N.pass_()]
 
 
-def _push_of(s, stack):
-    if (isinstance(s, N.Expr) and isinstance(s.value, N.Call)
-            and isinstance(s.value.func, N.Attribute) and s.value.func.attr == "append"
-            and N.is_name(s.value.func.value, stack) and len(s.value.args) == 1
-            and isinstance(s.value.args[0], N.Name)):
-        return s.value.args[0].id
+def _method_call(value, receiver: str, method: str) -> bool:
+    """Is `value` the call `receiver.method(...)`?"""
+    return (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and value.func.attr == method and N.is_name(value.func.value, receiver))
+
+
+def _pushed(s, stack):
+    """`_stack.append(e)` -> e."""
+    if isinstance(s, N.Expr) and _method_call(s.value, stack, "append") and len(s.value.args) == 1:
+        return s.value.args[0]
     return None
+
+
+def _push_of(s, stack):
+    """`_stack.append(v)` -> v."""
+    arg = _pushed(s, stack)
+    return arg.id if isinstance(arg, N.Name) else None
 
 
 def _pop_of(s, stack):
+    """`v = _stack.pop()` -> v."""
     v = N.assigned_name(s)
-    if (v is not None and isinstance(s.value, N.Call) and isinstance(s.value.func, N.Attribute)
-            and s.value.func.attr == "pop" and N.is_name(s.value.func.value, stack)):
-        return v
+    return v if v is not None and _method_call(s.value, stack, "pop") else None
+
+
+def _entries_saved(s, stack):
+    """`_stack.append(x[i].copy())` -> x."""
+    arg = _pushed(s, stack)
+    if (isinstance(arg, N.Call) and isinstance(arg.func, N.Attribute) and arg.func.attr == "copy"
+            and isinstance(arg.func.value, N.Subscript) and isinstance(arg.func.value.value, N.Name)):
+        return arg.func.value.value.id
     return None
+
+
+def _entries_restored(s, stack):
+    """`x[i] = _stack.pop()` -> x."""
+    x = N.updated_name(s)
+    return x if x is not None and _method_call(s.value, stack, "pop") else None
+
+
+def prune_restores(fn: N.FunctionDef, env: Env) -> bool:
+    """Drop saves of overwritten array entries nobody reads after their restore.
+
+    A restore `x[i] = _stack.pop()` reads x only to update it; it matters
+    if x, or a name that may view x, is read afterwards."""
+    if not env.stack:
+        return False
+    cfg = CFG(fn)
+    restores = {}
+    for node in cfg.nodes:
+        x = _entries_restored(node.stmt, env.stack) if node.stmt is not None else None
+        if x is not None:
+            restores[node] = x
+            node.uses = node.uses - {x}
+    if not restores:
+        return False
+    live_after, _ = liveness(cfg)
+    needed = {x for node, x in restores.items() if env.may_alias(x) & live_after[node] or x in live_after[node]}
+    useless = set(restores.values()) - needed
+    if not useless:
+        return False
+    for block in _blocks(fn.body):
+        block[:] = [s for s in block if _entries_saved(s, env.stack) not in useless
+                    and _entries_restored(s, env.stack) not in useless]
+    _fill_empty(fn.body)
+    _drop_unused_stack(fn.body, env)
+    return True
+
+
+def _drop_unused_stack(body, env: Env) -> None:
+    used = any(_push_of(s, env.stack) or _entries_saved(s, env.stack)
+               for b in _blocks(body) for s in b)
+    if not used:
+        body[:] = [s for s in body if not (N.assigned_name(s) == env.stack)]
 
 
 def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
@@ -251,9 +312,7 @@ def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
         block[:] = [s for s in block
                     if _push_of(s, env.stack) not in useless and _pop_of(s, env.stack) not in useless]
     _fill_empty(body)
-    still_used = any(_push_of(s, env.stack) for b in _blocks(body) for s in b)
-    if not still_used:
-        body[:] = [s for s in body if not (N.assigned_name(s) == env.stack)]
+    _drop_unused_stack(body, env)
     return True
 
 
@@ -313,7 +372,7 @@ def drop_empty_control(fn: N.FunctionDef, env: Env) -> bool:
 
 
 PASSES = [fold_first_accumulation, propagate_copies, coalesce_copies, eliminate_dead_code,
-          prune_saves, drop_empty_control, drop_orphan_comments]
+          prune_saves, prune_restores, drop_empty_control, drop_orphan_comments]
 
 
 def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:

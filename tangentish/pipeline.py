@@ -20,6 +20,7 @@ from typing import Callable
 
 from . import runtime
 from .analysis.activity import analyze
+from .analysis.aliases import aliases
 from .codegen import compile_function
 from .derive import calls
 from . import nesting
@@ -143,7 +144,8 @@ class Transformer:
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
-        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps), kinds=facts.kinds)
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps),
+                      aliases=aliases(ir.fn, resolve), kinds=facts.kinds)
         if spec is not None:  # rebuilt when the level below changes
             ctx.guards.extend(spec.guards())
         if mode == "forward":
@@ -154,7 +156,8 @@ class Transformer:
         show(mode, fn)
         if spec is not None:  # the level below is shown after this one
             ctx.helpers.append(spec.last)
-        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER,
+                         may_alias=ctx.aliases.may_alias))
         show("optimized", fn)
         closure = dict(ctx.injected)
         referenced = N.names_loaded(fn)

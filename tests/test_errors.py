@@ -68,10 +68,10 @@ def starred_unpacking(x, y):
     return a * rest[0]
 
 
-def subscript_assignment(v, x):
-    v = v * 1.0
-    v[0] = x  # <-
-    return np.sum(v)
+def store_into_element_of_element(M, x):
+    M = M * 1.0
+    M[0][1] = x  # <-
+    return np.sum(M)
 
 
 class _Box:
@@ -86,10 +86,12 @@ def attribute_assignment(x):
     return x * 2.0
 
 
-def augmented_subscript(v, x):
-    v = v * 1.0
-    v[0] += x  # <-
-    return np.sum(v)
+GLOBAL_ARRAY = np.zeros(3)
+
+
+def store_into_global(v, x):
+    GLOBAL_ARRAY[0] += x  # <-
+    return np.sum(v * GLOBAL_ARRAY)
 
 
 def uses_lambda(x):
@@ -173,17 +175,10 @@ def uses_match(x, n):
             return x * x
 
 
-def for_over_array(v):
+def nested_loop_target(v):
     s = 0.0
-    for t in v:  # <-
-        s = s + t * t
-    return s
-
-
-def for_over_list(x):
-    s = 0.0
-    for c in [1.0, 2.0, 3.0]:  # <-
-        s = s + c * x
+    for k, (a, b) in enumerate(zip(v, v)):  # <-
+        s = s + a * b * k
     return s
 
 
@@ -230,7 +225,7 @@ def dict_of_values(x):
 
 
 def no_rule(M):
-    return np.linalg.det(M) * 2.0  # <-
+    return np.linalg.cond(M) * 2.0  # <-
 
 
 _no_source_ns: dict = {"np": np}
@@ -247,11 +242,11 @@ def calls_builtin_without_rule(x):
 
 
 UNSUPPORTED = [
-    unknown_method, starred_unpacking, subscript_assignment, attribute_assignment,
-    augmented_subscript, uses_lambda, nested_def, list_comprehension,
+    unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
+    store_into_global, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    for_over_array, for_over_list, recursive, star_args, star_kwargs,
+    nested_loop_target, recursive, star_args, star_kwargs,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
     dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,
@@ -444,9 +439,9 @@ def test_cotangent_shape_mismatch():
     check_message(exc, [line, def_line(two_params)])
 
 
-@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.log1p, (0.5,)),
-                                     (np.linalg.det, (np.eye(2),))],
-                         ids=["math.gamma", "np.log1p", "np.linalg.det"])
+@pytest.mark.parametrize("fn,args", [(math.gamma, (1.5,)), (np.spacing, (0.5,)),
+                                     (np.linalg.cond, (np.eye(2),))],
+                         ids=["math.gamma", "np.spacing", "np.linalg.cond"])
 def test_function_without_source_or_rule(fn, args):
     """C functions with no rule, and library functions, cannot be
     differentiated; the error points at the user's call."""
@@ -486,8 +481,7 @@ def test_function_defined_by_exec():
 # -- custom rules --------------------------------------------------------------------
 
 def opaque(x):
-    # np.log1p has no rule: without a registered rule this cannot be derived,
-    # and with one the rule must win over the source
+    # a registered rule must win over the source
     return np.log1p(np.exp(x))
 
 
@@ -551,13 +545,13 @@ def registered():
 
 def test_function_without_rule_fails_before_registration():
     def fresh(x):  # a new function object: nothing is registered for it
-        return np.log1p(np.exp(x))
+        return np.i0(np.exp(x))  # np.i0 has no rule
 
     def caller(x):
         return fresh(x) * 2.0
     with pytest.raises(tg.TangentishError) as info:
         tg.grad(caller)(0.3)
-    assert "log1p" in str(info.value)
+    assert "i0" in str(info.value)
 
 
 @pytest.mark.parametrize("x,y", [(0.3, 0.7), (-1.2, 2.0), (2.5, -0.4)])
@@ -632,3 +626,45 @@ def test_rule_parameter_names_are_free():
     expected = 3.0 * 2.0 * x / (1.0 + x * x)
     assert np.isclose(tg.grad(uses_renamed_rule_target)(x), expected, rtol=1e-13)
     assert np.isclose(tg.jvp(uses_renamed_rule_target)(x, 1.0)[1], expected, rtol=1e-13)
+
+
+# -- in-place updates seen through another name ------------------------------------
+# Python changes every name viewing an updated array; the derivative would not
+# know, so the update is refused at run time, where the sharing is known.
+
+def view_still_in_use(v, x):
+    w = v * 1.0
+    head = w[:2]
+    w[0] = x  # <-
+    return np.sum(head * w)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_update_of_an_array_a_live_view_shares_is_refused(mode):
+    v = np.array([0.5, 1.5, 2.5])
+    with pytest.raises(tg.TangentishError) as info:
+        if mode == "reverse":
+            tg.grad(view_still_in_use, wrt="x")(v, 0.3)
+        else:
+            tg.jvp(view_still_in_use, wrt="x")(v, 0.3, 1.0)
+    msg = check_message(info.value, marked_line(view_still_in_use))
+    assert "head" in msg and ".copy()" in msg
+
+
+def view_not_sharing_the_entry(v, x):
+    w = v * 1.0
+    tail = w[2:]  # an independent region: the update below does not change it
+    w[0] = x * tail[0]
+    return np.sum(tail ** 2) * np.sum(w)
+
+
+def test_update_beside_a_live_view_is_differentiated():
+    v = np.array([0.5, 1.5, 2.5, 0.7])
+    g = tg.grad(view_not_sharing_the_entry, wrt=(0, 1))(v, 0.3)
+    eps = 1e-6
+    for k in range(4):
+        d = np.eye(4)[k] * eps
+        fd = (view_not_sharing_the_entry(v + d, 0.3) - view_not_sharing_the_entry(v - d, 0.3)) / (2 * eps)
+        assert abs(g[0][k] - fd) < 1e-7
+    fd = (view_not_sharing_the_entry(v, 0.3 + eps) - view_not_sharing_the_entry(v, 0.3 - eps)) / (2 * eps)
+    assert abs(g[1] - fd) < 1e-7

@@ -5,6 +5,7 @@ function, compiled from its normal form, returns what the original
 returns. Each optimizer pass is checked on a small hand-written input
 against the text it must produce, and the result is executed too.
 """
+import copy
 import textwrap
 
 import numpy as np
@@ -39,7 +40,8 @@ def test_normal_form_computes_the_same(f):
     rng = np.random.default_rng(1)
     for _ in range(3):
         args = random_args(f, rng, {"m": 3, "p": 2, "q": 4})
-        np.testing.assert_allclose(g(*args), f(*args), rtol=1e-12, atol=0)
+        expected = f(*copy.deepcopy(args))  # some update their arguments
+        np.testing.assert_allclose(g(*args), expected, rtol=1e-12, atol=0)
 
 
 def _jumps(x, n):
@@ -215,3 +217,60 @@ def test_negative_constant_base_of_power_prints_with_parentheses(use_astor):
     namespace = {}
     exec(text, namespace)
     assert namespace["f"](0.0) == 2.25
+
+
+# ------------------------------------------------------------ runtime fast paths
+# The runtime's shortcuts for common shapes and types must agree with the
+# general formulas they skip, including the types they return.
+
+from tangentish import runtime as _rt  # noqa: E402
+
+
+def _dense_vjp(g, a, b, side):
+    """d<g, a @ b>/d(a or b), one basis vector at a time."""
+    x = a if side == 0 else b
+    out = np.zeros(np.shape(x))
+    for k in range(np.size(x)):
+        e = np.zeros(np.size(x))
+        e[k] = 1.0
+        e = e.reshape(np.shape(x))
+        out.flat[k] = np.sum(g * ((e @ b) if side == 0 else (a @ e)))
+    return out
+
+
+@pytest.mark.parametrize("na,nb", [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3)])
+def test_matmul_and_dot_vjps_agree_with_the_definition(na, nb):
+    rng = np.random.default_rng(na * 10 + nb)
+    a = rng.standard_normal({1: (4,), 2: (3, 4), 3: (2, 3, 4)}[na])
+    b = rng.standard_normal({1: (4,), 2: (4, 5), 3: (2, 4, 5)}[nb])
+    out = a @ b
+    for g in ([rng.standard_normal(out.shape)] if np.ndim(out) else [0.7, np.float64(0.7)]):
+        for side, vjp in ((0, _rt.matmul_vjp_a), (1, _rt.matmul_vjp_b)):
+            got = vjp(g, a, b)
+            assert got.shape == (a if side == 0 else b).shape
+            np.testing.assert_allclose(got, _dense_vjp(g, a, b, side), rtol=1e-12, atol=1e-12)
+        if na <= 2 and nb <= 2:
+            for side, vjp in ((0, _rt.dot_vjp_a), (1, _rt.dot_vjp_b)):
+                np.testing.assert_allclose(vjp(g, a, b), _dense_vjp(g, a, b, side), rtol=1e-12, atol=1e-12)
+
+
+def test_unbroadcast_of_scalars_returns_the_cotangent_itself():
+    g = 0.25
+    assert _rt.unbroadcast(g, 3.0) is g
+    assert _rt.unbroadcast(np.float64(0.25), 3.0) == 0.25
+    assert _rt.unbroadcast(g, np.float64(3.0)) is g
+    summed = _rt.unbroadcast(np.ones((2, 3)), 3.0)
+    assert summed == 6.0 and not isinstance(summed, np.ndarray)
+    np.testing.assert_array_equal(_rt.unbroadcast(np.ones((2, 3)), np.ones(3)), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(_rt.unbroadcast(np.ones((2, 3)), np.ones((2, 1))), [[3.0], [3.0]])
+
+
+@pytest.mark.parametrize("g", [0.5, np.float64(0.5), np.array(0.5)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_unreduce_of_a_full_reduction_is_a_fresh_filled_array(g, dtype):
+    x = np.arange(6.0, dtype=dtype).reshape(2, 3)
+    out = _rt.unreduce(g, x)
+    assert out.shape == x.shape and out.dtype == np.result_type(g, x) and out.flags.writeable
+    np.testing.assert_array_equal(out, np.full(x.shape, 0.5))
+    out[0, 0] = 7.0
+    assert _rt.unreduce(g, x)[0, 0] == 0.5

@@ -55,8 +55,8 @@ def _autograd_module(module, done):
 
 
 MODULES: dict = {}
-for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.containers, C.textbook,
-           C.tricky):
+for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.inplace, C.sequences, C.containers,
+           C.textbook, C.tricky):
     MODULES[_m.__name__] = _autograd_module(_m, MODULES)
 
 CASES = [pytest.param(f, p, id=f"{S.function_id(f)}-{p}")
@@ -72,6 +72,8 @@ AUTOGRAD_CANNOT_RUN = {
     "method_shapes": "autograd's ArrayBox.transpose takes no spread axes",
     "method_chain": "autograd's ArrayBox has no `.dot`",
     "method_item_in_loop": "autograd's ArrayBox has no `.item`",
+    **{f.__name__: "autograd does not support assignment into arrays"
+       for f in C.CORPUS if f.__module__ == C.inplace.__name__},
 }
 
 
@@ -109,3 +111,51 @@ def test_matches_autograd(f, param, seed, dims):
         _, got = tg.vjp(f, wrt=param)(*args, w)
     assert np.shape(got) == np.shape(args[i])
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+# -- conventions where the derivative is not unique ---------------------------------
+
+def tied_max(x):
+    return np.sum(np.max(x, axis=0) * np.arange(1.0, 4.0))
+
+
+def tied_min_all(x):
+    return np.min(x) * 3.0
+
+
+def tied_amax_rows(x):
+    return np.sum(np.amax(x, axis=1, keepdims=True) ** 2)
+
+
+def tied_maximum(x, y):
+    return np.sum(np.maximum(x, y))
+
+
+def abs_at_zero(x):
+    return np.sum(np.abs(x))
+
+
+def std_of_one(x):
+    return np.sum(np.std(x, axis=0))
+
+
+TIES = np.array([[1.0, 3.0, 3.0], [3.0, 3.0, 0.0], [3.0, -1.0, 3.0]])
+
+
+@pytest.mark.parametrize("f,args", [
+    (tied_max, (TIES,)), (tied_min_all, (np.array([[0.5, 0.2], [0.2, 0.2]]),)),
+    (tied_amax_rows, (TIES,)), (tied_maximum, (np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 3.0]))),
+    (abs_at_zero, (np.array([-1.0, 0.0, 2.0]),)), (std_of_one, (np.array([[0.3, 0.7]]),)),
+], ids=["max-axis", "min-all", "amax-keepdims", "maximum", "abs", "std-one-element"])
+def test_tie_conventions_match_autograd(f, args):
+    """Ties of max/min split the derivative equally among the extrema, abs has
+    derivative 0 at 0, and the std of one element has derivative 0: autograd's
+    choices, in both modes."""
+    namespace = {"np": anp}
+    exec(compile(inspect.getsource(f), __file__, "exec"), namespace)
+    reference = namespace[f.__name__]
+    for i in range(len(args)):
+        expected = autograd.grad(reference, i)(*args)
+        np.testing.assert_allclose(tg.grad(f, wrt=i)(*args), expected, rtol=1e-13)
+        v = np.random.default_rng(i).normal(size=np.shape(args[i]))
+        np.testing.assert_allclose(tg.jvp(f, wrt=i)(*args, v)[1], np.sum(expected * v), rtol=1e-13)

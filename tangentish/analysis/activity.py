@@ -37,12 +37,14 @@ class Analysis:
     def varied_before(self, stmt) -> frozenset:
         return self.varied_in[self.cfg.of[stmt]]
 
+    def live_after(self, stmt) -> frozenset:
+        return frozenset().union(*(self.live_in[n] for n in self.cfg.of[stmt].succ))
 
 
 
-# statements whose defined names get a value computed from their uses: an
-# assignment, or an update in place such as `lst.append(v)` (an Expr whose
-# CFG node defines lst; other Exprs define nothing)
+
+# statements that can be active: assignments, and updates in place such as
+# `lst.append(v)` (an Expr whose CFG node updates lst)
 _UPDATES = (N.Assign, N.Expr)
 
 
@@ -76,9 +78,11 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
 
     def varied_transfer(node, varied):
         s = node.stmt
+        if node.updates:  # `x[i] = v`: x keeps its other elements
+            return varied | node.updates if (node.uses & varied) else varied
         if not node.defs or node.kind == "entry":
             return varied
-        if isinstance(s, _UPDATES) and is_diff(s) and (flows(node) & varied):
+        if isinstance(s, N.Assign) and is_diff(s) and (flows(node) & varied):
             return varied | node.defs
         return varied - node.defs
 
@@ -86,11 +90,13 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         s = node.stmt
         if isinstance(s, N.Return):
             return useful | node.uses
+        if node.updates:
+            return useful | node.uses if (node.updates & useful) else useful
         if not node.defs or node.kind == "entry":
             return useful
         hit = bool(node.defs & useful)
         useful = useful - node.defs
-        if hit and isinstance(s, _UPDATES) and is_diff(s):
+        if hit and isinstance(s, N.Assign) and is_diff(s):
             useful = useful | flows(node)
         return useful
 
@@ -103,10 +109,12 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
     active_vars = set()
     for node in cfg.nodes:
         s = node.stmt
-        if (isinstance(s, _UPDATES) and node.defs & useful_out[node]
-                and flows(node) & varied_in[node] and is_diff(s)):
+        written = node.defs | node.updates
+        # a store is active even of a constant: it clears the entries' derivative
+        if (isinstance(s, _UPDATES) and written & useful_out[node]
+                and flows(node) & varied_in[node] and (node.updates or is_diff(s))):
             active_stmts.add(s)
-            active_vars |= node.defs & useful_out[node]  # `_, b = t`: only b
+            active_vars |= written & useful_out[node]  # `_, b = t`: only b
     entry_useful = useful_out[cfg.entry]
     active_vars |= set(wrt) & entry_useful
     carried = set()

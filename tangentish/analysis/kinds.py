@@ -175,12 +175,14 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
             if op is None:
                 op = ops[id(value)] = resolve(value)
             args = [of(a) for a in op.args]
+            if op.fn is runtime.zeros_like:  # nondiff, but shaped like its argument
+                return args[0] if args else UNKNOWN
             if op.kind == "helper":
                 if helper_kind is None:
                     return UNKNOWN
                 return helper_kind(op.fn, args, {k: of(v) for k, v in op.kwargs.items()})
             if op.kind == "rule":
-                if op.fn is runtime.zeros_like or op.fn is runtime.unbroadcast:
+                if op.fn is runtime.unbroadcast:
                     return args[0] if args else UNKNOWN
                 if op.fn is runtime.add:
                     return join(*args) if len(args) == 2 else UNKNOWN

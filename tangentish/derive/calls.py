@@ -138,8 +138,9 @@ def differentiable(op: Op) -> bool:
 
 def structural(op: Op) -> set[str]:
     """Names an operation reads only for a shape or an index: the operands
-    whose derivative every rule of the function declares None (or leaves
-    out, as `np.sum`'s axis), and no other operand of it names."""
+    whose derivative every rule of the function declares None (`x` in
+    `_rt.unbroadcast(g, x)`; a `linear` function's other operands), and no
+    other operand of it names."""
     if op.kind != "rule" or op.rule.user:
         return set()
     rule, n = op.rule, len(op.args)
@@ -149,7 +150,9 @@ def structural(op: Op) -> set[str]:
             outputs = _declared_outputs(template)
             if outputs is None:
                 return set()
-            flowing |= {k for k in range(n) if k < len(outputs) and outputs[k]}
+            # only an explicit None says "no derivative": an entry left out
+            # stays an error in the generators if its operand is varied
+            flowing |= {k for k in range(n) if k >= len(outputs) or outputs[k]}
     if rule.linear:
         flowing.add(0)
     names = lambda ks: {a.id for k, a in enumerate(op.args) if k in ks and isinstance(a, N.Name)}  # noqa: E731
@@ -158,10 +161,12 @@ def structural(op: Op) -> set[str]:
 
 def _declared_outputs(template) -> list[bool] | None:
     """For each returned entry of a rule: may it be non-None? None if unreadable."""
-    from .inline import template as read
+    from .inline import _variadic, template as read
     tpl = read(template)
     if tpl is None:
         return None
     result = tpl.result
+    if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
+        return None  # one sequence, indexed by argument position (np.einsum's operands)
     entries = result.elts if isinstance(result, N.Tuple) else [result]
     return [not N.is_const(e, None) for e in entries]

@@ -75,13 +75,21 @@ def forward(gen, s) -> list | None:
     return None
 
 
+def _own_list(gen, name: str) -> bool:
+    """Is `name` a list this function makes (so its updates are ours to mirror)?"""
+    kind = gen.facts.kinds.get(name)
+    return name in gen.ctx.local_names and isinstance(kind, tuple) and kind[0] == "list"
+
+
 def _forward_stack_op(gen, s) -> list | None:
     """`lst_dot.append(v_dot)` after `lst.append(v)`, `v_dot = lst_dot.pop()` after a pop."""
     appended, popped = list_append(s), list_pop(s)
     lst = appended[0] if appended else popped[1] if popped else None
-    if lst is None or lst not in gen.facts.active_vars:
+    if lst is None or not _own_list(gen, lst):
         return None
     active = gen.facts.active_vars
+    if lst not in active:  # nothing read from it carries a derivative
+        return [s] if appended else None
     if appended:
         v = appended[1]
         tangent = (N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active
@@ -97,8 +105,8 @@ def _forward_stack_op(gen, s) -> list | None:
 def reverse_append(gen, s) -> tuple[list, list] | None:
     """(forward sweep, reverse sweep) for `lst.append(v)`; None for other statements."""
     appended = list_append(s)
-    if appended is None:
-        return None
+    if appended is None or not _own_list(gen, appended[0]):
+        return None  # not a list of ours: a call for its effect (context.py decides)
     lst, v = appended
     if lst not in gen.facts.active_vars:
         return [s], []

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import runtime
+from ..analysis.aliases import Aliases
 from ..analysis.kinds import bind_kinds
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
 from ..rules import operand_params, seed_params
-from .calls import Op, resolve
+from .calls import Op, index_value, resolve
 from .inline import BindError, Inliner
 
 
@@ -56,6 +57,7 @@ class Context:
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
     guards: list = field(default_factory=list)      # see Derived.guards
+    aliases: Aliases = field(default_factory=Aliases)
     kinds: dict = field(default_factory=dict)       # name -> container kind (analysis/kinds.py)
 
     def __post_init__(self):
@@ -106,7 +108,8 @@ class Context:
         so `np.maximum(x, y=z)` differentiates like `np.maximum(x, z)`."""
         if op.rule.partials is None and op.rule.vjp is None and op.rule.jvp is None:
             return
-        params = operand_params(op.rule)
+        params = [p for p in operand_params(op.rule)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # not keyword-only
         names = [p.name for p in params]
         slots = [names.index(k) for k in op.kwargs if k in names]
         if not slots:
@@ -132,6 +135,22 @@ class Context:
             return []
         return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)),
                                          N.const(origin.file), N.const(origin.line)))]
+
+    def private_copies(self, names) -> list:
+        """`x = _rt.private_copy(x)`: the caller's arrays are never updated."""
+        return [N.assign(n, self.rt_call("private_copy", N.load(n))) for n in names]
+
+    def sharing_guard(self, stmt, live_after) -> list:
+        """`_rt.not_shared(...)` before `x[i] = v` if a live name may view x."""
+        x = N.updated_name(stmt)
+        others = sorted((self.aliases.may_alias(x) - {x}) & live_after)
+        origin = self.ir.origin(stmt)
+        if not others or origin is None:
+            return []
+        index = index_value(stmt.targets[0].slice)
+        return [N.expr_stmt(self.rt_call(
+            "not_shared", N.load(x), index, N.tuple_([N.load(o) for o in others]),
+            N.tuple_([N.const(o) for o in others]), N.const(origin.file), N.const(origin.line)))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a

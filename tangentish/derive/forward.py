@@ -25,7 +25,9 @@ class Forward:
 
     def run(self) -> N.FunctionDef:
         ir = self.ctx.ir
-        body = []
+        copied = self.ctx.aliases.params_to_copy(ir.params)
+        body = self.ctx.private_copies(copied)
+        body += self.ctx.private_copies(self.dot(p) for p in copied if p in self.ctx.wrt)
         for p in ir.params:
             if p in self.facts.active_vars and p not in self.ctx.wrt:
                 body.append(N.assign(self.dot(p), self.ctx.zeros_like(p)))
@@ -49,6 +51,8 @@ class Forward:
         special = containers.forward(self, s)
         if special is not None:
             return special
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            return self.store(s)
         if isinstance(s, N.Assign):
             return self.ctx.inplace_guard(s) + self.assign(s)
 
@@ -64,6 +68,18 @@ class Forward:
         if isinstance(s, N.Expr):
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s]
+
+    def store(self, s) -> list:
+        """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
+        out = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [s]
+        x = N.updated_name(s)
+        if s not in self.facts.active_stmts or x not in self.facts.active_vars:
+            return out
+        v = s.value
+        varied = isinstance(v, N.Name) and v.id in self.facts.varied_before(s)
+        tangent = N.load(self.dot(v.id)) if varied else N.const(0.0)
+        target = N.Subscript(value=N.load(self.dot(x)), slice=N.copy(s.targets[0].slice), ctx=N.Store())
+        return out + [self.ctx.ir.inherit(N.Assign(targets=[target], value=tangent, type_comment=None), s)]
 
     def assign(self, s) -> list:
         target = N.assigned_name(s)
@@ -87,10 +103,10 @@ class Forward:
             both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
             return [self.ctx.ir.inherit(N.assign(both, call), s)]
         ctx.check_keywords(s, op, varied)
-        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         rule = op.rule
         if op.kind != "rule" or not rule.has_forward:
             raise ctx.no_rule(s, op)
+        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         pre, terms = [], []
         constant_partial = False
         if rule.partials is not None:
@@ -122,6 +138,10 @@ class Forward:
         if not terms:
             return [s, N.assign(t_dot, ctx.zeros_like(target))]
         total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
+        if (self.ctx.aliases.needs_private_derivative(s)
+                and isinstance(total, (N.Name, N.Subscript, N.Attribute))):
+            # updated in place later: the tangent must not share another's memory
+            total = ctx.rt_call("private_copy", total)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
         shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)

@@ -50,6 +50,10 @@ def template(rule: Callable) -> Template | None:
                     frozenset(locals_), rule.__globals__)
 
 
+def _variadic(signature: inspect.Signature) -> bool:
+    return any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+
+
 class Inliner:
     """Expands rules for one generated function.
 
@@ -66,13 +70,15 @@ class Inliner:
         sig = inspect.signature(rule)
         names = list(sig.parameters)
         bound = dict(extra)
-        free = [n for n in names if n not in bound]
         params = sig.parameters
-        for name, value in zip(free, positional):
-            if params[name].kind not in (params[name].POSITIONAL_ONLY, params[name].POSITIONAL_OR_KEYWORD):
-                raise BindError(f"too many positional arguments for {rule.__name__}")
+        slots = [n for n in names if n not in bound and params[n].kind in
+                 (params[n].POSITIONAL_ONLY, params[n].POSITIONAL_OR_KEYWORD)]
+        star = next((n for n in names if params[n].kind is params[n].VAR_POSITIONAL), None)
+        for name, value in zip(slots, positional):
             bound[name] = value
-        if len(positional) > len(free):
+        if star is not None:  # `*operands`: the rest, as a tuple
+            bound[star] = N.tuple_(positional[len(slots):])
+        elif len(positional) > len(slots):
             raise BindError(f"too many positional arguments for {rule.__name__}")
         for name, value in keywords.items():
             if name not in params or name in bound:
@@ -89,6 +95,8 @@ class Inliner:
     def literal(self, value) -> N.expr:
         if value is None or isinstance(value, (bool, int, float, str)):
             return N.const(value)
+        if type(value) is tuple:
+            return N.tuple_([self.literal(v) for v in value])
         return self.object_ref(value)
 
     def expand(self, rule, positional, keywords, extra) -> tuple[list, list]:
@@ -106,6 +114,11 @@ class Inliner:
             for t in s.targets:
                 mapping[t.id] = N.load(name)
         result = self._instantiate(tpl.result, mapping, tpl)
+        if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
+            # a rule taking `*args` returns one sequence, indexed by argument position
+            name = self.namer.fresh("_t")
+            stmts.append(N.assign(name, result))
+            return stmts, [N.subscript(N.load(name), N.const(k)) for k in range(len(positional))]
         parts = result.elts if isinstance(result, N.Tuple) else [result]
         return stmts, [None if N.is_const(p, None) else p for p in parts]
 

@@ -33,7 +33,7 @@ def _key(value, pure_call: Callable) -> str | None:
 
 def _changed(node) -> set:
     """Names a statement (or any statement inside it) assigns or updates in place."""
-    out = N.names_stored(node)
+    out = N.names_written(node)
     for sub in N.walk(node):
         out |= N.mutated_names(sub)
     return out
@@ -70,6 +70,8 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
                 # from the very expression it holds (`a = a / 2` after `a = x*y`)
                 if key is not None and target not in operands and is_temp(target):
                     table[key] = (target, operands)
+            elif N.updated_name(s) is not None:
+                table = drop(table, {N.updated_name(s)})
             elif isinstance(s, (N.Assign, N.Expr)):  # `a, b = t`, `lst.append(v)`
                 table = drop(table, _changed(s))
             elif isinstance(s, N.If):

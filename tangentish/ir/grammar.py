@@ -2,6 +2,7 @@
 
     body  := stmt*                      function body ends with `return atom`
     stmt  := name = op
+           | name[index] = atom                 (an array updated in place)
            | name, name, ... = name                (distinct, not the source)
            | if name|not name: body [else: body]   (name not assigned in it)
            | for name in range(atom*): body
@@ -84,7 +85,11 @@ def _check_unpack(s) -> None:
 
 def _check_block(body: list, in_loop: bool) -> None:
     for k, s in enumerate(body):
-        if isinstance(s, N.Assign):
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            _check_index(s.targets[0].slice)
+            if not _is_atom(s.value):
+                raise GrammarError(f"stored value is not an atom: {N.dump(s.value)}")
+        elif isinstance(s, N.Assign):
             target = N.assigned_name(s)
             if target is None:
                 _check_unpack(s)

@@ -81,6 +81,10 @@ def attr(value: expr, name: str) -> Attribute:
     return Attribute(value=value, attr=name, ctx=Load())
 
 
+def subscript(value: expr, index: expr) -> Subscript:
+    return Subscript(value=value, slice=index, ctx=Load())
+
+
 def dotted(path: str) -> expr:
     """`"_rt.unbroadcast"` -> Attribute(Name('_rt'), 'unbroadcast')."""
     head, *rest = path.split(".")
@@ -206,6 +210,24 @@ def assigned_name(node: AST) -> str | None:
     if isinstance(node, Assign) and len(node.targets) == 1 and isinstance(node.targets[0], Name):
         return node.targets[0].id
     return None
+
+
+def updated_name(node: AST) -> str | None:
+    """The array a normal-form `name[index] = atom` statement updates, else None."""
+    if (isinstance(node, Assign) and len(node.targets) == 1 and isinstance(node.targets[0], Subscript)
+            and isinstance(node.targets[0].value, Name)):
+        return node.targets[0].value.id
+    return None
+
+
+def names_updated(node: AST) -> set[str]:
+    """Names whose value some `name[index] = ...` inside `node` changes in place."""
+    return {u for n in walk(node) if (u := updated_name(n)) is not None}
+
+
+def names_written(node: AST) -> set[str]:
+    """Names rebound or updated in place inside `node`."""
+    return names_stored(node) | names_updated(node)
 
 
 # methods that update their receiver in place (lists, and `x.sort()` on arrays)

@@ -179,6 +179,12 @@ def register_tangent(fn, *, replace: bool = False):
     return jvp(fn, replace=replace, user=True)
 
 
+def available(module, *names) -> tuple:
+    """The functions of `module` among `names` that this NumPy has (some are
+    new in NumPy 2), for declarators: `linear(*available(np, "astype"))`."""
+    return tuple(getattr(module, n) for n in names if hasattr(module, n))
+
+
 def lookup(fn) -> Rule | None:
     return RULES.get(fn)
 
@@ -203,4 +209,5 @@ def seed_params(template) -> tuple[str, str]:
     return names[0], names[1]
 
 
-from . import operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins, runtime_rules, methods  # noqa: E402,F401
+from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
+               shapes, products, npl, methods, runtime_rules)

@@ -1,7 +1,7 @@
 """The `math` module's differentiable functions, on Python scalars."""
 import math
 
-from . import elementwise, nondiff
+from . import available, elementwise, nondiff
 
 # ----------------------------------------------------------- trigonometric
 
@@ -87,6 +87,11 @@ def expm1_partial(x, ans):
     return ans + 1.0
 
 
+@elementwise(*available(math, "exp2"))  # Python 3.11+
+def exp2_partial(x, ans):
+    return math.log(2.0) * ans
+
+
 @elementwise(math.log)
 def log_partials(x, base=None):
     return (1.0 / x if base is None else 1.0 / (x * math.log(base)),
@@ -113,6 +118,11 @@ def sqrt_partial(x, ans):
     return 0.5 / ans
 
 
+@elementwise(*available(math, "cbrt"))  # Python 3.11+
+def cbrt_partial(x, ans):
+    return 1.0 / (3.0 * ans * ans)
+
+
 @elementwise(math.pow)
 def pow_partials(x, y, ans):
     return y * math.pow(x, y - 1.0), (math.log(x) * ans if x > 0 else 0.0)
@@ -132,6 +142,21 @@ def erfc_partial(x):
 @elementwise(math.fabs)
 def fabs_partial(x):
     return math.copysign(1.0, x) if x != 0 else 0.0
+
+
+@elementwise(math.copysign)
+def copysign_partials(x, y):
+    return math.copysign(1.0, x) * math.copysign(1.0, y), None
+
+
+@elementwise(math.fmod)
+def fmod_partials(x, y):
+    return 1.0, -math.trunc(x / y)
+
+
+@elementwise(math.remainder)
+def remainder_partials(x, y):
+    return 1.0, -round(x / y)
 
 
 @elementwise(math.degrees)

@@ -1,18 +1,183 @@
-"""Reductions: the cotangent is spread back over the reduced axes."""
+"""Reductions: the cotangent is spread back over the reduced axes.
+
+Most reductions r(x) have a partial P shaped like x (the share of each
+element in its result); then the cotangent is `unreduce(g) * P` and the
+tangent `np.sum(x_dot * P, axis)`. Parameters after a gap in NumPy's
+positional order (`out`) are keyword-only, so a positional argument can
+never bind to the wrong slot.
+"""
 import numpy as np
 
 from .. import runtime as _rt
-from . import linear, vjp
+from . import jvp, linear, vjp
 
+# ----------------------------------------------------------- sums and means
 
 @vjp(np.sum)
-def sum_vjp(g, ans, x, axis=None, keepdims=False):
-    return _rt.unreduce(g, x, axis, keepdims)
+def sum_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False, where=True):
+    return (_rt.unreduce(g, x, axis, keepdims) if where is True
+            else _rt.unreduce(g, x, axis, keepdims) * where)
 
 
 @vjp(np.mean)
-def mean_vjp(g, ans, x, axis=None, keepdims=False):
-    return _rt.unreduce(g, x, axis, keepdims) / _rt.mean_count(x, ans)
+def mean_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False, where=True):
+    return (_rt.unreduce(g, x, axis, keepdims) / _rt.mean_count(x, ans) if where is True
+            else _rt.unreduce(g, x, axis, keepdims) * _rt.mean_share(x, axis, where))
+
+
+@vjp(np.nansum)
+def nansum_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.nan_mask(x)
+
+
+@jvp(np.nansum)
+def nansum_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return np.sum(g * _rt.nan_mask(x), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.nanmean)
+def nanmean_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.mean_share(x, axis, _rt.nan_mask(x))
+
+
+@jvp(np.nanmean)
+def nanmean_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return np.sum(g * _rt.mean_share(x, axis, _rt.nan_mask(x)), axis=axis, keepdims=keepdims)
 
 
 linear(np.sum, np.mean)
+
+# ----------------------------------------------------------- products
+
+@vjp(np.prod)
+def prod_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.prod_others(x, axis)
+
+
+@jvp(np.prod)
+def prod_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return np.sum(g * _rt.prod_others(x, axis), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.nanprod)
+def nanprod_vjp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.prod_others(np.where(_rt.nan_mask(x), x, 1.0), axis) * _rt.nan_mask(x)
+
+
+@jvp(np.nanprod)
+def nanprod_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
+    return np.sum(g * _rt.prod_others(np.where(_rt.nan_mask(x), x, 1.0), axis) * _rt.nan_mask(x),
+                  axis=axis, keepdims=keepdims)
+
+# ----------------------------------------------------------- extrema
+
+@vjp(np.max, np.min, np.amax, np.amin, np.nanmax, np.nanmin)
+def extremum_vjp(g, ans, x, axis=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.extremum_share(x, ans, axis, keepdims)
+
+
+@jvp(np.max, np.min, np.amax, np.amin, np.nanmax, np.nanmin)
+def extremum_jvp(g, ans, x, axis=None, *, keepdims=False):
+    return np.sum(g * _rt.extremum_share(x, ans, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.ptp)
+def ptp_vjp(g, ans, x, axis=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * (
+        _rt.extremum_share(x, np.max(x, axis, keepdims=keepdims), axis, keepdims)
+        - _rt.extremum_share(x, np.min(x, axis, keepdims=keepdims), axis, keepdims))
+
+
+@jvp(np.ptp)
+def ptp_jvp(g, ans, x, axis=None, *, keepdims=False):
+    return np.sum(g * (_rt.extremum_share(x, np.max(x, axis, keepdims=keepdims), axis, keepdims)
+                       - _rt.extremum_share(x, np.min(x, axis, keepdims=keepdims), axis, keepdims)),
+                  axis=axis, keepdims=keepdims)
+
+# ----------------------------------------------------------- spread
+
+@vjp(np.var)
+def var_vjp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.var_partial(x, axis, ddof)
+
+
+@jvp(np.var)
+def var_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return np.sum(g * _rt.var_partial(x, axis, ddof), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.std)
+def std_vjp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.std_partial(x, ans, axis, ddof, keepdims)
+
+
+@jvp(np.std)
+def std_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return np.sum(g * _rt.std_partial(x, ans, axis, ddof, keepdims), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.nanvar)
+def nanvar_vjp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.var_partial(x, axis, ddof, nan=True)
+
+
+@jvp(np.nanvar)
+def nanvar_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return np.sum(g * _rt.var_partial(x, axis, ddof, nan=True), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.nanstd)
+def nanstd_vjp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.std_partial(x, ans, axis, ddof, keepdims, nan=True)
+
+
+@jvp(np.nanstd)
+def nanstd_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    return np.sum(g * _rt.std_partial(x, ans, axis, ddof, keepdims, nan=True), axis=axis, keepdims=keepdims)
+
+# ----------------------------------------------------------- weighted mean
+
+@vjp(np.average)
+def average_vjp(g, ans, a, axis=None, weights=None, *, keepdims=False):
+    return (_rt.average_vjp_a(g, ans, a, axis, weights, keepdims), None,
+            _rt.average_vjp_w(g, ans, a, axis, weights, keepdims))
+
+
+@jvp(np.average)
+def average_jvp(g, ans, a, axis=None, weights=None, *, keepdims=False):
+    return (np.average(g, axis, weights, keepdims=keepdims), None,
+            _rt.average_jvp_w(g, ans, a, axis, weights, keepdims))
+
+# ----------------------------------------------------------- running sums, differences
+
+@vjp(np.cumsum)
+def cumsum_vjp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumsum_vjp(g, x, axis)
+
+
+@vjp(np.nancumsum)
+def nancumsum_vjp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumsum_vjp(g, x, axis) * _rt.nan_mask(x)
+
+
+@jvp(np.nancumsum)
+def nancumsum_jvp(g, ans, x, axis=None, dtype=None):
+    return np.cumsum(g * _rt.nan_mask(x), axis)
+
+
+@vjp(np.cumprod)
+def cumprod_vjp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumprod_vjp(g, x, axis)
+
+
+@jvp(np.cumprod)
+def cumprod_jvp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumprod_jvp(g, x, axis)
+
+
+@vjp(np.diff)
+def diff_vjp(g, ans, x, n=1, axis=-1):
+    return _rt.diff_vjp(g, x, n, axis)
+
+
+linear(np.cumsum, np.diff)

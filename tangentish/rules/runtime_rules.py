@@ -9,14 +9,12 @@ the gradient of <g, a @ b> in `a`, so against a cotangent c it is
 <g, c @ b>, whose gradients in g and b are `c @ b` (spread over g's batch
 axes) and `matmul_vjp_b(g, c, b)`.
 """
-import math
 import operator
 
 import numpy as np
 
 from .. import runtime as _rt
 from . import elementwise, jvp, linear, nondiff, vjp
-from .ufuncs import copysign_partials
 
 # ----------------------------------------------------------- no derivative
 # zeros, element counts and the extremum's tie split are piecewise constant
@@ -127,4 +125,116 @@ def dot_vjp_b_jvp(t, ans, g, a, b):
 
 nondiff(operator.and_, operator.or_, operator.xor, operator.lshift, operator.rshift,
         operator.invert)
-elementwise(math.copysign)(copysign_partials)
+
+# ----------------------------------------------------------- in-place updates (arrays-in-place.md)
+# `_rt.add_at` updates its first argument in place and has no rule on purpose:
+# derivative code calling it for its effect cannot be differentiated again
+
+nondiff(_rt.not_shared)
+
+
+@vjp(_rt.private_copy)
+def private_copy_vjp(cot, ans, x):
+    return cot
+
+
+@vjp(_rt.cotangent_at)
+def cotangent_at_vjp(cot, ans, x_bar, idx, v):
+    return _rt.unindex(_rt.broadcast_like(cot, x_bar[idx]), x_bar, idx), None, None
+
+
+linear(_rt.private_copy, _rt.cotangent_at)
+
+# ----------------------------------------------------------- partials of reductions
+# which entries an extremum or a mean picks: piecewise constant
+
+nondiff(_rt.mean_share, _rt.extremum_share, _rt.nan_mask)
+
+# ----------------------------------------------------------- adjoints of shape functions
+# each is the transpose of a NumPy function, linear in the cotangent g it
+# moves; its transpose is that NumPy function again, applied to ours
+
+@vjp(_rt.cumsum_vjp)
+def cumsum_vjp_vjp(cot, ans, g, x, axis=None):
+    return np.cumsum(cot, axis), None, None
+
+
+@vjp(_rt.diff_vjp)
+def diff_vjp_vjp(cot, ans, g, x, n=1, axis=-1):
+    return np.diff(cot, n, axis), None, None, None
+
+
+@vjp(_rt.untake)
+def untake_vjp(cot, ans, g, x, indices, axis=None):
+    return np.take(cot, indices, axis), None, None, None
+
+
+@vjp(_rt.take_along_axis_vjp)
+def take_along_axis_vjp_vjp(cot, ans, g, x, indices, axis=-1):
+    return np.take_along_axis(cot, indices, axis), None, None, None
+
+
+@vjp(_rt.repeat_vjp)
+def repeat_vjp_vjp(cot, ans, g, x, repeats, axis=None):
+    return np.repeat(cot, repeats, axis), None, None, None
+
+
+@vjp(_rt.delete_vjp)
+def delete_vjp_vjp(cot, ans, g, x, obj, axis=None):
+    return np.delete(cot, obj, axis), None, None, None
+
+
+@vjp(_rt.compress_vjp)
+def compress_vjp_vjp(cot, ans, g, condition, x, axis=None):
+    return np.compress(condition, cot, axis), None, None, None
+
+
+@vjp(_rt.extract_vjp)
+def extract_vjp_vjp(cot, ans, g, condition, x):
+    return np.extract(condition, cot), None, None
+
+
+@vjp(_rt.tile_vjp)
+def tile_vjp_vjp(cot, ans, g, x, reps):
+    return np.tile(cot, reps), None, None
+
+
+@vjp(_rt.unpad)
+def unpad_vjp(cot, ans, g, x, pad_width, mode="constant"):
+    return np.pad(cot, pad_width), None, None, None
+
+
+@vjp(_rt.diagonal_vjp)
+def diagonal_vjp_vjp(cot, ans, g, x, offset=0, axis1=0, axis2=1):
+    return np.diagonal(cot, offset, axis1, axis2), None, None, None, None
+
+
+@vjp(_rt.trace_vjp)
+def trace_vjp_vjp(cot, ans, g, x, offset=0, axis1=0, axis2=1):
+    return np.trace(cot, offset, axis1, axis2), None, None, None, None
+
+
+@vjp(_rt.diag_vjp)
+def diag_vjp_vjp(cot, ans, g, x, k=0):
+    return np.diag(cot, k), None, None
+
+
+@vjp(_rt.sort_vjp)
+def sort_vjp_vjp(cot, ans, g, x, axis=-1):
+    return _rt.sort_jvp(cot, x, axis), None, None
+
+
+@vjp(_rt.sort_jvp)
+def sort_jvp_vjp(cot, ans, t, x, axis=-1):
+    return _rt.sort_vjp(cot, x, axis), None, None
+
+
+@vjp(_rt.rollaxis_vjp)
+def rollaxis_vjp_vjp(cot, ans, g, x, axis, start=0):
+    return np.rollaxis(cot, axis, start), None, None, None
+
+
+linear(_rt.cumsum_vjp, _rt.diff_vjp, _rt.untake, _rt.take_along_axis_vjp, _rt.repeat_vjp,
+       _rt.delete_vjp, _rt.compress_vjp, _rt.extract_vjp, _rt.tile_vjp, _rt.unpad,
+       _rt.diagonal_vjp, _rt.trace_vjp, _rt.diag_vjp, _rt.sort_vjp, _rt.sort_jvp,
+       _rt.rollaxis_vjp)

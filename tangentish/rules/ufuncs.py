@@ -94,7 +94,12 @@ def exp_partial(x, ans):
 
 @elementwise(np.exp2)
 def exp2_partial(x, ans):
-    return np.log(2.0) * ans
+    return _rt.LN2 * ans
+
+
+@elementwise(np.expm1)
+def expm1_partial(x, ans):
+    return ans + 1.0
 
 
 @elementwise(np.log)
@@ -102,14 +107,29 @@ def log_partial(x):
     return 1.0 / x
 
 
+@elementwise(np.log1p)
+def log1p_partial(x):
+    return 1.0 / (1.0 + x)
+
+
 @elementwise(np.log2)
 def log2_partial(x):
-    return 1.0 / (x * np.log(2.0))
+    return 1.0 / (x * _rt.LN2)
 
 
 @elementwise(np.log10)
 def log10_partial(x):
-    return 1.0 / (x * np.log(10.0))
+    return 1.0 / (x * _rt.LN10)
+
+
+@elementwise(np.logaddexp)
+def logaddexp_partials(x, y, ans):
+    return np.exp(x - ans), np.exp(y - ans)
+
+
+@elementwise(np.logaddexp2)
+def logaddexp2_partials(x, y, ans):
+    return np.exp2(x - ans), np.exp2(y - ans)
 
 
 @elementwise(np.cbrt)
@@ -130,6 +150,12 @@ def sqrt_partial(x, ans):
 @elementwise(np.square)
 def square_partial(x):
     return 2.0 * x
+
+
+@elementwise(np.hypot)
+def hypot_partials(x, y, ans):
+    # 0 at the origin, where the cone has no derivative (as np.linalg.norm)
+    return x / _rt.replace_zero(ans, 1.0), y / _rt.replace_zero(ans, 1.0)
 
 
 # ----------------------------------------------------------- piecewise
@@ -160,6 +186,27 @@ def clip_partials(x, a_min, a_max):
     # inside the interval the value is x; outside, the bound that clipped it
     return (x >= a_min) & (x <= a_max), 1.0 * (x < a_min), 1.0 * (x > a_max)
 
+
+@elementwise(np.remainder)
+def remainder_partials(x, y):
+    return 1.0, -np.floor(x / y)
+
+
+@elementwise(np.fmod)
+def fmod_partials(x, y):
+    return 1.0, -np.trunc(x / y)
+
+
+@elementwise(np.conjugate)
+def conjugate_partial(x):
+    return 1.0  # real inputs only: tangentish does not differentiate complex values
+
+
+@elementwise(np.nan_to_num)
+def nan_to_num_partial(x):
+    return np.isfinite(x)
+
+
 # ----------------------------------------------------------- selection
 
 @vjp(np.where)
@@ -181,4 +228,12 @@ nondiff(np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
         np.ndim, np.size, np.zeros, np.ones, np.zeros_like, np.ones_like,
         np.empty, np.empty_like, np.full, np.full_like, np.eye, np.arange,
         np.linspace, np.int8, np.int16, np.int32, np.int64, np.uint8, np.intp,
-        np.bool_)
+        np.bool_, np.floor_divide, np.fix, np.around, np.signbit,
+        np.isclose, np.allclose, np.array_equal, np.array_equiv, np.isreal, np.iscomplex,
+        np.isrealobj, np.iscomplexobj, np.isscalar, np.isneginf, np.isposinf,
+        np.logical_xor, np.any, np.all, np.count_nonzero, np.nonzero, np.flatnonzero,
+        np.argwhere, np.argsort, np.argpartition, np.lexsort, np.searchsorted, np.digitize,
+        np.nanargmax, np.nanargmin,
+        np.result_type, np.imag, np.tri, np.identity, np.indices, np.tril_indices,
+        np.triu_indices, np.diag_indices, np.unravel_index, np.ravel_multi_index,
+        np.isin, np.gcd, np.lcm, np.linalg.matrix_rank)

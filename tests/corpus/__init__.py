@@ -23,7 +23,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import arrays, containers, control, helpers, methods, scalar, textbook, tricky
+from . import (arrays, containers, control, helpers, inplace, methods, scalar, sequences, textbook,
+               tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -61,6 +62,14 @@ CORPUS = [
     arrays.reductions, arrays.ufuncs, arrays.max_min_where, arrays.indexing,
     arrays.fancy_and_mask, arrays.loop_over_rows, arrays.shape_and_ndim,
     arrays.array_while,
+    # inplace.py
+    inplace.fill_recurrence, inplace.update_parameter, inplace.scale_columns,
+    inplace.scatter_integer_index, inplace.overwrite_then_reuse,
+    inplace.store_in_branches_and_loops, inplace.broadcast_into_row,
+    inplace.alias_of_parameter, inplace.read_row_then_store, inplace.store_constant_clears,
+    # sequences.py
+    sequences.loop_over_rows_directly, sequences.enumerate_with_start,
+    sequences.zip_and_reversed, sequences.iterate_a_computed_array,
     # methods.py
     methods.method_reductions, methods.method_shapes, methods.method_chain,
     methods.method_item_in_loop,
@@ -82,6 +91,9 @@ CORPUS = [
 ]
 
 DOMAINS = {
+    "fill_recurrence": {"n": (0, 6)},
+    "update_parameter": {"v": {"range": (0.2, 1.2)}},
+    "store_in_branches_and_loops": {"x": (0.3, 0.9), "n": (0, 6)},
     "method_chain": {"M": {"range": (-0.6, 0.6)}, "B": {"range": (-0.6, 0.6)}},
     "exp_log": {"y": (1.5, 2.5)},
     "math_misc": {"x": (0.5, 1.5)},
