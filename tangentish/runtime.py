@@ -23,12 +23,33 @@ LN10 = 2.302585092994046
 
 
 def zeros_like(x):
-    """A zero of `x`'s shape and float dtype (0.0 for scalars and None)."""
+    """A zero of `x`'s shape and float dtype (0.0 for scalars and None);
+    for a tuple or list, a new one of the zeros of its entries."""
     if isinstance(x, _ndarray):
         if x.dtype.kind in "fc":
             return np.zeros_like(x)
         return np.zeros(x.shape)
+    if isinstance(x, (tuple, list)):
+        return type(x)([zeros_like(e) for e in x])
     return 0.0
+
+
+def add(a, b):
+    """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
+    how derivative code accumulates the adjoint of a container."""
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        if type(a) is not type(b) or len(a) != len(b):
+            raise TangentishError(
+                f"cannot add derivatives of different structure: {_structure(a)} and "
+                f"{_structure(b)}")
+        return type(a)([add(x, y) for x, y in zip(a, b)])
+    return a + b
+
+
+def _structure(x) -> str:
+    if isinstance(x, (tuple, list)):
+        return f"a {type(x).__name__} of {len(x)}"
+    return f"shape {_shape(x)}"
 
 
 def unbroadcast(g, x):
@@ -38,6 +59,8 @@ def unbroadcast(g, x):
     # an array, about 1 µs).
     if g.__class__ is _float and x.__class__ is _float:
         return g
+    if isinstance(x, (tuple, list)):
+        return g  # containers are never broadcast
     if isinstance(g, _ndarray):
         gs = g.shape
         xs = x.shape if isinstance(x, _ndarray) else _shape(x)
@@ -61,6 +84,8 @@ def unbroadcast(g, x):
 
 def broadcast_like(t, ans):
     """`t` broadcast to the shape of `ans`: a tangent must match its value."""
+    if isinstance(ans, (tuple, list)):
+        return t
     ts = _shape(t)
     s = _shape(ans)
     if ts == s:
@@ -112,7 +137,16 @@ def _is_basic_index(idx) -> bool:
 
 
 def unindex(g, x, idx):
-    """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`."""
+    """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`
+    (for a tuple or list `x`, a tuple or list of zeros with `g` at `idx`)."""
+    if isinstance(x, (tuple, list)):
+        out = zeros_like(list(x))
+        if isinstance(idx, slice):
+            for k, gk in zip(range(*idx.indices(len(x))), g):
+                out[k] = add(out[k], gk)
+        else:
+            out[idx] = add(out[idx], g)
+        return type(x)(out)
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
@@ -254,6 +288,13 @@ def pick(result, i):
         return result
     raise TangentishError(f"a custom rule returned one value where entry {i} was needed; "
                           "return one entry per positional argument")
+
+
+def unpick(g, result, i):
+    """Cotangent of `pick(result, i)`: `g` in entry `i` of a tuple like `result`."""
+    if isinstance(result, (tuple, list)):
+        return unindex(g, result, i)
+    return g
 
 
 def not_in_place(x, file: str, line: int) -> None:
