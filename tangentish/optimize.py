@@ -71,11 +71,9 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 nxt = block[j]
                 if v not in names[j] or N.comment_text(nxt) is not None:
                     continue
-                if (N.assigned_name(nxt) == v and isinstance(nxt.value, N.BinOp)
-                        and isinstance(nxt.value.op, (N.Add, N.Sub)) and N.is_name(nxt.value.left, v)
-                        and v not in N.all_names(nxt.value.right)):
-                    rest = nxt.value.right
-                    nxt.value = rest if isinstance(nxt.value.op, N.Add) else simplify(N.unary(N.USub(), rest))
+                first = _first_value(nxt, v)
+                if first is not None:
+                    nxt.value = first
                     names[j] = N.all_names(nxt)
                     del block[k]
                     del names[k]
@@ -84,6 +82,22 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 break
             k += 1
     return changed
+
+
+def _first_value(s, v: str):
+    """What `s` makes of a zero `v`: `e` for `v = v + e` or `v = _rt.add(v, e)`
+    (a container's accumulation), `-e` for `v = v - e`; else None."""
+    value = s.value if N.assigned_name(s) == v else None
+    if (isinstance(value, N.BinOp) and isinstance(value.op, (N.Add, N.Sub))
+            and N.is_name(value.left, v) and v not in N.all_names(value.right)):
+        rest = value.right
+        return rest if isinstance(value.op, N.Add) else simplify(N.unary(N.USub(), rest))
+    if (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and value.func.attr == "add" and isinstance(value.func.value, N.Name)
+            and value.func.value.id.startswith("_rt") and len(value.args) == 2
+            and N.is_name(value.args[0], v) and v not in N.all_names(value.args[1])):
+        return value.args[1]
+    return None
 
 
 def _generated(name: str) -> bool:

@@ -23,12 +23,33 @@ LN10 = 2.302585092994046
 
 
 def zeros_like(x):
-    """A zero of `x`'s shape and float dtype (0.0 for scalars and None)."""
+    """A zero of `x`'s shape and float dtype (0.0 for scalars and None);
+    for a tuple or list, a new one of the zeros of its entries."""
     if isinstance(x, _ndarray):
         if x.dtype.kind in "fc":
             return np.zeros_like(x)
         return np.zeros(x.shape)
+    if isinstance(x, (tuple, list)):
+        return type(x)([zeros_like(e) for e in x])
     return 0.0
+
+
+def add(a, b):
+    """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
+    how derivative code accumulates the adjoint of a container."""
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        if type(a) is not type(b) or len(a) != len(b):
+            raise TangentishError(
+                f"cannot add derivatives of different structure: {_structure(a)} and "
+                f"{_structure(b)}")
+        return type(a)([add(x, y) for x, y in zip(a, b)])
+    return a + b
+
+
+def _structure(x) -> str:
+    if isinstance(x, (tuple, list)):
+        return f"a {type(x).__name__} of {len(x)}"
+    return f"shape {_shape(x)}"
 
 
 def unbroadcast(g, x):
@@ -38,6 +59,8 @@ def unbroadcast(g, x):
     # an array, about 1 µs).
     if g.__class__ is _pyfloat and x.__class__ is _pyfloat:
         return g
+    if isinstance(x, (tuple, list)):
+        return g  # containers are never broadcast
     if isinstance(g, _ndarray):
         is_array = isinstance(x, _ndarray)
         return _sum_to(g, g.shape, x.shape if is_array else _shape(x), is_array)
@@ -48,13 +71,19 @@ def unbroadcast(g, x):
 
 def shape_of(x):
     """All that `unbroadcast(g, x)` needs of `x`, for `unbroadcast_to`: the
-    shape of an array, None for a scalar, a list for any other sequence."""
+    shape of an array, None for a scalar, CONTAINER for a tuple or list, a
+    list for any other sequence."""
     if x.__class__ is _pyfloat:
         return None
     if isinstance(x, _ndarray):
         return x.shape
+    if isinstance(x, (tuple, list)):
+        return CONTAINER
     shape = _shape(x)
     return list(shape) if shape else None
+
+
+CONTAINER = "container"   # never broadcast (see unbroadcast)
 
 
 def unbroadcast_to(g, shape):
@@ -64,6 +93,8 @@ def unbroadcast_to(g, shape):
         if g.__class__ is _pyfloat or not isinstance(g, _ndarray):
             return g
         return _sum_to(g, g.shape, (), False)
+    if shape is CONTAINER:
+        return g
     gs = g.shape if isinstance(g, _ndarray) else _shape(g)
     if shape.__class__ is tuple:
         return _sum_to(g, gs, shape, True)
@@ -86,6 +117,8 @@ def _sum_to(g, gs, xs, is_array):
 
 def broadcast_like(t, ans):
     """`t` broadcast to the shape of `ans`: a tangent must match its value."""
+    if isinstance(ans, (tuple, list)):
+        return t
     ts = _shape(t)
     s = _shape(ans)
     if ts == s:
@@ -137,7 +170,16 @@ def _is_basic_index(idx) -> bool:
 
 
 def unindex(g, x, idx):
-    """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`."""
+    """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`
+    (for a tuple or list `x`, a tuple or list of zeros with `g` at `idx`)."""
+    if isinstance(x, (tuple, list)):
+        out = zeros_like(list(x))
+        if isinstance(idx, slice):
+            for k, gk in zip(range(*idx.indices(len(x))), g):
+                out[k] = add(out[k], gk)
+        else:
+            out[idx] = add(out[idx], g)
+        return type(x)(out)
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
@@ -279,6 +321,13 @@ def pick(result, i):
         return result
     raise TangentishError(f"a custom rule returned one value where entry {i} was needed; "
                           "return one entry per positional argument")
+
+
+def unpick(g, result, i):
+    """Cotangent of `pick(result, i)`: `g` in entry `i` of a tuple like `result`."""
+    if isinstance(result, (tuple, list)):
+        return unindex(g, result, i)
+    return g
 
 
 def not_in_place(x, file: str, line: int) -> None:

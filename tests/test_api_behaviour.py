@@ -320,7 +320,7 @@ def test_cli_show_reverse_with_wrt():
 
 
 def test_cli_show_error():
-    r = _cli("show", "tests/test_errors.py:tuple_unpacking")
+    r = _cli("show", "tests/test_errors.py:tuple_arithmetic")
     assert r.returncode != 0
     assert "tuple" in r.stderr and "hint" in r.stderr and "^" in r.stderr
     r = _cli("show", "tests/golden/showcase.py:no_such_function")

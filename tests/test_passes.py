@@ -260,7 +260,8 @@ def test_a_shape_read_after_restores_of_two_kinds_keeps_its_saves():
     assert not changed and "unbroadcast_to" not in text
 
 
-@pytest.mark.parametrize("x", [2.0, np.float64(2.0), np.array(2.0), np.ones(3), np.ones((2, 1)), [1.0, 2.0]])
+@pytest.mark.parametrize("x", [2.0, np.float64(2.0), np.array(2.0), np.ones(3), np.ones((2, 1)),
+                               [1.0, 2.0], (1.0, np.ones(2))])
 @pytest.mark.parametrize("g", [0.5, np.float64(0.5), np.array(0.5), np.ones(3), np.ones((4, 2, 3))])
 def test_unbroadcast_to_a_saved_shape_is_unbroadcast(x, g):
     try:

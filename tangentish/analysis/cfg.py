@@ -97,7 +97,7 @@ class CFG:
         elif isinstance(s, N.AugAssign):  # generated code only: `x_bar += c`
             target = N.names_stored(s.target)
             node = self._new(s, "stmt", target, N.names_loaded(s) | target)
-        else:
-            node = self._new(s, "stmt", uses=N.names_loaded(s))
+        else:  # `lst.append(v)` updates lst in place: its new value depends on v
+            node = self._new(s, "stmt", uses=N.names_loaded(s), updates=N.mutated_names(s))
         self._link(preds, node)
         return [node]

@@ -20,7 +20,9 @@ from ..rules.methods import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES, S
 
 BINOPS = {N.Add: operator.add, N.Sub: operator.sub, N.Mult: operator.mul,
           N.Div: operator.truediv, N.Pow: operator.pow, N.MatMult: operator.matmul,
-          N.Mod: operator.mod, N.FloorDiv: operator.floordiv}
+          N.Mod: operator.mod, N.FloorDiv: operator.floordiv,
+          N.BitAnd: operator.and_, N.BitOr: operator.or_, N.BitXor: operator.xor,
+          N.LShift: operator.lshift, N.RShift: operator.rshift}
 UNARYOPS = {N.USub: operator.neg, N.UAdd: operator.pos, N.Not: operator.not_}
 
 
@@ -60,6 +62,8 @@ def _from_fn(fn, args, kwargs, label) -> Op:
         rule = lookup(fn)
     if rule is not None:
         return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
+    if getattr(fn, "__tangentish_wrapper__", None) is not None:
+        return Op("helper", fn, args, kwargs, None, label)  # tg.grad(f) and friends: nesting.py
     if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
     name = getattr(fn, "__name__", label)
@@ -130,3 +134,39 @@ def _method(value: N.Call, kwargs: dict, label: str, local_names: set[str]) -> O
 
 def differentiable(op: Op) -> bool:
     return op.kind not in ("const", "nondiff")
+
+
+def structural(op: Op) -> set[str]:
+    """Names an operation reads only for a shape or an index: the operands
+    whose derivative every rule of the function declares None (`x` in
+    `_rt.unbroadcast(g, x)`; a `linear` function's other operands), and no
+    other operand of it names."""
+    if op.kind != "rule" or op.rule.user:
+        return set()
+    rule, n = op.rule, len(op.args)
+    flowing = set()
+    for template in (rule.partials, rule.vjp, rule.jvp):
+        if template is not None:
+            outputs = _declared_outputs(template)
+            if outputs is None:
+                return set()
+            # only an explicit None says "no derivative": an entry left out
+            # stays an error in the generators if its operand is varied
+            flowing |= {k for k in range(n) if k >= len(outputs) or outputs[k]}
+    if rule.linear:
+        flowing.add(0)
+    names = lambda ks: {a.id for k, a in enumerate(op.args) if k in ks and isinstance(a, N.Name)}  # noqa: E731
+    return names(set(range(n)) - flowing) - names(flowing)
+
+
+def _declared_outputs(template) -> list[bool] | None:
+    """For each returned entry of a rule: may it be non-None? None if unreadable."""
+    from .inline import _variadic, template as read
+    tpl = read(template)
+    if tpl is None:
+        return None
+    result = tpl.result
+    if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
+        return None  # one sequence, indexed by argument position (np.einsum's operands)
+    entries = result.elts if isinstance(result, N.Tuple) else [result]
+    return [not N.is_const(e, None) for e in entries]

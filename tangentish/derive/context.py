@@ -12,6 +12,7 @@ from typing import Callable
 
 from .. import runtime
 from ..analysis.aliases import Aliases
+from ..analysis.kinds import bind_kinds
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
@@ -52,11 +53,12 @@ class Context:
     namer: Namer
     wrt: list[str]
     mode: str                              # "forward" | "reverse"
-    derive_helper: Callable                # (func, mode, wrt positions, caller, stmt) -> Derived
+    derive_helper: Callable                # (func, mode, wrt positions, caller, stmt, kinds) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
     guards: list = field(default_factory=list)      # see Derived.guards
     aliases: Aliases = field(default_factory=Aliases)
+    kinds: dict = field(default_factory=dict)       # name -> container kind (analysis/kinds.py)
 
     def __post_init__(self):
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
@@ -233,7 +235,10 @@ class Context:
         args = [bound.arguments[p.name] for p in params]
         args = [a if isinstance(a, N.AST) else self.inliner.literal(a) for a in args]
         wrt = [k for k, a in enumerate(args) if isinstance(a, N.Name) and a.id in varied]
-        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt)
+        arg_kinds = [self.kinds.get(a.id) if isinstance(a, N.Name) else None for a in args]
+        param_kinds = bind_kinds(fn, arg_kinds, {})
+        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
+                                     tuple(sorted(param_kinds.items())))
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import linecache
 import operator
 
+from ..analysis.kinds import is_container, unpack_targets
 from ..ir import nodes as N
+from . import containers
 from .calls import index_value
 from .context import Context
 from .inline import add, mul
@@ -50,12 +52,12 @@ class Reverse:
     # ------------------------------------------------------------ facts
     def _count_defs(self, stmts, looped: bool) -> None:
         for s in stmts:
-            if isinstance(s, N.Assign) and N.assigned_name(s) is not None:
-                t = N.assigned_name(s)
-                self.defs[t] = self.defs.get(t, 0) + 1
-                self.def_site[t] = (id(stmts), s)
-                if looped:
-                    self.in_loop.add(t)
+            if isinstance(s, N.Assign) and N.updated_name(s) is None:
+                for t in _targets(s):
+                    self.defs[t] = self.defs.get(t, 0) + 1
+                    self.def_site[t] = (id(stmts), s)
+                    if looped:
+                        self.in_loop.add(t)
             elif isinstance(s, N.If):
                 self._count_defs(s.body, looped)
                 self._count_defs(s.orelse, looped)
@@ -161,6 +163,8 @@ class Reverse:
             # its adjoint is cleared in place (`x_bar[i] = 0.0`), so it must stay
             # the array made for it: accumulate in place, never rebind
             return N.AugAssign(target=N.store(self.bar(name)), op=N.Add(), value=contribution)
+        if is_container(self.facts.kinds.get(name)):  # `+` would concatenate
+            return N.assign(self.bar(name), self.ctx.rt_call("add", N.load(self.bar(name)), contribution))
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
 
     def comment(self, s) -> list:
@@ -249,24 +253,31 @@ class Reverse:
         if isinstance(s, (N.For, N.While)):
             return self.loop(s)
         if isinstance(s, N.Expr):
+            appended = containers.reverse_append(self, s)
+            if appended is not None:
+                return appended
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s], []
 
     def assign(self, s) -> tuple[list, list]:
-        t = N.assigned_name(s)
+        targets = _targets(s)
         node = self.facts.node(s)
-        earlier = t in self.facts.maybe_in[node]
-        save = t in self.overwritten and earlier and t not in self.local_saved
-        if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
-            self.none_inits.add(t)
-        fwd = self.ctx.inplace_guard(s) + ([self.push(t)] if save else []) + [s]
-        rev = []
-        if s in self.facts.active_stmts:
-            rev += self.comment(s) + self.adjoint(s, t)
-        if save:
-            rev.append(self.pop(t))
-        if t in self.facts.active_vars and earlier and t not in self.local_saved:
-            rev.append(N.assign(self.bar(t), self.ctx.zeros_like(t)))
+        saves, resets = [], []
+        for t in targets:
+            earlier = t in self.facts.maybe_in[node]
+            save = t in self.overwritten and earlier and t not in self.local_saved
+            if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
+                self.none_inits.add(t)
+            if save:
+                saves.append(t)
+            if t in self.facts.active_vars and earlier and t not in self.local_saved:
+                resets.append(t)
+        fwd = self.ctx.inplace_guard(s) + [self.push(t) for t in saves] + [s]
+        rev = containers.reverse_adjoint(self, s, targets)
+        if rev is None:
+            rev = self.comment(s) + self.adjoint(s, targets[0]) if s in self.facts.active_stmts else []
+        rev += [self.pop(t) for t in reversed(saves)]
+        rev += [N.assign(self.bar(t), self.ctx.zeros_like(t)) for t in resets]
         return fwd, rev
 
     def store(self, s) -> tuple[list, list]:
@@ -350,6 +361,7 @@ class Reverse:
         rule = op.rule
         if op.kind != "rule" or not rule.has_reverse:
             raise ctx.no_rule(s, op)
+        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         if rule.partials is not None:
             pre, outs = ctx.expand(s, op, rule.partials, ans=N.load(t))
             contributions = {k: mul(g, outs[k]) for k in active if k < len(outs) and outs[k] is not None}
@@ -370,6 +382,12 @@ class Reverse:
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out
+
+
+def _targets(s) -> list[str]:
+    """The names an assignment binds, in order (`a, b = t` binds two)."""
+    names = unpack_targets(s)
+    return names if names is not None else [N.assigned_name(s)]
 
 
 def _merge_repeated(args, contributions: dict) -> dict:

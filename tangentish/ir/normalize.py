@@ -306,13 +306,49 @@ class Normalizer:
             value = self.atom(s.value, pre)
             stored = self.store(target, value, s, pre)
             return pre + stored, False
+        if isinstance(target, (N.Tuple, N.List)):
+            return self.unpack(target, s.value, s), False
         if not isinstance(target, N.Name):
-            what = {N.Tuple: "tuple unpacking", N.List: "list unpacking",
-                    N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
-            raise self.reject(target, what + " yet",
-                              "assign each value to its own variable" if isinstance(target, (N.Tuple, N.List))
-                              else "keep the value in a local variable")
+            what = {N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
+            raise self.reject(target, what + " yet", "keep the value in a local variable")
         return self.assign(target.id, s.value, s), False
+
+    def unpack(self, target, value, user_node) -> list:
+        """`a, (b, c) = value` -> `_t0 = value; a, _t1 = _t0; b, c = _t1`.
+
+        The normal form unpacks a name into names, all distinct and none of
+        them the name unpacked, so each target's adjoint is its own entry."""
+        pre: list = []
+        names = {e.id for e in target.elts if isinstance(e, N.Name)}
+        if (isinstance(value, (N.Tuple, N.List)) and len(value.elts) == len(target.elts)
+                and len(names) == len(target.elts)
+                and not names & N.names_loaded(N.module([N.expr_stmt(e) for e in value.elts]))):
+            # `a, b = x * y, x + y` is `a = x * y; b = x + y`: no value reads a target
+            for name, e in zip(target.elts, value.elts):
+                pre += self.assign(name.id, e, user_node)
+            return pre
+        src = self.atom(value, pre)
+        if not isinstance(src, N.Name) or src.id in names:
+            temp = self.namer.fresh("_t")
+            pre.append(self.emit(temp, src, value))
+            src = N.load(temp)
+        elts, after = [], []
+        for k, e in enumerate(target.elts):
+            if isinstance(e, (N.Tuple, N.List)):
+                temp = self.namer.fresh("_t")
+                elts.append(N.store(temp))
+                after += self.unpack(e, N.load(temp), user_node)
+            elif isinstance(e, N.Name):
+                later = {x.id for x in target.elts[k + 1:] if isinstance(x, N.Name)}
+                # `a, a = t` keeps the last: an earlier duplicate is dead
+                elts.append(N.store(e.id if e.id not in later else self.namer.fresh("_t")))
+            else:
+                what = ("starred targets (`a, *rest = ...`)" if isinstance(e, N.Starred)
+                        else "unpacking into an element or attribute")
+                raise self.reject(e, what + " yet", "unpack into plain names")
+        unpack = N.Assign(targets=[N.tuple_(elts, store_ctx=True)], value=src, type_comment=None)
+        pre.append(self.ir.inherit(unpack, user_node))
+        return pre + after
 
     def store_base(self, target: N.Subscript) -> str:
         """The local array `x` of a store `x[...] = v`, or a clear refusal."""
@@ -374,6 +410,12 @@ class Normalizer:
             return [], False  # docstrings and bare constants do nothing
         pre: list = []
         op = self.op(s.value, pre)
+        if (isinstance(op, N.Call) and isinstance(op.func, N.Attribute) and op.func.attr == "pop"
+                and isinstance(op.func.value, N.Name)):
+            # `lst.pop()` for its effect: the popped value is named, since the
+            # derivative of a list of values needs the value's shape
+            pre.append(self.emit(self.namer.fresh("_t"), op, s))
+            return pre, False
         pre.append(self.ir.inherit(N.expr_stmt(op), s))
         return pre, False
 

@@ -17,11 +17,14 @@ ARRAY_METHODS = {
     "ptp": np.ptp, "trace": np.trace, "dot": np.dot, "clip": np.clip,
     "reshape": np.reshape, "transpose": np.transpose, "ravel": np.ravel, "flatten": np.ravel,
     "squeeze": np.squeeze, "swapaxes": np.swapaxes, "repeat": np.repeat, "take": np.take,
-    "diagonal": np.diagonal, "sort": np.sort, "round": np.round, "conj": np.conj,
+    "diagonal": np.diagonal, "round": np.round, "conj": np.conj,
     "conjugate": np.conj, "copy": np.copy, "astype": _rt.astype, "item": float,
     "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "nonzero": np.nonzero,
     "any": np.any, "all": np.all,
 }
+
+# `x.sort()` is absent on purpose: it sorts x in place and returns None, so
+# reading it as `np.sort(x)` would be wrong; it is refused by name instead
 
 # methods whose shape arguments may be spread out: `x.reshape(2, 3)`
 SHAPE_VARARGS = {"reshape", "transpose"}

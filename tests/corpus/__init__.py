@@ -23,7 +23,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import arrays, control, helpers, inplace, methods, scalar, sequences, textbook, tricky
+from . import (arrays, containers, control, helpers, inplace, methods, scalar, sequences, textbook,
+               tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -72,6 +73,10 @@ CORPUS = [
     # methods.py
     methods.method_reductions, methods.method_shapes, methods.method_chain,
     methods.method_item_in_loop,
+    # containers.py
+    containers.tuple_from_helper, containers.tuple_indexed, containers.swap_in_loop,
+    containers.nested_unpacking, containers.list_as_stack, containers.stack_of_mixed_values,
+    containers.list_literal,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,
@@ -115,10 +120,11 @@ DOMAINS = {
     "logistic_loss": {"v": {"range": (-1.0, 1.0)}, "u": {"range": (-1.0, 1.0)},
                       "b": (-1.0, 1.0)},
     "rosenbrock": {"v": {"range": (-1.5, 1.5)}},
+    "swap_in_loop": {"x": (0.3, 0.9), "y": (0.3, 0.9)},
     "horner": {"x": (-1.0, 1.0), "v": {"range": (-1.0, 1.0)}},
     "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
 }
 
 __all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
-           "arrays", "control", "helpers", "scalar", "textbook", "tricky"]
+           "arrays", "containers", "control", "helpers", "scalar", "textbook", "tricky"]
