@@ -266,13 +266,6 @@ def astype(x, dtype):
     return np.asarray(x).astype(dtype)
 
 
-def cast_like(g, x):
-    """A cotangent in `x`'s float dtype: the adjoint of `astype`."""
-    if isinstance(x, _ndarray) and x.dtype.kind in "fc" and isinstance(g, _ndarray):
-        return g.astype(x.dtype, copy=False)
-    return g
-
-
 def private_copy(x):
     """A copy the derivative code may update in place (arrays and lists)."""
     if isinstance(x, (_ndarray, list)):
