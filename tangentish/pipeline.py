@@ -172,7 +172,8 @@ class Transformer:
         entries = (value_kind,) + (tuple(facts.kinds.get(w) for w in wrt) if mode == "reverse"
                                    else (value_kind,))
         function.__tangentish_returns__ = ("tuple", entries)
-        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
+        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards),
+                          tuple(ctx.aliases.params_to_copy(ir.params)))
         return Entry(derived, _fingerprint(func), deps)
 
     def _helper_deriver(self, deps: list) -> Callable:

@@ -175,6 +175,17 @@ def uses_match(x, n):
             return x * x
 
 
+def _scale_first(a):
+    a[0] = 2.0 * a[1]
+    return np.sum(a)
+
+
+def helper_changes_argument(v):
+    w = v * 1.0
+    s = _scale_first(w)  # <-
+    return s + np.sum(w * v)
+
+
 def sort_in_place(v):
     w = v * 2.0
     w.sort()  # <-
@@ -252,7 +263,7 @@ UNSUPPORTED = [
     store_into_global, uses_lambda, nested_def, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    nested_loop_target, sort_in_place, recursive, star_args, star_kwargs,
+    nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
     dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,

@@ -14,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
+
 from ..ir import nodes as N
+
+_COPIES = (np.copy, np.array)  # always a new array (`x.copy()` resolves to np.copy)
 
 
 @dataclass
@@ -50,6 +54,8 @@ def _sources(value, resolve: Callable) -> set[str]:
         op = resolve(value)
         if op.kind in ("nondiff", "const") or (op.kind == "rule" and op.rule.partials is not None):
             return set()  # shapes and flags; ufuncs build new arrays
+        if op.fn in _COPIES:
+            return set()
         names = set()
         for a in list(op.args) + list(op.kwargs.values()):  # a method's receiver is args[0]
             names |= N.names_loaded(a)

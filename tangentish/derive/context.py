@@ -32,6 +32,8 @@ class Derived:
     # (read the binding now, attribute path, object seen at transformation):
     # helper functions and closure values the generated code was built against
     guards: list = field(default_factory=list, compare=False)
+    # parameters an in-place update inside the function may change
+    updates_params: tuple = field(default=(), compare=False)
 
     def valid(self) -> bool:
         """Do all bindings the derivative was built against still hold?"""
@@ -239,6 +241,15 @@ class Context:
         param_kinds = bind_kinds(fn, arg_kinds, {})
         derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
                                      tuple(sorted(param_kinds.items())))
+        if derived.updates_params:
+            # the derivative works on a private copy, the primal on the caller's
+            # array: the two would see different values
+            name = derived.updates_params[0]
+            raise self.ir.error(
+                UnsupportedSyntaxError,
+                f"a call to `{fn.__name__}`, which changes its parameter '{name}' in place",
+                stmt, op.label, f"inside `{fn.__name__}`, update a copy (`{name}2 = {name}.copy()`) "
+                "and return it")
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)

@@ -83,3 +83,16 @@ def store_constant_clears(v, x):
     w[0] = 1.0
     w[1:2] = 0.0
     return np.sum(w * w)
+
+
+def _with_first_scaled(a, x):
+    b = a.copy()
+    b[0] = b[0] * x
+    return b
+
+
+def helper_updates_a_copy(v, x):
+    # a helper may update a copy it made; the caller's w is unchanged
+    w = v * 2.0
+    z = _with_first_scaled(w, x)
+    return np.sum(z * w)
