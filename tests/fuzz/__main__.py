@@ -37,7 +37,7 @@ def main(argv=None) -> int:
             print(f"WRONG seed {seed}: {detail} ({path})", flush=True)
             if args.save:
                 saved = REGRESSIONS / f"seed_{seed}.py"
-                saved.write_text(f"# Found by `python -m tests.fuzz`, seed {seed}, shrunk: {detail}\n"
+                saved.write_text(f"# Found by `python -m tests.fuzz`, seed {seed}, shrunk: {' '.join(detail.split())}\n"
                                  + shrink(path.read_text(), seed))
                 print(f"  shrunk into {saved}", flush=True)
         elif verdict != "rejected":
