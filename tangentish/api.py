@@ -156,10 +156,22 @@ class _Derivative:
             _check_differentiable_arg(self.f, name, values[k])
         return values
 
-    def pack(self, grads, values=None):
-        if values is not None:
-            grads = [_match_dtype(g, values[k]) for g, k in zip(grads, self.index)]
+    def pack(self, grads, values, seed):
+        inputs = (*values, seed)
+        grads = [_unshared(_match_dtype(g, values[k]), inputs) for g, k in zip(grads, self.index)]
         return grads[0] if self.bare else tuple(grads)
+
+
+def _unshared(out, inputs):
+    """`out`, copied if it may be one of the caller's arrays or a view of it:
+    the optimizer turns `g * 1.0` into `g`, and a transpose's adjoint is a
+    view, but a caller updating a result in place must not change its
+    arguments or seeds."""
+    if isinstance(out, np.ndarray):
+        for a in inputs:
+            if isinstance(a, np.ndarray) and np.may_share_memory(out, a):
+                return out.copy()
+    return out
 
 
 def _derivative_of(f):
@@ -214,7 +226,7 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
         # a non-scalar output breaks the 1.0 seed: say so, not how it broke
         value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
         _scalar_check(f, value)
-        return value, d.pack(grads, values)
+        return value, d.pack(grads, values, None)
 
     return value_and_grad_f
 
@@ -247,10 +259,10 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
                         "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        _seed_check(f, "the cotangent", cotangent, "shaped like the output")
+        _seed_check(f, cotangent)
         value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
-        return value, d.pack(grads, values)
+        return _unshared(value, (*values, cotangent)), d.pack(grads, values, cotangent)
 
     return vjp_f
 
@@ -335,15 +347,25 @@ def _not_real(value, allow_bool: bool) -> str | None:
     return "None" if value is None else f"a {type(value).__name__}"
 
 
-def _seed_check(f, what: str, value, shaped: str) -> None:
+# the usual seeds and outputs, let through at the cost of one set lookup
+_PLAIN_REAL = frozenset({float, int, np.float64, np.float32})
+
+
+def _seed_check(f, value, name: str | None = None) -> None:
+    """A tangent (for parameter `name`) or a cotangent (no name) must be real."""
+    if type(value) in _PLAIN_REAL:
+        return
     kind = _not_real(value, allow_bool=False)
     if kind:
+        what = f"the tangent for `{name}`" if name else "the cotangent"
         raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
-                    f"pass a float or a NumPy float array {shaped}")
+                    f"pass a float or a NumPy float array shaped like {f'`{name}`' if name else 'the output'}")
 
 
 def _output_check(f, value) -> None:
     """Outputs tangentish cannot give a derivative of, whatever the mode."""
+    if type(value) in _PLAIN_REAL:
+        return
     if value is None or isinstance(value, (str, bytes, complex, np.complexfloating)) or (
             isinstance(value, np.ndarray) and value.dtype.kind not in "fiub"):
         kind = _not_real(value, allow_bool=True)
@@ -379,7 +401,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         for k, name, t in zip(d.index, d.names, tangents):
-            _seed_check(f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
+            _seed_check(f, t, name)
             if np.shape(t) != np.shape(values[k]):
                 raise _fail(
                     ArgumentError,
@@ -388,6 +410,8 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
                                                     "shaped like its argument")
         value, tangent = _run(d, values, tangents)
         _output_check(f, value)
+        if isinstance(value, np.ndarray) or isinstance(tangent, np.ndarray):
+            value, tangent = _unshared(value, values), _unshared(tangent, (*values, *tangents))
         return value, tangent
 
     return jvp_f
