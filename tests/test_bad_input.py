@@ -24,15 +24,9 @@ import pytest
 
 import tangentish as tg
 
+from tests.test_errors import marked_line  # the line marked `# <-`
+
 THIS_FILE = os.path.basename(__file__)
-MARK = "# <-"
-
-
-def marked_line(f) -> int:
-    lines, first = inspect.getsourcelines(f)
-    hits = [first + k for k, text in enumerate(lines) if MARK in text]
-    assert len(hits) == 1, f"{f.__name__} must mark exactly one line"
-    return hits[0]
 
 
 # -- functions whose body we cannot differentiate --------------------------------

@@ -1,5 +1,6 @@
-"""Shrink a failing program: drop statements and unwrap blocks of `f` while
-the verdict stays the same, so that a regression test reads like the bug."""
+"""Shrink a failing program: drop unused helpers, and statements and blocks
+of `f`, and unwrap blocks, while the verdict stays the same, so that a
+regression test reads like the bug."""
 import pathlib
 import tempfile
 
@@ -48,12 +49,15 @@ def shrink(source: str, seed: int, verdict: str = "wrong") -> str:
         return check(path, seed)[0] == verdict
 
     lines = source.splitlines()
-    start = next(k for k, line in enumerate(lines) if line.startswith("def f(")) + 1
+    start = next(k for k, line in enumerate(lines) if line.startswith("def "))
     changed = True
     while changed:
         changed = False
         i = start
         while i < len(lines) - 1:  # the final return stays
+            if lines[i].startswith("def f("):
+                i += 1
+                continue
             for candidate in _candidates(lines, i):
                 if same(candidate):
                     lines, changed = candidate, True

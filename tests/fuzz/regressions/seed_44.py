@@ -2,14 +2,7 @@
 # arm of a conditional expression, was merged with the first and deleted, so
 # that arm left its result undefined (a TypeError in the derivative; under
 # `and` the same merge gave a silently wrong value and gradient).
-import math
 import numpy as np
-
-
-def helper(a, b):
-    if a > b:
-        return a * b
-    return np.sin(a) + b
 
 
 def vector_helper(u, s):
