@@ -324,9 +324,10 @@ def _derivative_raised(name: str, exc: Exception) -> TangentishError:
             if m:
                 of_line = f" (differentiating line {m.group(1)})"
                 break
+    in_line = ", in the generated line" if construct else ""
     return also_raised_as(DerivativeRaisedError, type(exc))(
         f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
-        f"did not{of_line}, in the generated line", caller_origin(), construct,
+        f"did not{of_line}{in_line}", caller_origin(), construct,
         "Python floats raise where the derivative is infinite or undefined (math.sqrt or "
         "x ** 0.5 at 0.0); NumPy floats give inf or nan there instead, so pass np.float64 "
         "values or stay away from the point. If the derivative exists here, this is a bug "
@@ -358,7 +359,7 @@ def _seed_check(f, value, name: str | None = None) -> None:
     kind = _not_real(value, allow_bool=False)
     if kind:
         what = f"the tangent for `{name}`" if name else "the cotangent"
-        raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
+        raise _fail(ArgumentError, f"{what} is {kind} (differentiating {getattr(f, '__name__', 'f')})",
                     f"pass a float or a NumPy float array shaped like {f'`{name}`' if name else 'the output'}")
 
 
