@@ -157,9 +157,11 @@ class _Derivative:
         return values
 
     def pack(self, grads, values, seed):
-        inputs = (*values, seed)
-        grads = [_unshared(_match_dtype(g, values[k]), inputs) for g, k in zip(grads, self.index)]
-        return grads[0] if self.bare else tuple(grads)
+        out = []
+        for g, k in zip(grads, self.index):
+            g = _match_dtype(g, values[k])
+            out.append(_unshared(g, (*values, seed)) if isinstance(g, np.ndarray) else g)
+        return out[0] if self.bare else tuple(out)
 
 
 def _unshared(out, inputs):
@@ -259,10 +261,13 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
                         "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        _seed_check(f, cotangent)
+        if type(cotangent) not in _PLAIN_REAL:
+            _seed_check(f, cotangent)
         value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
-        return _unshared(value, (*values, cotangent)), d.pack(grads, values, cotangent)
+        if isinstance(value, np.ndarray):
+            value = _unshared(value, (*values, cotangent))
+        return value, d.pack(grads, values, cotangent)
 
     return vjp_f
 
@@ -354,8 +359,6 @@ _PLAIN_REAL = frozenset({float, int, np.float64, np.float32})
 
 def _seed_check(f, value, name: str | None = None) -> None:
     """A tangent (for parameter `name`) or a cotangent (no name) must be real."""
-    if type(value) in _PLAIN_REAL:
-        return
     kind = _not_real(value, allow_bool=False)
     if kind:
         what = f"the tangent for `{name}`" if name else "the cotangent"
@@ -402,7 +405,8 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         for k, name, t in zip(d.index, d.names, tangents):
-            _seed_check(f, t, name)
+            if type(t) not in _PLAIN_REAL:
+                _seed_check(f, t, name)
             if np.shape(t) != np.shape(values[k]):
                 raise _fail(
                     ArgumentError,
@@ -410,7 +414,8 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
                     f"shape {np.shape(values[k])}", "pass one tangent per wrt entry, "
                                                     "shaped like its argument")
         value, tangent = _run(d, values, tangents)
-        _output_check(f, value)
+        if type(value) not in _PLAIN_REAL:
+            _output_check(f, value)
         if isinstance(value, np.ndarray) or isinstance(tangent, np.ndarray):
             value, tangent = _unshared(value, values), _unshared(tangent, (*values, *tangents))
         return value, tangent
