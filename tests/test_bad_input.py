@@ -111,6 +111,12 @@ def appends_to_global(x):
     return x * 2.0
 
 
+def writes_through_out_argument(x):
+    buffer = np.zeros(1)
+    np.multiply(x, 2.0, out=buffer)  # <-
+    return np.sum(buffer) * x
+
+
 def calls_c_function_without_rule(x):
     return math.gamma(x) * x  # <-
 
@@ -237,6 +243,7 @@ BODY = [
     ("global-dict-write", writes_global_entry, "TABLE"),
     ("global-attribute-write", writes_global_attribute, "BOX.weight"),
     ("global-list-append", appends_to_global, "G.append"),
+    ("write-through-out-argument", writes_through_out_argument, "out=buffer"),
     ("c-function-without-rule", calls_c_function_without_rule, "gamma"),
     ("frompyfunc-ufunc", calls_frompyfunc_ufunc, "double_ufunc"),
     ("builtin-without-rule", calls_builtin_without_rule, "sorted"),
