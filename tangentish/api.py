@@ -209,10 +209,26 @@ class _Derivative:
         return Spec(kind, f"{kind}_{base}".replace("<", "").replace(">", ""), inner or self.derived,
                     [p.name for p in self.params], self.names, self.bare, defaults, kinds)
 
-    def pack(self, grads, values=None):
-        if values is not None:
-            grads = [_match_dtype(g, values[k]) for g, k in zip(grads, self.index)]
-        return grads[0] if self.bare else tuple(grads)
+    def pack(self, grads, values, seed=None):
+        out = [_unshared(_match_dtype(g, values[k]), (*values, seed)) for g, k in zip(grads, self.index)]
+        return out[0] if self.bare else tuple(out)
+
+
+def _unshared(out, inputs):
+    """`out`, copied if it may be one of the caller's arrays or a view of it:
+    the optimizer turns `g * 1.0` into `g`, and a transpose's adjoint is a
+    view, but a caller updating a result in place must not change its
+    arguments or seeds."""
+    if isinstance(out, np.ndarray):
+        for a in inputs:
+            if isinstance(a, (tuple, list)):
+                if _unshared(out, a) is not out:
+                    return out.copy()
+            elif isinstance(a, np.ndarray) and np.may_share_memory(out, a):
+                return out.copy()
+    elif isinstance(out, (tuple, list)):
+        return type(out)(_unshared(e, inputs) for e in out)
+    return out
 
 
 def _derivative_of(f, spec: Spec | None = None, what: str = "derivative"):
@@ -327,7 +343,7 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
         _seed_check(f, "the cotangent", cotangent, "shaped like the output")
         value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
-        return value, d.pack(grads, values)
+        return _unshared(value, (*values, cotangent)), d.pack(grads, values, cotangent)
 
     return vjp_f
 
@@ -389,9 +405,10 @@ def _derivative_raised(name: str, exc: Exception) -> TangentishError:
             if m:
                 of_line = f" (differentiating line {m.group(1)})"
                 break
+    in_line = ", in the generated line" if construct else ""
     return also_raised_as(DerivativeRaisedError, type(exc))(
         f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
-        f"did not{of_line}, in the generated line", caller_origin(), construct,
+        f"did not{of_line}{in_line}", caller_origin(), construct,
         "Python floats raise where the derivative is infinite or undefined (math.sqrt or "
         "x ** 0.5 at 0.0); NumPy floats give inf or nan there instead, so pass np.float64 "
         "values or stay away from the point. If the derivative exists here, this is a bug "
@@ -412,19 +429,28 @@ def _not_real(value, allow_bool: bool) -> str | None:
     return "None" if value is None else f"a {type(value).__name__}"
 
 
+# the usual seeds and outputs, let through at the cost of one set lookup
+_PLAIN_REAL = frozenset({float, int, np.float64, np.float32})
+
+
 def _seed_check(f, what: str, value, shaped: str) -> None:
+    """A tangent or cotangent must be real (a tuple of reals for a tuple)."""
+    if type(value) in _PLAIN_REAL:
+        return
     if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
         for entry in value:
             _seed_check(f, what, entry, shaped)
         return
     kind = _not_real(value, allow_bool=False)
     if kind:
-        raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
+        raise _fail(ArgumentError, f"{what} is {kind} (differentiating {getattr(f, '__name__', 'f')})",
                     f"pass a float or a NumPy float array {shaped}")
 
 
 def _output_check(f, value) -> None:
     """Outputs tangentish cannot give a derivative of, whatever the mode."""
+    if type(value) in _PLAIN_REAL:
+        return
     if value is None or isinstance(value, (str, bytes, complex, np.complexfloating)) or (
             isinstance(value, np.ndarray) and value.dtype.kind not in "fiub"):
         kind = _not_real(value, allow_bool=True)
@@ -476,7 +502,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         _tangent_check(d, values, tangents)
         value, tangent = _run(d, values, tangents)
         _output_check(f, value)
-        return value, tangent
+        return _unshared(value, values), _unshared(tangent, (*values, *tangents))
 
     return jvp_f
 
@@ -525,7 +551,7 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
                                        f"{len(d.names)} vectors")
         _tangent_check(d, values, tangents)
         _, hv = _run(d, values, tangents)
-        return hv
+        return _unshared(hv, (*values, *tangents))
 
     return hvp_f
 

@@ -63,7 +63,11 @@ def _filled(cell) -> bool:
 
 
 class Cache:
-    """func -> {(mode, wrt): Entry}; thread-safe; entries die with func."""
+    """func -> {(mode, wrt): Entry}; entries die with func.
+
+    Thread-safe: reads take no lock (single dict operations, atomic under
+    the GIL), and `Transformer.transform` fills a missing entry under
+    `lock`, re-checking first, so concurrent misses make one entry."""
 
     def __init__(self):
         self._lock = threading.RLock()
@@ -80,8 +84,14 @@ class Cache:
         except TypeError:  # ufuncs and builtins cannot be weakly referenced
             return self._strong.setdefault(id(func), {})
 
+    def _find(self, func) -> dict:
+        try:
+            return self._entries.get(func) or {}
+        except TypeError:
+            return self._strong.get(id(func)) or {}
+
     def get(self, func, key) -> Entry | None:
-        entry = self._table(func).get(key)
+        entry = self._find(func).get(key)
         if entry is None or entry.fingerprint != _fingerprint(func) or not entry.derived.valid():
             return None
         for dep_func, dep_key in entry.deps:
@@ -112,6 +122,11 @@ class Transformer:
         """`param_kinds`: (name, kind) of parameters that hold tuples or lists."""
         func = target(func)
         key = _key(mode, wrt, param_kinds)
+        entry = CACHE.get(func, key)
+        if entry is not None:
+            return entry
+        # one thread transforms (a global lock: helpers are transformed inside,
+        # so per-function locks could deadlock); the others then find its entry
         with CACHE.lock:
             entry = CACHE.get(func, key)
             if entry is not None:

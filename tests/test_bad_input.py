@@ -24,15 +24,9 @@ import pytest
 
 import tangentish as tg
 
+from tests.test_errors import marked_line  # the line marked `# <-`
+
 THIS_FILE = os.path.basename(__file__)
-MARK = "# <-"
-
-
-def marked_line(f) -> int:
-    lines, first = inspect.getsourcelines(f)
-    hits = [first + k for k, text in enumerate(lines) if MARK in text]
-    assert len(hits) == 1, f"{f.__name__} must mark exactly one line"
-    return hits[0]
 
 
 # -- functions whose body we cannot differentiate --------------------------------
@@ -115,6 +109,12 @@ def writes_global_attribute(x):
 def appends_to_global(x):
     G.append(x)  # <-
     return x * 2.0
+
+
+def writes_through_out_argument(x):
+    buffer = np.zeros(1)
+    np.multiply(x, 2.0, out=buffer)  # <-
+    return np.sum(buffer) * x
 
 
 def calls_c_function_without_rule(x):
@@ -243,6 +243,7 @@ BODY = [
     ("global-dict-write", writes_global_entry, "TABLE"),
     ("global-attribute-write", writes_global_attribute, "BOX.weight"),
     ("global-list-append", appends_to_global, "G.append"),
+    ("write-through-out-argument", writes_through_out_argument, "out=buffer"),
     ("c-function-without-rule", calls_c_function_without_rule, "gamma"),
     ("frompyfunc-ufunc", calls_frompyfunc_ufunc, "double_ufunc"),
     ("builtin-without-rule", calls_builtin_without_rule, "sorted"),

@@ -15,6 +15,7 @@ invalidate already removed.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable
 
 from . import nodes as N
@@ -43,6 +44,11 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
                                     pure_call: Callable) -> bool:
     """Rewrite `fn` in place; True if anything changed."""
     changed = False
+    # Temporaries assigned on several paths (`a if c else b`, `a and b`) are
+    # read after the branch that assigns them: there a merged computation
+    # becomes a copy, never a deletion, or the other path's value would show.
+    counts = Counter(N.assigned_name(s) for s in N.walk(fn))
+    joined = {name for name, n in counts.items() if name is not None and n > 1}
 
     def drop(table: dict, names: set) -> dict:
         return {k: (v, deps) for k, (v, deps) in table.items()
@@ -56,7 +62,10 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
             target = N.assigned_name(s)
             if target is not None:
                 key = _key(s.value, pure_call)
-                if key is not None and key in table and is_temp(target):
+                if key is not None and key in table and is_temp(target) and target in joined:
+                    s.value = N.load(table[key][0])
+                    key, changed = None, True
+                elif key is not None and key in table and is_temp(target):
                     keep = table[key][0]
                     rest = stmts[k + 1:]
                     for later in rest:

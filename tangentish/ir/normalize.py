@@ -100,6 +100,10 @@ class Normalizer:
                 raise self.reject(node, *entry)
             self.check_not_dynamic(node)
             self.check_no_outside_write(node)
+            if isinstance(node, N.Call) and any(kw.arg == "out" for kw in node.keywords):
+                raise self.reject(node, "writing results into an array through an `out` "
+                                  "argument: the derivative would not see the write",
+                                  "assign the result instead (`y = np.multiply(x, 2.0)`)")
         args = self.ir.fn.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",

@@ -183,8 +183,9 @@ def copysign_partials(x, y):
 
 @elementwise(np.clip)
 def clip_partials(x, a_min, a_max):
-    # inside the interval the value is x; outside, the bound that clipped it
-    return (x >= a_min) & (x <= a_max), 1.0 * (x < a_min), 1.0 * (x > a_max)
+    # inside the interval the value is x; outside, the bound that clipped it;
+    # on a bound, nothing (autograd's convention: docs/getting-started.md)
+    return (x > a_min) & (x < a_max), 1.0 * (x < a_min), 1.0 * (x > a_max)
 
 
 @elementwise(np.remainder)

@@ -88,7 +88,7 @@ CORPUS = [
     tricky.break_inner_continue_outer, tricky.return_inside_while_inside_for,
     tricky.self_assignment, tricky.loop_var_rebound,
     tricky.temporary_on_some_paths, tricky.dead_reassignment_in_branches,
-    tricky.loop_target_rebound_used_after,
+    tricky.loop_target_rebound_used_after, tricky.repeated_call_on_one_path,
 ]
 
 DOMAINS = {
@@ -125,6 +125,7 @@ DOMAINS = {
     "horner": {"x": (-1.0, 1.0), "v": {"range": (-1.0, 1.0)}},
     "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
+    "repeated_call_on_one_path": {"x": (-1.0, 1.0), "v": {"range": (-0.5, 1.0)}},
 }
 
 __all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",

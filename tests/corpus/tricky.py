@@ -114,3 +114,12 @@ def loop_target_rebound_used_after(x, y, n):
     for i in range(n):
         i = np.cos(y) * x
     return i * x
+
+
+def repeated_call_on_one_path(x, v):
+    # np.sin(x) again under `and`, np.sum(v) again in one arm of `... if ... else`:
+    # merged with the first computation, the other path must keep its own value
+    s = np.sum(v)
+    a = np.sin(x) * 2.0 + (x > 0.0 and np.sin(x))
+    b = s / (1.5 + np.cos(x if s > 0.86 else np.sum(v)))
+    return a + b

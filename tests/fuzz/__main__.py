@@ -1,7 +1,9 @@
-"""`python -m tests.fuzz --n 2000 [--start S]`: a long campaign.
+"""`python -m tests.fuzz --n 2000 [--start S] [--save]`: a long campaign.
 
 Prints `N programs, N correct, N rejected, N wrong` (and N skipped), and
-the seed and detail of every wrong program, whose source it keeps.
+the seed and detail of every wrong program, whose source it keeps. With
+`--save`, each wrong program is shrunk and written to
+tests/fuzz/regressions/seed_S.py, where the normal test suite runs it.
 """
 import argparse
 import collections
@@ -10,6 +12,9 @@ import sys
 import tempfile
 
 from . import check, generate
+from .shrink import shrink
+
+REGRESSIONS = pathlib.Path(__file__).parent / "regressions"
 
 
 def main(argv=None) -> int:
@@ -17,6 +22,8 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--keep", default=None, help="folder for the programs (default: a temp dir)")
+    parser.add_argument("--save", action="store_true",
+                        help="shrink wrong programs into tests/fuzz/regressions/")
     args = parser.parse_args(argv)
     folder = pathlib.Path(args.keep or tempfile.mkdtemp(prefix="tangentish-fuzz-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -28,6 +35,11 @@ def main(argv=None) -> int:
         counts[verdict] += 1
         if verdict == "wrong":
             print(f"WRONG seed {seed}: {detail} ({path})", flush=True)
+            if args.save:
+                saved = REGRESSIONS / f"seed_{seed}.py"
+                saved.write_text(f"# Found by `python -m tests.fuzz`, seed {seed}, shrunk: {' '.join(detail.split())}\n"
+                                 + shrink(path.read_text(), seed))
+                print(f"  shrunk into {saved}", flush=True)
         elif verdict != "rejected":
             path.unlink()
     print(f"{args.n} programs, {counts['correct']} correct, {counts['rejected']} rejected, "

@@ -16,36 +16,66 @@ def _load(path):
     return module.f
 
 
-def _central(f, x, y, eps):
-    def d(g):
-        return (-g(2 * eps) + 8 * g(eps) - 8 * g(-eps) + g(-2 * eps)) / (12 * eps)
-    return np.array([d(lambda h: f(x + h, y)), d(lambda h: f(x, y + h))])
+def _flat(x, y, v) -> np.ndarray:
+    return np.concatenate([[x, y], v])
+
+
+def _central(f, point: np.ndarray, eps: float) -> np.ndarray:
+    """The gradient by five-point differences, one coordinate at a time."""
+    def at(p):
+        return f(p[0], p[1], p[2:])
+
+    grad = np.zeros_like(point)
+    for k in range(point.size):
+        e = np.zeros_like(point)
+        e[k] = eps
+        grad[k] = (-at(point + 2 * e) + 8 * at(point + e) - 8 * at(point - e)
+                   + at(point - 2 * e)) / (12 * eps)
+    return grad
+
+
+def point(seed: int):
+    """The sample point of program `seed`: x, y and v in [-1.5, 1.5]."""
+    p = np.random.default_rng(seed).uniform(-1.5, 1.5, 5)
+    return p[0], p[1], p[2:].copy()
 
 
 def check(path, seed: int) -> tuple[str, str]:
-    """(verdict, detail) for the program in `path`, at a point drawn from `seed`."""
+    """(verdict, detail) for the program in `path`, at the point of `seed`."""
     f = _load(path)
-    x, y = np.random.default_rng(seed).uniform(-1.5, 1.5, 2)
+    x, y, v = point(seed)
+    flat = _flat(x, y, v)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
-                value = f(x, y)  # inf/nan on the way: 0 * inf makes any AD give nan
-            expected = _central(f, x, y, EPS)
-            coarse = _central(f, x, y, 2 * EPS)
+                value = f(x, y, v.copy())  # inf/nan on the way: 0 * inf makes any AD give nan
+            expected = _central(f, flat, EPS)
+            coarse = _central(f, flat, 2 * EPS)
         except Exception as exc:  # the program itself fails here
             return "skipped", f"primal raised {type(exc).__name__}"
         if not np.isfinite(value) or not np.allclose(expected, coarse, rtol=1e-3, atol=1e-5):
             return "skipped", "not smooth at the sample point"
+        # forward mode w.r.t. one argument or all three: activity differs
+        rng = np.random.default_rng(seed + 1)
+        wrt = [(0,), (1,), (2,), (0, 1, 2)][rng.integers(4)]
+        seeds = {0: rng.normal(), 1: rng.normal(), 2: rng.normal(size=3)}
+        direction = np.concatenate([np.ravel(seeds[k]) if k in wrt else np.zeros(np.size(seeds[k]))
+                                    for k in (0, 1, 2)])
         try:
-            got_value, grad = tg.value_and_grad(f, wrt=(0, 1))(x, y)
-            tangents = [tg.jvp(f, wrt=k)(x, y, 1.0)[1] for k in (0, 1)]
+            got_value, (gx, gy, gv) = tg.value_and_grad(f, wrt=(0, 1, 2))(x, y, v)
+            _, tangent = tg.jvp(f, wrt=wrt)(x, y, v, *(seeds[k] for k in wrt))
+        except tg.errors.DerivativeRaisedError as exc:  # the point is smooth: a bug
+            return "wrong", str(exc).splitlines()[0]
         except tg.TangentishError as exc:
             return "rejected", str(exc).splitlines()[0]
+    grad = _flat(gx, gy, gv)
+    # differences cannot see below the rounding of f itself
+    atol = 1e-6 + 64 * abs(value) * np.finfo(float).eps / EPS
     if not np.allclose(got_value, value, rtol=1e-12, atol=1e-12):
         return "wrong", f"value {got_value} != {value}"
-    if not np.allclose(grad, expected, rtol=1e-4, atol=1e-6):
-        return "wrong", f"reverse {grad} != {expected} at x={x}, y={y}"
-    if not np.allclose(tangents, expected, rtol=1e-4, atol=1e-6):
-        return "wrong", f"forward {tangents} != {expected} at x={x}, y={y}"
+    if not np.allclose(grad, expected, rtol=1e-4, atol=atol):
+        return "wrong", f"reverse {grad} != {expected} at x={x}, y={y}, v={v}"
+    if not np.allclose(tangent, expected @ direction, rtol=1e-4, atol=atol * np.abs(direction).sum()):
+        return "wrong", f"forward (wrt {wrt}) {tangent} != {expected @ direction} at x={x}, y={y}, v={v}"
     return "correct", ""

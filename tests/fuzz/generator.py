@@ -1,4 +1,12 @@
-"""A seeded generator of small numeric Python functions."""
+"""A seeded generator of small numeric Python functions `f(x, y, v)`.
+
+`x` and `y` are floats and `v` a float array of shape (3,). The body mixes
+scalar and array arithmetic (broadcasting a (3, 1) column against `v`),
+NumPy and math calls from the rule table, reductions and element reads,
+`if`/`elif`/`else`, conditional expressions, `and`/`or` tests, `for` and
+`while` loops with `break`/`continue`, early returns and helper calls, and
+always returns a scalar.
+"""
 import random
 
 HEADER = '''import math
@@ -11,52 +19,95 @@ def helper(a, b):
     return np.sin(a) + b
 
 
+def vector_helper(u, s):
+    return np.tanh(u * s) + u
+
+
 '''
 
+# each keeps its argument in the function's smooth domain
 UNARY = ["np.sin({})", "np.cos({})", "np.tanh({})", "np.exp(0.1 * {})", "({}) ** 2", "-({})",
-         "np.sqrt(1.0 + ({}) ** 2)", "math.sin({})", "abs({})", "helper({}, 0.5)"]
+         "np.sqrt(1.0 + ({}) ** 2)", "abs({})", "np.arctan({})", "np.log(1.0 + ({}) ** 2)",
+         "np.sinh(0.3 * {})", "np.square({})", "np.arcsinh({})", "np.cbrt(2.0 + np.cos({}))"]
+SCALAR_ONLY = ["math.sin({})", "math.exp(0.1 * {})", "helper({}, 0.5)"]
 BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / (1.5 + np.cos({}))", "np.maximum({}, {})",
-          "np.minimum({}, {})", "{} * 0.5 + {}"]
+          "np.minimum({}, {})", "{} * 0.5 + {}", "np.arctan2({}, 2.0 + ({}) ** 2)"]
+REDUCE = ["np.sum({})", "np.mean({})", "np.dot({}, {})", "({})[{k}]",
+          "np.sum(np.reshape({}, (3, 1)) * {})"]
 
 
 class _Writer:
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.names = ["x", "y"]
+        self.names = ["x", "y"]      # scalars
+        self.arrays = ["v"]          # shape (3,)
         self.fresh = 0
 
-    def expr(self, depth: int = 0) -> str:
+    def leaf(self, array: bool) -> str:
         r = self.rng
-        if depth > 2 or r.random() < 0.3:
-            return r.choice(self.names) if r.random() < 0.75 else repr(round(r.uniform(-2, 2), 2))
-        if r.random() < 0.5:
-            return r.choice(UNARY).format(self.expr(depth + 1))
+        if array:
+            return r.choice(self.arrays) if r.random() < 0.8 else "np.array([0.5, -1.0, 2.0])"
+        return r.choice(self.names) if r.random() < 0.75 else repr(round(r.uniform(-2, 2), 2))
+
+    def expr(self, depth: int = 0, array: bool = False) -> str:
+        """A scalar expression, or an array one of shape (3,)."""
+        r = self.rng
+        if depth > 1 or r.random() < 0.3:
+            return self.leaf(array)
+        c = r.random()
+        if not array and c < 0.2:
+            template = r.choice(REDUCE)
+            parts = [self.expr(depth + 1, True) for _ in range(template.count("{}"))]
+            return template.format(*parts, k=r.randint(0, 2))
+        if c < 0.55:
+            pool = UNARY if array else UNARY + SCALAR_ONLY
+            if array and r.random() < 0.1:
+                return f"vector_helper({self.expr(depth + 1, True)}, {self.expr(depth + 1)})"
+            return r.choice(pool).format(self.expr(depth + 1, array))
+        if c < 0.62:
+            return f"({self.expr(depth + 1, array)} if {self.test()} else {self.expr(depth + 1, array)})"
         template = r.choice(BINARY)
-        return template.format(*[self.expr(depth + 1) for _ in range(template.count("{}"))])
+        n = template.count("{}")
+        # an array operand may meet a scalar one: broadcasting
+        kinds = [array and (k == 0 or r.random() < 0.6) for k in range(n)]
+        return template.format(*[self.expr(depth + 1, kind) for kind in kinds])
 
     def test(self) -> str:
-        return f"{self.expr(2)} > {round(self.rng.uniform(-1, 1), 2)}"
+        r = self.rng
+        one = f"{self.expr(2)} > {round(r.uniform(-1, 1), 2)}"
+        if r.random() < 0.15:
+            return f"{one} {r.choice(['and', 'or'])} {self.expr(2)} < {round(r.uniform(-1, 1), 2)}"
+        return one
 
     def nested(self, lines, pad, header, depth, in_loop, extra=()):
         lines.append(pad + header)
-        saved = list(self.names)
+        saved = list(self.names), list(self.arrays)
         self.names += list(extra)
         lines += self.block(len(pad) // 4 + 1, depth + 1, in_loop)
-        self.names = saved
+        self.names, self.arrays = saved
+
+    def assignment(self, pad: str) -> str:
+        r = self.rng
+        array = r.random() < 0.3
+        pool = self.arrays if array else self.names
+        name = r.choice(pool) if r.random() < 0.6 else f"{'a' if array else 's'}{self.fresh}"
+        op = "+=" if name in ("x", "y") and r.random() < 0.15 else "="
+        line = f"{pad}{name} {op} {self.expr(array=array)}"  # before `name` exists
+        if name not in pool:
+            pool.append(name)
+            self.fresh += 1
+        return line
 
     def block(self, indent: int, depth: int, in_loop: bool) -> list:
         r, pad, lines = self.rng, "    " * indent, []
-        for _ in range(r.randint(1, 4)):
+        for _ in range(r.randint(1, 4 if depth == 0 else 2)):
             c = r.random()
-            if c < 0.45 or depth > 2:
-                name = r.choice(self.names) if r.random() < 0.6 else f"v{self.fresh}"
-                if name not in self.names:
-                    self.names.append(name)
-                    self.fresh += 1
-                op = "+=" if name in ("x", "y") and r.random() < 0.15 else "="
-                lines.append(f"{pad}{name} {op} {self.expr()}")
+            if c < 0.45 or depth > 1:
+                lines.append(self.assignment(pad))
             elif c < 0.65:
                 self.nested(lines, pad, f"if {self.test()}:", depth, in_loop)
+                if r.random() < 0.3:
+                    self.nested(lines, pad, f"elif {self.test()}:", depth, in_loop)
                 if r.random() < 0.6:
                     self.nested(lines, pad, "else:", depth, in_loop)
             elif c < 0.8:
@@ -67,9 +118,9 @@ class _Writer:
                 lines.append(f"{pad}{k} = 0")
                 lines.append(f"{pad}while {k} < {r.randint(1, 4)}:")
                 lines.append(f"{pad}    {k} = {k} + 1")
-                saved = list(self.names)
+                saved = list(self.names), list(self.arrays)
                 lines += self.block(indent + 1, depth + 1, True)
-                self.names = saved
+                self.names, self.arrays = saved
             elif in_loop and c < 0.94:
                 lines += [f"{pad}if {self.test()}:", f"{pad}    {r.choice(['break', 'continue'])}"]
             else:
@@ -78,7 +129,7 @@ class _Writer:
 
 
 def generate(seed: int) -> str:
-    """The source of a module defining `helper` and `f(x, y)`."""
+    """The source of a module defining the helpers and `f(x, y, v)`."""
     writer = _Writer(random.Random(seed))
     body = writer.block(1, 0, False) + [f"    return {writer.expr()}"]
-    return HEADER + "def f(x, y):\n" + "\n".join(body) + "\n"
+    return HEADER + "def f(x, y, v):\n" + "\n".join(body) + "\n"
