@@ -238,3 +238,128 @@ linear(_rt.cumsum_vjp, _rt.diff_vjp, _rt.untake, _rt.take_along_axis_vjp, _rt.re
        _rt.delete_vjp, _rt.compress_vjp, _rt.extract_vjp, _rt.tile_vjp, _rt.unpad,
        _rt.diagonal_vjp, _rt.trace_vjp, _rt.diag_vjp, _rt.sort_vjp, _rt.sort_jvp,
        _rt.rollaxis_vjp)
+
+# ----------------------------------------------------------- adjoints of products (bilinear)
+# `P_vjp_a(g, a, b)` is the gradient in a of <g, P(a, b)>: against a
+# cotangent c shaped like a it is <g, P(c, b)>, so its gradient in g is
+# P(c, b) and in b is P_vjp_b(g, c, b); a itself only gives the shape.
+
+@vjp(_rt.inner_vjp_a)
+def inner_vjp_a_vjp(cot, ans, g, a, b):
+    return np.inner(cot, b), None, _rt.inner_vjp_b(g, cot, b)
+
+
+@jvp(_rt.inner_vjp_a)
+def inner_vjp_a_jvp(t, ans, g, a, b):
+    return _rt.inner_vjp_a(t, a, b), None, _rt.inner_vjp_a(g, a, t)
+
+
+@vjp(_rt.inner_vjp_b)
+def inner_vjp_b_vjp(cot, ans, g, a, b):
+    return np.inner(a, cot), _rt.inner_vjp_a(g, a, cot), None
+
+
+@jvp(_rt.inner_vjp_b)
+def inner_vjp_b_jvp(t, ans, g, a, b):
+    return _rt.inner_vjp_b(t, a, b), _rt.inner_vjp_b(g, t, b), None
+
+
+@vjp(_rt.tensordot_vjp_a)
+def tensordot_vjp_a_vjp(cot, ans, g, a, b, axes=2):
+    return np.tensordot(cot, b, axes), None, _rt.tensordot_vjp_b(g, cot, b, axes), None
+
+
+@jvp(_rt.tensordot_vjp_a)
+def tensordot_vjp_a_jvp(t, ans, g, a, b, axes=2):
+    return _rt.tensordot_vjp_a(t, a, b, axes), None, _rt.tensordot_vjp_a(g, a, t, axes), None
+
+
+@vjp(_rt.tensordot_vjp_b)
+def tensordot_vjp_b_vjp(cot, ans, g, a, b, axes=2):
+    return np.tensordot(a, cot, axes), _rt.tensordot_vjp_a(g, a, cot, axes), None, None
+
+
+@jvp(_rt.tensordot_vjp_b)
+def tensordot_vjp_b_jvp(t, ans, g, a, b, axes=2):
+    return _rt.tensordot_vjp_b(t, a, b, axes), _rt.tensordot_vjp_b(g, t, b, axes), None, None
+
+
+@vjp(_rt.vecdot_vjp)
+def vecdot_vjp_vjp(cot, ans, g, a, b, axis=-1):
+    return np.vecdot(cot, b, axis=axis), None, _rt.vecdot_vjp(g, b, cot, axis), None
+
+
+@jvp(_rt.vecdot_vjp)
+def vecdot_vjp_jvp(t, ans, g, a, b, axis=-1):
+    return _rt.vecdot_vjp(t, a, b, axis), None, _rt.vecdot_vjp(g, a, t, axis), None
+
+# ----------------------------------------------------------- adjoints of solve
+# x = solve(A, b), w = solve(A^T, g): solve_vjp_b = w, solve_vjp_a = -w x^T,
+# solve_jvp_a(T) = -solve(A, T x). Each is linear in g (or T) and in x,
+# and dA moves w by -solve(A^T, dA^T w) and y = solve_jvp_a by
+# -solve(A, dA y): the derivatives are these same three helpers again.
+
+@vjp(_rt.solve_vjp_b)
+def solve_vjp_b_vjp(cot, w, g, ans, a, b):
+    u = np.linalg.solve(a, cot)
+    return _rt.unbroadcast(u, g), None, _rt.solve_vjp_a(g, u, a, b), None
+
+
+@jvp(_rt.solve_vjp_b)
+def solve_vjp_b_jvp(t, w, g, ans, a, b):
+    return _rt.solve_vjp_b(t, ans, a, b), None, _rt.solve_jvp_a(np.swapaxes(t, -1, -2), w,
+                                                                np.swapaxes(a, -1, -2), b), None
+
+
+@vjp(_rt.solve_vjp_a)
+def solve_vjp_a_vjp(cot, out, g, ans, a, b):
+    y = _rt.solve_jvp_a(cot, ans, a, b)
+    w = _rt.solve_vjp_b(g, ans, a, b)
+    return y, -np.matmul(np.swapaxes(cot, -1, -2), w), _rt.solve_vjp_a(g, y, a, b), None
+
+
+@jvp(_rt.solve_vjp_a)
+def solve_vjp_a_jvp(t, out, g, ans, a, b):
+    w = _rt.solve_vjp_b(g, ans, a, b)
+    return (_rt.solve_vjp_a(t, ans, a, b), _rt.solve_vjp_a(g, t, a, b),
+            -_rt.solve_vjp_a(np.matmul(np.swapaxes(t, -1, -2), w), ans, a, b), None)
+
+
+@vjp(_rt.solve_jvp_a)
+def solve_jvp_a_vjp(cot, y, t, ans, a, b):
+    return (_rt.solve_vjp_a(cot, ans, a, b), -np.matmul(np.swapaxes(t, -1, -2), _rt.solve_vjp_b(cot, ans, a, b)),
+            _rt.solve_vjp_a(cot, y, a, b), None)
+
+
+@jvp(_rt.solve_jvp_a)
+def solve_jvp_a_jvp(s, y, t, ans, a, b):
+    return _rt.solve_jvp_a(s, ans, a, b), _rt.solve_jvp_a(t, s, a, b), _rt.solve_jvp_a(s, y, a, b), None
+
+# ----------------------------------------------------------- partials of var and std
+# var_partial(x) = 2 (x - mean) / (n - ddof) is linear in x and
+# self-adjoint (a projection, scaled); for nanvar the NaNs of x must stay
+# masked, so the tangent borrows them (`t + 0 * x`).
+
+@jvp(_rt.var_partial)
+def var_partial_jvp(t, ans, x, axis=None, ddof=0, nan=False):
+    return _rt.var_partial(t + 0.0 * x if nan else t, axis, ddof, nan)
+
+
+@vjp(_rt.var_partial)
+def var_partial_vjp(cot, ans, x, axis=None, ddof=0, nan=False):
+    return _rt.var_partial(cot + 0.0 * x if nan else cot, axis, ddof, nan)
+
+
+@jvp(_rt.std_partial)
+def std_partial_jvp(t, partial, x, ans, axis=None, ddof=0, keepdims=False, nan=False):
+    std = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (_rt.var_partial(t + 0.0 * x if nan else t, axis, ddof, nan) / (2.0 * std),
+            -partial * _rt.unreduce(t, x, axis, keepdims) / std)
+
+
+@vjp(_rt.std_partial)
+def std_partial_vjp(cot, partial, x, ans, axis=None, ddof=0, keepdims=False, nan=False):
+    std = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    scaled = cot / (2.0 * std)
+    return (_rt.var_partial(scaled + 0.0 * x if nan else scaled, axis, ddof, nan),
+            np.sum(-cot * partial / std, axis=axis, keepdims=keepdims))
