@@ -63,6 +63,12 @@ class IR:
     origins: dict = field(default_factory=dict)
     # `x = x + e` lowered from `x += e` where x may share memory: stmt -> Origin
     inplace_checks: dict = field(default_factory=dict)
+    # temporaries an error may have to name: name -> what the user wrote
+    described: dict = field(default_factory=dict)
+
+    def describe(self, name: str) -> str:
+        """How a message names a variable: `v`, or what a temporary holds."""
+        return self.described.get(name, f"`{name}`")
 
     @property
     def name(self) -> str:

@@ -290,7 +290,8 @@ def _region(x, idx):
 
 
 def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> None:
-    """Guard for `x[idx] = v` while another live name may view x's memory.
+    """Guard for `x[idx] = v` while another live name may view x's memory
+    (`names`: how a message names each, quoted: "`v`").
 
     Python changes that name too; the derivative would treat it as holding
     its old value, so the update is refused rather than differentiated wrongly."""
@@ -301,9 +302,9 @@ def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> Non
         if isinstance(other, _ndarray) and np.shares_memory(region, other):
             from .errors import UnsupportedSyntaxError, line_origin
             raise UnsupportedSyntaxError(
-                f"this in-place update also changes `{name}`, which shares its memory "
+                f"this in-place update also changes {name}, which shares its memory "
                 f"and is used afterwards", line_origin(file, line), None,
-                f"make `{name}` an independent array with `.copy()` where it is created")
+                f"make {name} an independent array with `.copy()` where it is created")
 
 
 def pick(result, i):

@@ -293,11 +293,18 @@ class Reverse:
         if s in self.facts.active_stmts and x in self.facts.active_vars:
             rev += self.comment(s)
             v = s.value
+            after = []
             if isinstance(v, N.Name) and v.id in self.facts.varied_before(s):
                 c = self.ctx.rt_call("cotangent_at", N.load(self.bar(x)), index_value(index), v)
-                rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
+                if v.id == x:  # `x[i] = x`: x_bar gives the cotangent and takes it, once cleared
+                    held = self.namer.fresh("_t")
+                    rev.append(N.assign(held, self.ctx.rt_call("private_copy", c)))
+                    after.append(self.ctx.ir.inherit(self.accumulate(x, N.load(held)), s))
+                else:
+                    rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
             cleared = N.Subscript(value=N.load(self.bar(x)), slice=N.copy(index), ctx=N.Store())
             rev.append(N.Assign(targets=[cleared], value=N.const(0.0), type_comment=None))
+            rev += after
         restore = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Store())
         rev.append(N.Assign(targets=[restore], value=N.call(N.attr(N.load(self.stack), "pop")),
                             type_comment=None))

@@ -557,6 +557,11 @@ class Normalizer:
         for seq in sequences:  # evaluated once, before the loop, as Python does
             name = self.namer.fresh("_seq")
             head.append(self.emit(name, self.op(seq, head), seq))
+            text = self.ir.segment(seq)
+            where = self.ir.origin(s)
+            self.ir.described[name] = (f"the sequence the `for` loop on line {where.line} iterates"
+                                       if where else "the sequence a `for` loop iterates") + (
+                                           f" (`{text}`)" if text else "")
             seqs.append(name)
         lengths = []
         for name in seqs:

@@ -3,9 +3,12 @@
 `x` and `y` are floats and `v` a float array of shape (3,). The body mixes
 scalar and array arithmetic (broadcasting a (3, 1) column against `v`),
 NumPy and math calls from the rule table, reductions and element reads,
-`if`/`elif`/`else`, conditional expressions, `and`/`or` tests, `for` and
-`while` loops with `break`/`continue`, early returns and helper calls, and
-always returns a scalar.
+array methods (`.sum()`, `.dot`), `if`/`elif`/`else`, conditional
+expressions, `and`/`or` tests, `for` loops over ranges, over `v` itself,
+`enumerate` and `zip`, `while` loops with `break`/`continue`, early returns,
+helper calls, tuple unpacking (of a helper's tuple, too) and in-place
+updates of arrays (elements and slices, `=` and `+=`/`*=`, on copies, fresh
+arrays and aliases of `v`), and always returns a scalar.
 """
 import random
 
@@ -23,6 +26,10 @@ def vector_helper(u, s):
     return np.tanh(u * s) + u
 
 
+def pair(a, b):
+    return a * b, np.cos(a) - b
+
+
 '''
 
 # each keeps its argument in the function's smooth domain
@@ -33,7 +40,13 @@ SCALAR_ONLY = ["math.sin({})", "math.exp(0.1 * {})", "helper({}, 0.5)"]
 BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / (1.5 + np.cos({}))", "np.maximum({}, {})",
           "np.minimum({}, {})", "{} * 0.5 + {}", "np.arctan2({}, 2.0 + ({}) ** 2)"]
 REDUCE = ["np.sum({})", "np.mean({})", "np.dot({}, {})", "({})[{k}]",
-          "np.sum(np.reshape({}, (3, 1)) * {})"]
+          "np.sum(np.reshape({}, (3, 1)) * {})", "({}).sum()", "({}).mean()", "({}).dot({})",
+          "np.prod(1.0 + 0.1 * ({}))"]
+# in-place updates of an array name: an element or a slice, set or changed
+UPDATES = ["{a}[{k}] = {s}", "{a}[{k}] += {s}", "{a}[{k}] *= np.cos({s})", "{a}[{lo}:] = ({v})[{lo}:]",
+           "{a}[:{hi}] -= {s}", "{a}[:] = {v}", "{a}[{lo}:] *= 0.5"]
+# new arrays to update: copies, fresh zeros, an alias of v (v itself changes)
+NEW_ARRAYS = ["v.copy()", "np.zeros(3)", "np.ones(3) * {s}", "v", "np.array({v})"]
 
 
 class _Writer:
@@ -98,11 +111,55 @@ class _Writer:
             self.fresh += 1
         return line
 
+    def update(self, pad: str) -> list:
+        """An in-place update, of a new array made for it or of one that exists."""
+        r, lines = self.rng, []
+        if r.random() < 0.5 or len(self.arrays) == 1:
+            name = f"w{self.fresh}"
+            self.fresh += 1
+            new = r.choice(NEW_ARRAYS).format(s=self.expr(1), v=self.expr(1, True))
+            lines.append(f"{pad}{name} = {new}")
+            self.arrays.append(name)
+        else:
+            name = r.choice(self.arrays)
+        lo = r.randint(0, 2)
+        lines.append(pad + r.choice(UPDATES).format(a=name, k=r.randint(0, 2), s=self.expr(1), lo=lo,
+                                                    hi=r.randint(1, 3), v=self.expr(1, True)))
+        return lines
+
+    def unpack(self, pad: str) -> str:
+        r = self.rng
+        first, second = f"s{self.fresh}", f"s{self.fresh + 1}"
+        self.fresh += 2
+        if r.random() < 0.5:
+            line = f"{pad}{first}, {second} = pair({self.expr(1)}, {self.expr(1)})"
+        else:
+            line = f"{pad}{first}, {second} = {self.expr(1)}, {self.expr(1)}"
+        self.names += [first, second]
+        return line
+
+    def sequence_loop(self, lines, pad, depth) -> None:
+        r = self.rng
+        e = f"e{depth}"
+        c = r.random()
+        if c < 0.4:
+            self.nested(lines, pad, f"for {e} in {r.choice(self.arrays)}:", depth, True, [e])
+        elif c < 0.7:
+            i = f"i{depth}"
+            self.nested(lines, pad, f"for {i}, {e} in enumerate({r.choice(self.arrays)}):", depth, True,
+                        [i, e])
+        else:
+            d = f"d{depth}"
+            self.nested(lines, pad, f"for {e}, {d} in zip({r.choice(self.arrays)}, {self.expr(1, True)}):",
+                        depth, True, [e, d])
+
     def block(self, indent: int, depth: int, in_loop: bool) -> list:
         r, pad, lines = self.rng, "    " * indent, []
         for _ in range(r.randint(1, 4 if depth == 0 else 2)):
             c = r.random()
-            if c < 0.45 or depth > 1:
+            if (c < 0.45 or depth > 1) and r.random() < 0.2:
+                lines += self.update(pad) if r.random() < 0.7 else [self.unpack(pad)]
+            elif c < 0.45 or depth > 1:
                 lines.append(self.assignment(pad))
             elif c < 0.65:
                 self.nested(lines, pad, f"if {self.test()}:", depth, in_loop)
@@ -110,6 +167,8 @@ class _Writer:
                     self.nested(lines, pad, f"elif {self.test()}:", depth, in_loop)
                 if r.random() < 0.6:
                     self.nested(lines, pad, "else:", depth, in_loop)
+            elif c < 0.8 and r.random() < 0.3:
+                self.sequence_loop(lines, pad, depth)
             elif c < 0.8:
                 i = f"i{depth}"
                 self.nested(lines, pad, f"for {i} in range({r.randint(0, 4)}):", depth, True, [i])
