@@ -419,8 +419,14 @@ def matrix_norm_partial(x, ans, ord="fro", axis=(-2, -1), keepdims=False):
 
 # ----------------------------------------------------------- shapes
 
+def _float_dtype(*values):
+    """The float dtype values combine to (float64 for integers)."""
+    dtype = np.result_type(*values)
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
+
+
 def _zeros_for(x, g):
-    return np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
+    return np.zeros(_shape(x), dtype=_float_dtype(x, g))
 
 
 def untake(g, x, indices, axis=None):
@@ -830,3 +836,411 @@ def svdvals_vjp(g, a):
 def svdvals_jvp(t, a):
     u, _, vh = np.linalg.svd(a, full_matrices=False)
     return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
+
+
+# ----------------------------------------------------------- order statistics
+
+def _reduced_last(x, axis):
+    """x with the kept axes first and the reduced ones flattened last, and
+    the function that puts an array of that layout back in x's layout."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    perm = rest + list(axes)
+    moved = np.transpose(x, perm)
+    flat = moved.reshape(moved.shape[:len(rest)] + (-1,))
+    return flat, lambda y: np.transpose(np.reshape(y, moved.shape), np.argsort(perm))
+
+
+def _quantile_nodes(n, q):
+    """Lower order statistic and weight of the upper one, NumPy's 'linear' method."""
+    h = (n - 1) * np.asarray(q, dtype=float)
+    low = np.clip(np.floor(h).astype(int), 0, max(n - 2, 0))
+    return low, (h - low if n > 1 else np.zeros_like(h))
+
+
+def _quantile_output(y, x, axis, keepdims, q_shape):
+    """Reshape q_shape + kept axes to the layout of np.quantile's result."""
+    if keepdims:
+        shape = list(_shape(x))
+        for a in _axes(axis, np.ndim(x)):
+            shape[a] = 1
+        return np.reshape(y, q_shape + tuple(shape))
+    return y
+
+
+def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
+    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
+    of g to the lower order statistic and f to the upper one."""
+    flat, back = _reduced_last(x, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    g = np.reshape(g, np.shape(q) + flat.shape[:-1])
+    out = np.zeros(flat.shape, dtype=_float_dtype(flat, g))
+    for k in np.ndindex(np.shape(q)):
+        for node, weight in ((low[k], 1.0 - f[k]), (min(low[k] + 1, flat.shape[-1] - 1), f[k])):
+            index = np.take(order, [node], axis=-1)
+            np.put_along_axis(out, index, np.take_along_axis(out, index, -1) + (g[k] * weight)[..., None], -1)
+    return back(out)
+
+
+def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+    flat, _ = _reduced_last(x, axis)
+    moved, _ = _reduced_last(t, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    upper = np.minimum(low + 1, flat.shape[-1] - 1)
+    sorted_t = np.take_along_axis(moved, order, -1)
+    pick = lambda node: np.moveaxis(np.take(sorted_t, node, axis=-1), range(-np.ndim(node), 0),  # noqa: E731
+                                    range(np.ndim(node)))
+    f = np.reshape(f, np.shape(f) + (1,) * (flat.ndim - 1)).astype(_float_dtype(flat, t))
+    return _quantile_output((1.0 - f) * pick(low) + f * pick(upper), x, axis, keepdims, np.shape(q))
+
+
+def quantile_partial_q(x, q, axis=None, keepdims=False, scale=1.0):
+    """d quantile / d q: (n - 1) times the gap between the two order statistics."""
+    flat, _ = _reduced_last(x, axis)
+    n = flat.shape[-1]
+    ordered = np.sort(flat, axis=-1)
+    low, _ = _quantile_nodes(n, q)
+    upper = np.minimum(low + 1, n - 1)
+    gap = np.take(ordered, upper, axis=-1) - np.take(ordered, low, axis=-1)
+    gap = np.moveaxis(gap, range(-np.ndim(q), 0), range(np.ndim(q)))
+    return _quantile_output((n - 1) * scale * gap, x, axis, keepdims, np.shape(q))
+
+
+def quantile_vjp_q(g, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = g * quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.sum(np.reshape(partial, np.shape(q) + (-1,)), axis=-1) if np.ndim(partial) else partial
+
+
+def quantile_jvp_q(t, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.reshape(t, np.shape(t) + (1,) * (np.ndim(partial) - np.ndim(t))) * partial
+
+
+def median_partial(x, axis=None):
+    """d median / d x: 1 at the middle element, 1/2 at each of the two middle ones."""
+    share = quantile_vjp_x(np.ones(np.shape(np.median(x, axis=axis))), x, 0.5, axis)
+    return _float(share, x)
+
+
+def unpermute(y, x, axis=-1):
+    """For y a permutation of x along axis (np.partition): the index of x that
+    each entry of y came from (ties: any of the equal entries)."""
+    order_x = np.argsort(x, axis=axis, kind="stable")
+    order_y = np.argsort(y, axis=axis, kind="stable")
+    source = np.empty_like(order_x)
+    np.put_along_axis(source, order_y, order_x, axis)
+    return source
+
+
+def partition_vjp(g, ans, x, axis=-1):
+    if axis is None:
+        return np.reshape(take_along_axis_vjp(g, np.ravel(x), unpermute(ans, np.ravel(x), 0), 0), _shape(x))
+    return take_along_axis_vjp(g, x, unpermute(ans, x, axis), axis)
+
+
+def partition_jvp(t, ans, x, axis=-1):
+    if axis is None:
+        return np.take_along_axis(np.ravel(t), unpermute(ans, np.ravel(x), 0), 0)
+    return np.take_along_axis(t, unpermute(ans, x, axis), axis)
+
+
+# ----------------------------------------------------------- covariance
+
+def _cov_rows(m, y, rowvar):
+    """The variables as rows, as np.cov stacks them."""
+    rows = np.atleast_2d(np.asarray(m, dtype=np.result_type(m, np.float64)))
+    if not rowvar and rows.shape[0] != 1:
+        rows = rows.T
+    if y is not None:
+        more = np.atleast_2d(np.asarray(y, dtype=rows.dtype))
+        if not rowvar and more.shape[0] != 1:
+            more = more.T
+        rows = np.concatenate([rows, more], axis=0)
+    return rows
+
+
+def _cov_norm(n, bias, ddof):
+    return n - (ddof if ddof is not None else (0 if bias else 1))
+
+
+def _cov_split(rows_bar, m, y, rowvar, which):
+    """The part of a cotangent of the stacked rows that belongs to m or y."""
+    n_m = _cov_rows(m, None, rowvar).shape[0]
+    part = rows_bar[:n_m] if which == 0 else rows_bar[n_m:]
+    target = m if which == 0 else y
+    if not rowvar and np.ndim(target) == 2 and np.shape(target)[0] != 1:
+        part = part.T
+    return np.reshape(part, _shape(target))
+
+
+def cov_vjp(g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    """Cotangent of C = Xc Xc^T / (N - ddof): (G + G^T) Xc / (N - ddof)."""
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    g = np.reshape(g, (rows.shape[0],) * 2)
+    rows_bar = (g + g.T) @ centered / _cov_norm(rows.shape[1], bias, ddof)
+    return _cov_split(rows_bar, m, y, rowvar, which)
+
+
+def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    zeros = [np.zeros(_shape(m)), None if y is None else np.zeros(_shape(y))]
+    zeros[which] = t
+    rows_dot = _cov_rows(zeros[0], zeros[1], rowvar)
+    rows_dot = rows_dot - np.mean(rows_dot, axis=1, keepdims=True)
+    c_dot = (rows_dot @ centered.T + centered @ rows_dot.T) / _cov_norm(rows.shape[1], bias, ddof)
+    return c_dot if rows.shape[0] > 1 else c_dot[0, 0]
+
+
+def corrcoef_vjp(g, ans, x, y=None, rowvar=True, which=0):
+    """Cotangent of R = C / (s s^T), s = sqrt(diag C), sent on through cov."""
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    r = np.atleast_2d(ans)
+    g = np.reshape(g, r.shape)
+    c_bar = g / np.outer(s, s) - np.diag(np.sum(g * r + (g * r).T, axis=1) / (2.0 * s * s))
+    return cov_vjp(c_bar, x, y, rowvar, False, None, which)
+
+
+def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    c_dot = np.atleast_2d(cov_jvp(t, x, y, rowvar, False, None, which))
+    s_dot = np.diag(c_dot) / (2.0 * s)
+    r = np.atleast_2d(ans)
+    r_dot = c_dot / np.outer(s, s) - r * (s_dot[:, None] / s[:, None] + s_dot[None, :] / s[None, :])
+    return r_dot if np.ndim(ans) else r_dot[0, 0]
+
+
+# ----------------------------------------------------------- running products, integrals
+
+def cumulative_vjp(g, x, axis=None, include_initial=False, product=False):
+    """Cotangent of np.cumulative_sum / np.cumulative_prod (an initial 0 or 1
+    in front, with include_initial, carries no derivative)."""
+    axis = 0 if axis is None else axis
+    if include_initial:
+        g = np.take(g, np.arange(1, _shape(g)[axis]), axis=axis)
+    return cumprod_vjp(g, x, axis) if product else cumsum_vjp(g, x, axis)
+
+
+def cumulative_prod_jvp(t, x, axis=None, include_initial=False):
+    axis = 0 if axis is None else axis
+    out = cumprod_jvp(t, x, axis)
+    if include_initial:
+        shape = list(_shape(out))
+        shape[axis] = 1
+        out = np.concatenate([np.zeros(shape, dtype=out.dtype), out], axis=axis)
+    return out
+
+
+def _trapezoid_steps(y, x, dx, axis):
+    if x is None:
+        return dx
+    d = np.diff(x, axis=axis if np.ndim(x) == np.ndim(y) else -1)
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        shape = [1] * np.ndim(y)
+        shape[axis] = d.shape[0]
+        d = d.reshape(shape)
+    return d
+
+
+def _pair_means(y, axis):
+    n = _shape(y)[axis]
+    return (np.take(y, np.arange(1, n), axis=axis) + np.take(y, np.arange(n - 1), axis=axis)) / 2.0
+
+
+def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1, which=0):
+    """Cotangent of np.trapezoid for y (which=0), x (1) or dx (2)."""
+    g = np.expand_dims(g, axis)
+    if which == 0:
+        steps = g * _trapezoid_steps(y, x, dx, axis) / 2.0
+        n = _shape(y)[axis]
+        pad = [(0, 0)] * np.ndim(steps)
+        lead, tail = list(pad), list(pad)
+        lead[axis % np.ndim(steps)] = (0, 1)
+        tail[axis % np.ndim(steps)] = (1, 0)
+        full = np.broadcast_to(steps, _shape(y)[:axis % np.ndim(y)] + (n - 1,) + _shape(y)[axis % np.ndim(y) + 1:])
+        return np.pad(full, lead) + np.pad(full, tail)
+    means = g * _pair_means(y, axis)
+    if which == 2:
+        return np.sum(means)
+    bar = diff_vjp(means, None, 1, axis)
+    return unbroadcast(bar, x) if np.ndim(x) == np.ndim(y) else np.sum(
+        np.moveaxis(bar, axis, -1).reshape(-1, _shape(x)[0]), axis=0)
+
+
+def trapezoid_jvp_x(t, y, x, axis=-1):
+    return np.sum(_pair_means(y, axis) * _trapezoid_steps(y, t, None, axis), axis=axis)
+
+
+def ediff1d_vjp(g, ary, to_end=None, to_begin=None, which=0):
+    """Cotangent of np.ediff1d for ary (0), to_end (1) or to_begin (2)."""
+    begin = np.size(to_begin) if to_begin is not None else 0
+    end = np.size(to_end) if to_end is not None else 0
+    if which == 1:
+        return np.reshape(g[len(g) - end:], _shape(to_end))
+    if which == 2:
+        return np.reshape(g[:begin], _shape(to_begin))
+    middle = g[begin:len(g) - end]
+    return np.reshape(diff_vjp(middle, None, 1, 0) if np.size(ary) else middle, _shape(ary))
+
+
+def ediff1d_jvp(t, ary, to_end=None, to_begin=None, which=0):
+    dtype = _float_dtype(t)
+    parts = [np.zeros(np.size(to_begin), dtype) if to_begin is not None else None,
+             np.zeros(max(np.size(ary) - 1, 0), dtype),
+             np.zeros(np.size(to_end), dtype) if to_end is not None else None]
+    if which == 0:
+        parts[1] = np.diff(np.ravel(t))
+    else:
+        parts[2 if which == 1 else 0] = np.ravel(t)
+    return np.concatenate([p for p in parts if p is not None])
+
+
+# ----------------------------------------------------------- signals and polynomials
+
+def _full_from(g, n, m, mode):
+    """A convolution's cotangent in 'same' or 'valid' mode, placed in the
+    full-length output."""
+    start = {"full": 0, "same": (min(n, m) - 1) // 2, "valid": min(n, m) - 1}[mode]
+    full = np.zeros(n + m - 1, dtype=_float_dtype(g))
+    full[start:start + len(g)] = g
+    return full
+
+
+def convolve_vjp(g, a, v, mode="full", which=0):
+    """Cotangent of np.convolve for a (which=0) or v (1): correlate g with the other."""
+    full = _full_from(g, np.size(a), np.size(v), mode)
+    return np.correlate(full, v if which == 0 else a, "valid")
+
+
+def correlate_vjp(g, a, v, mode="valid", which=0):
+    """np.correlate(a, v) is np.convolve(a, v[::-1])."""
+    bar = convolve_vjp(g, a, np.asarray(v)[::-1], mode, which)
+    return bar if which == 0 else bar[::-1]
+
+
+def polyval_vjp_p(g, p, x):
+    """Cotangent of np.polyval for the coefficients: g times the powers of x."""
+    powers = np.vander(np.ravel(np.broadcast_to(x, np.shape(g))), len(p))
+    return np.ravel(g) @ powers
+
+
+def polyval_partial_x(p, x):
+    """d polyval(p, x) / d x: the derivative polynomial at x, in x's dtype."""
+    return np.asarray(np.polyval(np.polyder(p), x), dtype=_float_dtype(p, x))
+
+
+def polyder_vjp(g, p, m=1):
+    """Cotangent of np.polyder: the adjoint of differentiation, m times."""
+    n = len(p)
+    for k in range(m):
+        size = n - m + k  # length of the derivative before this step's input
+        g = np.concatenate([np.asarray(g) * np.arange(size, 0, -1), [0.0]])
+    return g
+
+
+def polyint_vjp(g, p, m=1):
+    n = len(p)
+    for k in range(m):
+        size = n + m - 1 - k  # length of the input of the (m - k)-th integration
+        g = np.asarray(g)[:size] / np.arange(size, 0, -1)
+    return g
+
+
+def polyadd_vjp(g, a, sign=1.0):
+    return sign * np.reshape(g[len(g) - np.size(a):], _shape(a))
+
+
+def vander_partial(x, n=None, increasing=False):
+    """d vander(x, n) / d x, row by row: k x^(k-1) for each power k."""
+    x = np.asarray(x)
+    n = len(x) if n is None else n
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    return np.where(powers > 0, powers * x[:, None] ** np.maximum(powers - 1, 0), 0.0)
+
+
+def interp_partials(x, xp, fp):
+    """Segment, position in it and slope of np.interp(x, xp, fp) at each x."""
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    width = xp[i + 1] - xp[i]
+    t = np.clip((x - xp[i]) / width, 0.0, 1.0)
+    inside = (x >= xp[0]) & (x <= xp[-1])
+    slope = np.where(inside, (fp[i + 1] - fp[i]) / width, 0.0)
+    return i, t, slope, inside
+
+
+def interp_vjp(g, x, xp, fp, which=0):
+    """Cotangent of np.interp for x (0), xp (1) or fp (2)."""
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    if which == 0:
+        return g * slope
+    target = xp if which == 1 else fp
+    out = np.zeros(np.shape(target), dtype=_float_dtype(g, target))
+    lower, upper = (1.0 - t, t) if which == 2 else (-slope * (1.0 - t), -slope * t)
+    np.add.at(out, np.ravel(i), np.ravel(g * lower))
+    np.add.at(out, np.ravel(i) + 1, np.ravel(g * upper))
+    return out
+
+
+def interp_jvp(t_in, x, xp, fp, which=0):
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    t_in = np.asarray(t_in)
+    if which == 0:
+        return t_in * slope
+    if which == 2:
+        return (1.0 - t) * t_in[i] + t * t_in[i + 1]
+    return -slope * inside * ((1.0 - t) * t_in[i] + t * t_in[i + 1])
+
+
+def resize_vjp(g, x, shape):
+    """Cotangent of np.resize: the copies of x's elements summed."""
+    idx = np.arange(np.size(g)) % max(np.size(x), 1)
+    return untake(np.ravel(g), x, idx)
+
+
+def bincount_vjp(g, x, weights):
+    return np.reshape(np.asarray(g)[np.ravel(x)], _shape(weights))
+
+
+# ----------------------------------------------------------- tensor inverses
+
+def tensorinv_vjp(g, ans, a, ind=2):
+    a = np.asarray(a)
+    rows = int(np.prod(a.shape[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    g = np.reshape(g, inv.shape)
+    return np.reshape(-(inv.T @ g @ inv.T), a.shape)
+
+
+def tensorinv_jvp(t, ans, a, ind=2):
+    rows = int(np.prod(np.shape(a)[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    return np.reshape(-(inv @ np.reshape(t, (rows, -1)) @ inv), np.shape(ans))
+
+
+def _tensorsolve_matrices(a, b, axes):
+    if axes is not None:
+        raise TangentishError("np.linalg.tensorsolve with axes= has no derivative rule; "
+                              "move the axes with np.moveaxis first")
+    return np.reshape(a, (np.size(b), -1))
+
+
+def tensorsolve_vjp(g, ans, a, b, axes=None, which=0):
+    """Cotangent of x = tensorsolve(a, b) for a (0) or b (1), as for solve."""
+    a2 = _tensorsolve_matrices(a, b, axes)
+    b_bar = np.linalg.solve(a2.T, np.ravel(g))
+    if which == 1:
+        return np.reshape(b_bar, _shape(b))
+    return np.reshape(-np.outer(b_bar, np.ravel(ans)), _shape(a))
+
+
+def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
+    a2 = _tensorsolve_matrices(a, b, axes)
+    rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
+    return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))

@@ -53,6 +53,25 @@ def matrix_power_vjp(g, ans, a, n):
 def matrix_power_jvp(g, ans, a, n):
     return _rt.matrix_power_jvp(g, a, n)
 
+@vjp(np.linalg.tensorinv)
+def tensorinv_vjp(g, ans, a, ind=2):
+    return _rt.tensorinv_vjp(g, ans, a, ind)
+
+
+@jvp(np.linalg.tensorinv)
+def tensorinv_jvp(g, ans, a, ind=2):
+    return _rt.tensorinv_jvp(g, ans, a, ind)
+
+
+@vjp(np.linalg.tensorsolve)
+def tensorsolve_vjp(g, ans, a, b, axes=None):
+    return _rt.tensorsolve_vjp(g, ans, a, b, axes, 0), _rt.tensorsolve_vjp(g, ans, a, b, axes, 1)
+
+
+@jvp(np.linalg.tensorsolve)
+def tensorsolve_jvp(g, ans, a, b, axes=None):
+    return _rt.tensorsolve_jvp(g, ans, a, b, axes, 0), _rt.tensorsolve_jvp(g, ans, a, b, axes, 1)
+
 # ----------------------------------------------------------- determinant
 
 @vjp(np.linalg.det)

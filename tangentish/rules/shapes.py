@@ -28,7 +28,7 @@ def copy_vjp(g, ans, x):
     return g
 
 
-@vjp(np.asarray, np.asanyarray, np.array)
+@vjp(np.asarray, np.asanyarray, np.array, np.asarray_chkfinite, np.require)
 def asarray_vjp(g, ans, x, dtype=None):
     return g if dtype is None else _rt.cast_like(g, x)
 
@@ -38,7 +38,7 @@ def contiguous_vjp(g, ans, x, dtype=None):
     return np.reshape(_rt.cast_like(g, x), np.shape(x))  # a 0-d x comes back 1-d
 
 
-@vjp(np.float64, np.float32)
+@vjp(np.float64, np.float32, np.float16)
 def cast_vjp(g, ans, x):
     return _rt.cast_like(g, x)
 
@@ -48,14 +48,15 @@ def astype_vjp(g, ans, x, dtype):
     return _rt.cast_like(g, x)
 
 
-@vjp(np.real)
+@vjp(np.real, np.real_if_close)
 def real_vjp(g, ans, x):
     return g  # real inputs only: tangentish does not differentiate complex values
 
 
 linear(np.ravel, np.squeeze, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,
        np.broadcast_to, np.copy, np.ascontiguousarray, np.asarray, np.asanyarray, np.array,
-       np.asfortranarray, np.float64, np.float32, *available(np, "astype"), np.real)
+       np.asfortranarray, np.float64, np.float32, np.float16, *available(np, "astype"), np.real,
+       np.asarray_chkfinite, np.require, np.real_if_close)
 
 # ----------------------------------------------------------- axis order
 
@@ -119,6 +120,26 @@ def sort_jvp(g, ans, x, axis=-1):
     return _rt.sort_jvp(g, x, axis)
 
 
+@vjp(np.partition)
+def partition_vjp(g, ans, x, kth, axis=-1):
+    return _rt.partition_vjp(g, ans, x, axis)
+
+
+@jvp(np.partition)
+def partition_jvp(g, ans, x, kth, axis=-1):
+    return _rt.partition_jvp(g, ans, x, axis)
+
+
+@vjp(np.unwrap)
+def unwrap_vjp(g, ans, p, discont=None, axis=-1, *, period=6.283185307179586):
+    return g  # unwrapping adds multiples of the period, constant between jumps
+
+
+@jvp(np.unwrap)
+def unwrap_jvp(g, ans, p, discont=None, axis=-1, *, period=6.283185307179586):
+    return g
+
+
 linear(np.flip, np.fliplr, np.flipud, np.rot90, np.roll)
 
 # ----------------------------------------------------------- copies and padding
@@ -143,7 +164,12 @@ def pad_jvp(g, ans, x, pad_width, mode="constant", *, constant_values=0):
     return np.pad(g, pad_width, mode)  # the padding constant has no tangent
 
 
-linear(np.tile, np.repeat)
+@vjp(np.resize)
+def resize_vjp(g, ans, x, new_shape):
+    return _rt.resize_vjp(g, x, new_shape)
+
+
+linear(np.tile, np.repeat, np.resize)
 
 # ----------------------------------------------------------- triangles and diagonals
 
@@ -228,6 +254,16 @@ def extract_vjp(g, ans, condition, x):
 @jvp(np.extract)
 def extract_jvp(g, ans, condition, x):
     return None, np.extract(condition, g)
+
+
+@vjp(np.bincount)
+def bincount_vjp(g, ans, x, weights=None, minlength=0):
+    return None, _rt.bincount_vjp(g, x, weights)
+
+
+@jvp(np.bincount)
+def bincount_jvp(g, ans, x, weights=None, minlength=0):
+    return None, np.bincount(x, g, minlength)
 
 # ----------------------------------------------------------- joining two arrays
 
