@@ -514,7 +514,8 @@ def diagonal_vjp(g, x, offset=0, axis1=0, axis2=1):
 
 def trace_vjp(g, x, offset=0, axis1=0, axis2=1):
     """Cotangent of np.trace: g on every diagonal entry."""
-    n = np.diagonal(np.empty(_shape(x)), offset, axis1, axis2).shape[-1]
+    rows, cols = _shape(x)[axis1], _shape(x)[axis2]
+    n = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
     g = np.asarray(g)
     return diagonal_vjp(np.broadcast_to(g[..., None], g.shape + (n,)), x, offset, axis1, axis2)
 

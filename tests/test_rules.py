@@ -353,8 +353,8 @@ def _elementwise_cases(fn):
 
 
 def cases(fn) -> list[Case]:
-    if fn in STRUCTURAL:
-        return STRUCTURAL[fn]
+    if fn in STRUCTURAL:  # the older (args, wrt) pairs are accepted too
+        return [c if isinstance(c, Case) else case(*c[0], wrt=c[1]) for c in STRUCTURAL[fn]]
     if RULES.get(fn).partials is not None:
         return _elementwise_cases(fn)
     return []
@@ -451,3 +451,25 @@ def test_partials_directly(fn):
         for k in c.wrt:
             partial = 0.0 if partials[k] is None else partials[k]  # None: no derivative
             np.testing.assert_allclose(partial, _central(fn, c.args, {}, k, 1.0), rtol=1e-6, atol=1e-8)
+
+
+def norm_of(x):
+    return np.linalg.norm(x)
+
+
+def hypot_of(x, y):
+    return np.sum(np.hypot(x, y))
+
+
+def std_of(x):
+    return np.std(x)
+
+
+@pytest.mark.parametrize("f,args", [(norm_of, (np.zeros(3),)), (hypot_of, (np.zeros(2), np.zeros(2))),
+                                    (std_of, (np.full(4, 0.5),))], ids=["norm", "hypot", "std"])
+def test_zero_derivative_where_a_cone_has_none(f, args):
+    """At the tip of a cone (a norm of 0, the std of equal values) the
+    derivative is taken as 0, the subgradient of least size, as for abs."""
+    for k in range(len(args)):
+        assert np.all(tg.grad(f, wrt=k)(*args) == 0.0)
+        assert tg.jvp(f, wrt=k)(*args, np.ones_like(args[k]))[1] == 0.0
