@@ -19,7 +19,11 @@ Conventions (autograd's): a `vjp` rule returns one cotangent per positional
 argument (a bare value for the first one only); a `jvp` rule returns one
 term per positional argument, where `g` is that argument's tangent. Partials
 may take a parameter named `ans` for the output. Broadcasting is the
-engine's job, never the rule author's.
+engine's job for partials, never the rule author's. A rule's parameters
+follow the function's positional order up to the first one it leaves out;
+the rest are keyword-only. A rule for a function of any number of arguments
+(`np.einsum`) takes `*operands` and may return one sequence, indexed by
+argument position.
 
 Every registration bumps `RULES.version`, which keys the derivative cache.
 """
