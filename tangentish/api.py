@@ -6,24 +6,37 @@ on first use) and calls it. Nothing here differentiates: it only adapts
 the generated functions' calling convention, `f_vjp(*args, out_bar) ->
 (value, *grads)` and `f_jvp(*args, *tangents) -> (value, value_dot)`, to
 the public API (README.md, docs/getting-started.md).
+
+The functions returned by `grad`, `value_and_grad`, `vjp`, `jvp` and `hvp`
+can be transformed again: each carries a `nesting.Spec` saying what it
+computes in terms of the generated function, which the pipeline reads as
+a small function calling that generated function (see nesting.py).
+`jacobian` and `hessian` loop over directions with a cached generated
+function (one jvp, vjp or hvp per column or row).
 """
 from __future__ import annotations
 
 import functools
 import inspect
+import linecache
+import re
 from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from .errors import (ArgumentError, NonScalarOutputError, SourceUnavailableError,
-                     TangentishError, UnsupportedSyntaxError, caller_origin)
-from .frontend import is_library, rule_params, target
-from .pipeline import full_source, transform
+from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
+                     NonScalarOutputError, SourceUnavailableError, TangentishError,
+                     UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
+from .analysis import kinds
+from .frontend import def_origin, is_library, is_user_file, rule_params, target
+from .nesting import Spec, spec_of
+from .pipeline import full_source, return_kind, transform
 from .rules import RULES
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "source", "differentiate", "Differentiable"]
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "hvp", "hessian", "jacobian", "source",
+           "differentiate", "Differentiable"]
 
 
 def _where(f) -> str:
@@ -44,12 +57,15 @@ def _fail(cls, message: str, hint: str | None = None):
 
 
 def _params(f) -> list[inspect.Parameter]:
+    spec = spec_of(f)
+    if spec is not None:
+        return list(spec.signature().parameters.values())
     if getattr(f, "__tangentish_derivative__", False):
         raise _fail(UnsupportedSyntaxError,
-                    f"cannot differentiate {getattr(f, '__name__', 'f')}: it is already a "
-                    "derivative made by tangentish, and derivatives of derivatives are not "
-                    "supported yet", "differentiate the original function once; for "
-                    "second derivatives, use finite differences of tg.grad for now")
+                    f"cannot differentiate {getattr(f, '__name__', 'f')}: it is a "
+                    f"{f.__tangentish_derivative__} made by tangentish, which loops over "
+                    "directions in Python", "differentiate tg.grad(f), tg.jvp(f), tg.vjp(f) "
+                    "or tg.hvp(f) instead: those compose to any depth")
     from_rule = rule_params(f)
     if from_rule is not None:
         if any(p.kind is p.VAR_POSITIONAL for p in from_rule):
@@ -100,6 +116,15 @@ def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
 def _bind(f, params, args, kwargs) -> list:
     if not kwargs and len(args) == len(params):
         return list(args)
+    spec = spec_of(f)
+    n = len(spec.extra) if spec is not None else 0
+    if n and len(args) >= n:  # a vjp/jvp/hvp: its last positionals follow f's, with defaults
+        head = _bind_to(f, list(spec.base_signature().parameters.values()), args[:-n], kwargs)
+        return head + list(args[-n:])
+    return _bind_to(f, params, args, kwargs)
+
+
+def _bind_to(f, params, args, kwargs) -> list:
     try:
         bound = inspect.Signature(params).bind(*args, **kwargs)
     except TypeError as exc:
@@ -110,7 +135,17 @@ def _bind(f, params, args, kwargs) -> list:
     return [bound.arguments[p.name] for p in params]
 
 
-def _check_differentiable_arg(f, name, value) -> None:
+def _check_differentiable_arg(f, name, value, declared=None) -> None:
+    """`value` can be differentiated: a float or a float array, or for a
+    parameter declared to hold a tuple (a cotangent of a tuple-valued
+    function), a tuple or list of those."""
+    cls = value.__class__
+    if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
+        return  # the common cases, checked on every call
+    if declared is not None and isinstance(value, (tuple, list)):
+        for entry in value:
+            _check_differentiable_arg(f, name, entry, kinds.UNKNOWN)
+        return
     kind = None
     if isinstance(value, (bool, np.bool_)):
         kind = "a bool"
@@ -140,23 +175,39 @@ class _Derivative:
         self.params = _params(f)
         self.names, self.bare = _resolve_wrt(f, wrt)
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
-        self._key = None
+        self._code = None
+        self._version = None
         self._derived = None
 
     def generated(self) -> Callable:
         """The generated function; re-fetched if f, the rules or a helper changed."""
-        key = (getattr(self.f, "__code__", None), RULES.version)
         d = self._derived
-        if d is None or key != self._key or (d.guards and not d.valid()):
+        code = getattr(self.f, "__code__", None)
+        if (d is None or code is not self._code or RULES.version != self._version
+                or (d.guards and not d.valid())):
+            self._code, self._version = code, RULES.version
             d = self._derived = transform(self.f, self.mode, self.names)
-            self._key = key
         return d.function
+
+    def derived(self):
+        """The current `Derived` (function and source) of the generated code."""
+        self.generated()
+        return self._derived
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
+        declared = _declared_kinds(self.f)
         for k, name in zip(self.index, self.names):
-            _check_differentiable_arg(self.f, name, values[k])
+            _check_differentiable_arg(self.f, name, values[k], declared.get(name))
         return values
+
+    def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec:
+        """How the wrapper of `kind` built on this derivative computes, for nesting."""
+        inner_spec = spec_of(self.f)
+        base = inner_spec.name if inner_spec is not None else getattr(self.f, "__name__", "f")
+        defaults = {p.name: p.default for p in self.params if p.default is not inspect.Parameter.empty}
+        return Spec(kind, f"{kind}_{base}".replace("<", "").replace(">", ""), inner or self.derived,
+                    [p.name for p in self.params], self.names, self.bare, defaults, kinds)
 
     def pack(self, grads, values=None):
         if values is not None:
@@ -164,22 +215,34 @@ class _Derivative:
         return grads[0] if self.bare else tuple(grads)
 
 
-def _derivative_of(f):
+def _derivative_of(f, spec: Spec | None = None, what: str = "derivative"):
     """Like functools.wraps, minus `__wrapped__`: a derivative must never be
-    mistaken for the function it differentiates (tg.grad(tg.grad(f)))."""
+    mistaken for the function it differentiates. With a `spec` the wrapper
+    can be differentiated again (nesting.py); its signature is the spec's."""
     def mark(wrapper):
         functools.update_wrapper(wrapper, f, updated=())
         del wrapper.__wrapped__
-        wrapper.__tangentish_derivative__ = True
+        wrapper.__tangentish_derivative__ = what
+        if spec is not None:
+            wrapper.__tangentish_wrapper__ = spec
+            wrapper.__signature__ = spec.signature()
         return wrapper
     return mark
+
+
+def _declared_kinds(f) -> dict:
+    """Parameters of `f` that hold tuples (a tuple cotangent, say): name -> kind."""
+    spec = spec_of(f)
+    return spec.param_kinds if spec is not None else {}
 
 
 def _match_dtype(g, x):
     """A float32 input gets a float32 derivative, even where only Python
     floats met on the way (the seed, constants)."""
     dtype = getattr(x, "dtype", None)
-    if dtype is None or getattr(g, "dtype", None) == dtype or dtype.kind != "f":
+    if dtype is None or getattr(g, "dtype", None) is dtype:
+        return g  # the common cases, first: this runs on every call
+    if getattr(g, "dtype", None) == dtype or dtype.kind != "f":
         return g
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=dtype)
@@ -187,7 +250,10 @@ def _match_dtype(g, x):
 
 
 def _scalar_check(f, value) -> None:
-    if np.ndim(value) != 0 or isinstance(value, (complex, np.complexfloating)):
+    if value.__class__ is float or value.__class__ is np.float64:
+        return  # the common case, first: this runs on every call
+    _output_check(f, value)
+    if np.ndim(value) != 0:
         raise _fail(
             NonScalarOutputError,
             f"grad needs a scalar output, but {getattr(f, '__name__', 'f')} returned "
@@ -207,20 +273,21 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
         TangentishError: `f` uses an unsupported construct (at transformation,
             pointing at the line), bad `wrt`, or a non-scalar output.
     """
-    d = _Derivative(f, "reverse", wrt)
+    return _value_and_grad(f, wrt, "value_and_grad")
 
-    @_derivative_of(f)
+
+def _value_and_grad(f, wrt, kind: str) -> Callable:
+    d = _Derivative(f, "reverse", wrt)
+    grad_only = kind == "grad"
+
+    @_derivative_of(f, d.spec(kind))
     def value_and_grad_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, 1.0)
-        except TangentishError:
-            raise
-        except Exception:  # a non-scalar output breaks the 1.0 seed
-            _diagnose(lambda: _scalar_check(f, f(*_copies(values))))
-            raise
+        # a non-scalar output breaks the 1.0 seed: say so, not how it broke
+        value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
         _scalar_check(f, value)
-        return value, d.pack(grads, values)
+        grads = d.pack(grads, values)
+        return grads if grad_only else (value, grads)
 
     return value_and_grad_f
 
@@ -228,37 +295,37 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
 def grad(f: Callable, wrt: Wrt = 0) -> Callable:
     """Reverse mode: `df(*args, **kwargs) -> gradient of scalar f`.
 
+    The result can be differentiated again: `tg.grad(tg.grad(f))`,
+    `tg.jvp(tg.grad(f))` (see also `hvp`).
+
     Args/Raises: as `value_and_grad`.
     """
-    vg = value_and_grad(f, wrt)
-
-    @_derivative_of(f)
-    def grad_f(*args, **kwargs):
-        return vg(*args, **kwargs)[1]
-
-    return grad_f
+    return _value_and_grad(f, wrt, "grad")
 
 
 def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
     """Reverse mode: `g(*args, cotangent) -> (value, cotangents)`.
 
-    The last positional argument is the cotangent, shaped like the output.
+    The last positional argument is the cotangent, shaped like the output
+    (a tuple of cotangents for a function returning a tuple).
     """
     d = _Derivative(f, "reverse", wrt)
 
-    @_derivative_of(f)
+    def cotangent_kind() -> dict:
+        kind = return_kind(d.f)
+        return {spec.cotangent: kind} if kinds.is_container(kind) else {}
+
+    spec = d.spec("vjp", kinds=cotangent_kind)
+
+    @_derivative_of(f, spec)
     def vjp_f(*args_and_cotangent, **kwargs):
         if not args_and_cotangent:
-            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument")
+            raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument",
+                        "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
         values = d.args(args, kwargs)
-        try:
-            value, *grads = d.generated()(*values, cotangent)
-        except TangentishError:
-            raise
-        except Exception:
-            _diagnose(lambda: _cotangent_check(f, cotangent, f(*_copies(values))))
-            raise
+        _seed_check(f, "the cotangent", cotangent, "shaped like the output")
+        value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
         _cotangent_check(f, cotangent, value)
         return value, d.pack(grads, values)
 
@@ -270,23 +337,118 @@ def _copies(values: list) -> list:
     return [np.copy(v) if isinstance(v, np.ndarray) else v for v in values]
 
 
-def _diagnose(check: Callable) -> None:
-    """After a failure inside generated code, raise a clearer TangentishError
-    if `check` finds bad arguments; otherwise let the original error stand."""
+def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = None):
+    """Call the generated derivative. If it raises, find out who is to blame
+    and raise a located TangentishError: the arguments (`check(value)`
+    raises an ArgumentError), the user's function (it raises by itself), or
+    the derivative code at this point. The error keeps the traceback of the
+    failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        check()
-    except ArgumentError:
+        return d.generated()(*values, *seeds)
+    except TangentishError:
         raise
-    except Exception:
-        pass
+    except Exception as exc:
+        name = getattr(d.f, "__name__", "f")
+        try:
+            value = d.f(*_copies(values))
+        except Exception as own:
+            raise also_raised_as(FunctionRaisedError, type(own))(
+                f"{name} raised {type(own).__name__} for these arguments: {own}",
+                _user_origin(own) or caller_origin(), None,
+                f"the function fails by itself, without tangentish: call {name} with the "
+                "same arguments to debug it").with_traceback(own.__traceback__) from None
+        if check is not None:
+            check(value)
+        raise _derivative_raised(name, exc).with_traceback(exc.__traceback__) from None
+
+
+def _user_origin(exc: BaseException):
+    """The deepest line of the user's code in `exc`'s traceback."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if is_user_file(tb.tb_frame.f_code.co_filename):
+            found = line_origin(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _derivative_raised(name: str, exc: Exception) -> TangentishError:
+    """The derivative failed where the function did not: quote the generated
+    line, and the user's line it differentiates when a comment says so."""
+    tb, where = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<tangentish"):
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    construct, of_line = None, ""
+    if where is not None:
+        lines = linecache.getlines(where[0])
+        construct = lines[where[1] - 1].strip() if where[1] <= len(lines) else None
+        for text in reversed(lines[:where[1]]):
+            m = re.match(r"\s*# grad of line (\d+):", text)
+            if m:
+                of_line = f" (differentiating line {m.group(1)})"
+                break
+    return also_raised_as(DerivativeRaisedError, type(exc))(
+        f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
+        f"did not{of_line}, in the generated line", caller_origin(), construct,
+        "Python floats raise where the derivative is infinite or undefined (math.sqrt or "
+        "x ** 0.5 at 0.0); NumPy floats give inf or nan there instead, so pass np.float64 "
+        "values or stay away from the point. If the derivative exists here, this is a bug "
+        "in tangentish: please report it with the function")
+
+
+def _not_real(value, allow_bool: bool) -> str | None:
+    """What keeps `value` from being a real number or array, or None."""
+    if isinstance(value, (float, int)) and (allow_bool or not isinstance(value, bool)):
+        return None
+    if isinstance(value, np.ndarray):
+        ok = "fiub" if allow_bool else "fiu"
+        return None if value.dtype.kind in ok else f"an array of dtype {value.dtype}"
+    if isinstance(value, (np.floating, np.integer)) or (allow_bool and isinstance(value, np.bool_)):
+        return None
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _seed_check(f, what: str, value, shaped: str) -> None:
+    if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
+        for entry in value:
+            _seed_check(f, what, entry, shaped)
+        return
+    kind = _not_real(value, allow_bool=False)
+    if kind:
+        raise _fail(ArgumentError, f"{what} for {getattr(f, '__name__', 'f')} is {kind}",
+                    f"pass a float or a NumPy float array {shaped}")
+
+
+def _output_check(f, value) -> None:
+    """Outputs tangentish cannot give a derivative of, whatever the mode."""
+    if value is None or isinstance(value, (str, bytes, complex, np.complexfloating)) or (
+            isinstance(value, np.ndarray) and value.dtype.kind not in "fiub"):
+        kind = _not_real(value, allow_bool=True)
+        where = def_origin(f) if inspect.isfunction(f) else caller_origin()
+        raise ArgumentError(f"{getattr(f, '__name__', 'f')} returned {kind}, which has no derivative",
+                            where, None, "return a real float or a float array (complex values "
+                            "are not supported: split them into real and imaginary parts)")
+
+
+def _layout(x) -> str:
+    """Shape of an array, or the shapes inside a tuple or list: `(3,)`, `((), (2, 3))`."""
+    if isinstance(x, (tuple, list)):
+        inner = ", ".join(_layout(e) for e in x)
+        return f"({inner},)" if len(x) == 1 else f"({inner})"
+    return str(np.shape(x))
 
 
 def _cotangent_check(f, cotangent, value) -> None:
-    if np.shape(cotangent) != np.shape(value):
+    _output_check(f, value)
+    if _layout(cotangent) != _layout(value):
         raise _fail(
             ArgumentError,
-            f"the cotangent has shape {np.shape(cotangent)} but "
-            f"{getattr(f, '__name__', 'f')} returned shape {np.shape(value)}",
+            f"the cotangent has shape {_layout(cotangent)} but "
+            f"{getattr(f, '__name__', 'f')} returned shape {_layout(value)}",
             "pass a cotangent shaped like the output")
 
 
@@ -298,29 +460,195 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
     d = _Derivative(f, "forward", wrt)
     n = len(d.names)
 
-    @_derivative_of(f)
+    def tangent_kinds() -> dict:
+        declared = _declared_kinds(d.f)
+        return {dot: declared[w] for w, dot in zip(d.names, spec.dots) if w in declared}
+
+    spec = d.spec("jvp", kinds=tangent_kinds)
+
+    @_derivative_of(f, spec)
     def jvp_f(*args_and_tangents, **kwargs):
         if len(args_and_tangents) < n:
             raise _fail(ArgumentError, f"jvp needs {n} tangent(s) after the arguments",
                         "pass one tangent per `wrt` entry, after the arguments")
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
-        for k, name, t in zip(d.index, d.names, tangents):
-            if np.shape(t) != np.shape(values[k]):
-                raise _fail(
-                    ArgumentError,
-                    f"the tangent for `{name}` has shape {np.shape(t)} but `{name}` has "
-                    f"shape {np.shape(values[k])}", "pass one tangent per wrt entry, "
-                                                    "shaped like its argument")
-        return d.generated()(*values, *tangents)
+        _tangent_check(d, values, tangents)
+        value, tangent = _run(d, values, tangents)
+        _output_check(f, value)
+        return value, tangent
 
     return jvp_f
+
+
+def _tangent_check(d: _Derivative, values: list, tangents) -> None:
+    for k, name, t in zip(d.index, d.names, tangents):
+        _seed_check(d.f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
+        if _layout(t) != _layout(values[k]):
+            raise _fail(
+                ArgumentError,
+                f"the tangent for `{name}` has shape {_layout(t)} but `{name}` has "
+                f"shape {_layout(values[k])}", "pass one tangent per wrt entry, "
+                                               "shaped like its argument")
+
+
+def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Hessian-vector product: `h(*args, v) -> H v`, H the Hessian of scalar f.
+
+    Forward over reverse: the forward derivative of the generated gradient,
+    so the Hessian is never formed and one product costs a small multiple
+    of one gradient. With a tuple `wrt`, `v` is a tuple (one vector per
+    entry) and so is the result.
+
+    Raises:
+        TangentishError: as `grad`; a `v` shaped unlike the `wrt` arguments.
+    """
+    g = grad(f, wrt)
+    d = _Derivative(g, "forward", wrt)
+
+    def vector_kind() -> dict:
+        entries = tuple(_declared_kinds(d.f).get(w) for w in d.names)
+        kind = entries[0] if d.bare else ("tuple", entries)
+        return {spec.vector: kind} if kinds.is_container(kind) else {}
+
+    spec = d.spec("hvp", kinds=vector_kind)
+
+    @_derivative_of(f, spec, "Hessian-vector product")
+    def hvp_f(*args_and_v, **kwargs):
+        if not args_and_v:
+            raise _fail(ArgumentError, "hvp needs the vector v as its last positional argument")
+        *args, v = args_and_v
+        values = d.args(args, kwargs)
+        tangents = (v,) if d.bare else tuple(v) if isinstance(v, (tuple, list)) else None
+        if tangents is None or len(tangents) != len(d.names):
+            raise _fail(ArgumentError, f"hvp with wrt={d.names} needs v as a tuple of "
+                                       f"{len(d.names)} vectors")
+        _tangent_check(d, values, tangents)
+        _, hv = _run(d, values, tangents)
+        return hv
+
+    return hvp_f
+
+
+def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
+    """Dense Hessian of scalar f: `H(*args)` of shape `x.shape + x.shape`.
+
+    Built one column at a time from Hessian-vector products (forward over
+    reverse), one per entry of `x`. With a tuple `wrt`, a tuple of tuples:
+    `H[i][j]` of shape `x_i.shape + x_j.shape`.
+    """
+    h = hvp(f, wrt)
+    d = _Derivative(f, "reverse", wrt)  # binds and checks the arguments
+
+    @_derivative_of(f, None, "Hessian")
+    def hessian_f(*args, **kwargs):
+        values = d.args(args, kwargs)
+        xs = [values[k] for k in d.index]
+        blocks = [[None] * len(xs) for _ in xs]
+        for j, xj in enumerate(xs):
+            columns = []
+            for e in _basis(xj):
+                v = tuple(e if i == j else _zeros(x) for i, x in enumerate(xs))
+                hv = h(*values, v[0] if d.bare else v)
+                columns.append((hv,) if d.bare else hv)
+            for i, xi in enumerate(xs):
+                blocks[i][j] = _assemble([c[i] for c in columns], np.shape(xi), np.shape(xj))
+        return blocks[0][0] if d.bare else tuple(tuple(row) for row in blocks)
+
+    return hessian_f
+
+
+def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
+    """Jacobian of f: `J(*args)` of shape `out.shape + x.shape`.
+
+    `mode="reverse"`: one vector-Jacobian product per output entry (rows);
+    `mode="forward"`: one Jacobian-vector product per input entry (columns).
+    The generated function is made once and reused for every row or
+    column. With a tuple `wrt`, a tuple of Jacobians.
+    """
+    if mode not in ("reverse", "forward"):
+        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
+    d = _Derivative(f, mode, wrt)
+
+    @_derivative_of(f, None, "Jacobian")
+    def jacobian_f(*args, **kwargs):
+        values = d.args(args, kwargs)
+        xs = [values[k] for k in d.index]
+        if mode == "forward":
+            return _forward_jacobian(d, values, xs)
+        return _reverse_jacobian(d, f, values, xs)
+
+    return jacobian_f
+
+
+def _forward_jacobian(d, values, xs):
+    out = []
+    value = None
+    for j, xj in enumerate(xs):
+        columns = []
+        for e in _basis(xj):
+            tangents = [e if i == j else _zeros(x) for i, x in enumerate(xs)]
+            value, column = _run(d, values, tangents)
+            columns.append(column)
+        if value is None:  # an empty input: one call for the output's shape
+            value, _ = _run(d, values, [_zeros(x) for x in xs])
+        _array_output(d.f, value)
+        out.append(_assemble(columns, np.shape(value), np.shape(xj)))
+    return out[0] if d.bare else tuple(out)
+
+
+def _reverse_jacobian(d, f, values, xs):
+    value = f(*_copies(values))
+    _array_output(d.f, value)
+    rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
+    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
+           for i, xi in enumerate(xs)]
+    return out[0] if d.bare else tuple(out)
+
+
+def _array_output(f, value) -> None:
+    if isinstance(value, (tuple, list)):
+        raise _fail(ArgumentError, f"jacobian needs a function returning one array, but "
+                                   f"{getattr(f, '__name__', 'f')} returned a "
+                                   f"{type(value).__name__}",
+                    "take the Jacobian of each entry in its own function")
+
+
+def _zeros(x):
+    return np.zeros(np.shape(x)) if np.ndim(x) else 0.0
+
+
+def _basis(x):
+    """The unit vectors of x's space, each shaped like x (1.0 for a scalar)."""
+    if np.ndim(x) == 0:
+        yield 1.0
+        return
+    for k in range(np.size(x)):
+        e = np.zeros(np.size(x))
+        e[k] = 1.0
+        yield e.reshape(np.shape(x))
+
+
+def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = False):
+    """Columns (one per input entry, shaped like the output), or rows (one
+    per output entry, shaped like the input) -> array of out_shape + in_shape."""
+    m = int(np.prod(out_shape, dtype=int))
+    n = int(np.prod(in_shape, dtype=int))
+    J = np.zeros((m, n))
+    for k, part in enumerate(parts):  # a zero derivative may come back as 0.0
+        if by_rows:
+            J[k, :] = np.broadcast_to(np.ravel(part), (n,))
+        else:
+            J[:, k] = np.broadcast_to(np.ravel(part), (m,))
+    J = J.reshape(out_shape + in_shape)
+    return J[()] if J.ndim == 0 else J
 
 
 def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
     """The generated derivative source of `f` (and of helpers it calls)."""
     if mode not in ("reverse", "forward"):
-        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
+        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
+                    "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     f = _target(f)
     names, _ = _resolve_wrt(f, wrt)
     return full_source(transform(f, mode, names))
@@ -358,6 +686,16 @@ class Differentiable:
 
     def jvp(self, *args, **kwargs):
         return self._get("jvp", jvp)(*args, **kwargs)
+
+    def hvp(self, *args, **kwargs):
+        return self._get("hvp", hvp)(*args, **kwargs)
+
+    def hessian(self, *args, **kwargs):
+        return self._get("hessian", hessian)(*args, **kwargs)
+
+    def jacobian(self, *args, mode: str = "reverse", **kwargs):
+        maker = lambda f, wrt: jacobian(f, wrt, mode)  # noqa: E731
+        return self._get(f"jacobian-{mode}", maker)(*args, **kwargs)
 
     def source(self, mode: str = "reverse") -> str:
         return source(self.f, mode, self.wrt)

@@ -13,11 +13,16 @@ import hashlib
 import linecache
 import re
 import textwrap
+import warnings
 
 from .ir import nodes as N
 
 try:
-    import astor
+    with warnings.catch_warnings():
+        # astor 0.8 looks up ast.Num and friends when imported, which Python
+        # 3.12+ deprecates; printing our trees uses none of them
+        warnings.filterwarnings("ignore", r"ast\.\w+ is deprecated", DeprecationWarning)
+        import astor
 except ImportError:  # pragma: no cover - astor is a declared dependency
     astor = None
 

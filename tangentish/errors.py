@@ -15,6 +15,7 @@ from dataclasses import dataclass
 __all__ = [
     "Origin", "TangentishError", "UnsupportedSyntaxError", "NoRuleError",
     "SourceUnavailableError", "ArgumentError", "NonScalarOutputError",
+    "FunctionRaisedError", "DerivativeRaisedError", "also_raised_as",
 ]
 
 
@@ -71,6 +72,10 @@ class TangentishError(Exception):
         self.hint = hint
         super().__init__(self._render())
 
+    def __str__(self) -> str:
+        # not KeyError's quoted repr when mixed with it (see `also_raised_as`)
+        return self.args[0] if self.args else self.message
+
     def _render(self) -> str:
         head = self.message
         if self.construct:
@@ -106,3 +111,36 @@ class ArgumentError(TangentishError):
 
 class NonScalarOutputError(ArgumentError):
     """`grad` was asked for the gradient of a non-scalar output."""
+
+
+class FunctionRaisedError(TangentishError):
+    """The function being differentiated raised on these arguments by itself.
+
+    Raised as a subclass of the original exception's type too (see
+    `also_raised_as`), so `except ZeroDivisionError:` around a derivative
+    call catches what it would catch around the function."""
+
+
+class DerivativeRaisedError(TangentishError):
+    """The derivative code raised where the function itself did not: a point
+    where Python's float arithmetic refuses the derivative (`0.0 ** -0.5`),
+    or a bug in tangentish. Also of the original exception's type."""
+
+
+_MIXED: dict = {}
+
+
+def also_raised_as(cls: type, exc_type: type) -> type:
+    """`cls` mixed with `exc_type`, for errors standing in for `exc_type`.
+
+    Falls back to `cls` alone for exception types that cannot be mixed in
+    (their constructor wants other arguments, or their layout conflicts)."""
+    key = (cls, exc_type)
+    if key not in _MIXED:
+        try:
+            mixed = type(cls.__name__, (cls, exc_type), {"__module__": cls.__module__})
+            mixed("probe")
+        except TypeError:
+            mixed = cls
+        _MIXED[key] = mixed
+    return _MIXED[key]

@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError, line_origin
+from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError, caller_origin, line_origin
 from .ir import nodes as N
 
 _MISSING = object()
@@ -118,6 +118,15 @@ def is_library(fn) -> bool:
     return code is not None and os.path.abspath(code.co_filename).startswith(_LIBRARY_DIRS)
 
 
+_NOT_USER_DIRS = _LIBRARY_DIRS + (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
+
+
+def is_user_file(filename: str) -> bool:
+    """Not the standard library, an installed package, tangentish or the
+    code it generates: a place worth pointing a user at."""
+    return not filename.startswith("<tangentish") and not os.path.abspath(filename).startswith(_NOT_USER_DIRS)
+
+
 def _unwrap(func: Callable) -> Callable:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
@@ -178,6 +187,15 @@ def parse_rule_wrapper(func) -> IR:
     return ir
 
 
+def def_origin(func) -> Origin | None:
+    """Where `func` was defined or, when that file cannot be read (`exec`,
+    the interactive prompt), the user's line that asked for its derivative."""
+    code = func.__code__
+    if linecache.getline(code.co_filename, code.co_firstlineno):
+        return line_origin(code.co_filename, code.co_firstlineno)
+    return caller_origin()
+
+
 def parse_function(func: Callable) -> IR:
     """Read `func`'s source and return its raw IR.
 
@@ -194,17 +212,19 @@ def parse_function(func: Callable) -> IR:
     if func.__name__ == "<lambda>":
         raise UnsupportedSyntaxError(
             "cannot differentiate a lambda directly",
-            line_origin(func.__code__.co_filename, func.__code__.co_firstlineno),
+            def_origin(func),
             hint="define the function with `def`")
     try:
         lines, first = inspect.getsourcelines(func)
     except (OSError, TypeError) as exc:
         raise SourceUnavailableError(
             f"cannot read the source of {name!r} ({exc})",
-            line_origin(func.__code__.co_filename, func.__code__.co_firstlineno),
-            hint="inspect can only find source in files; define the function in "
-                 "a .py module (or a notebook cell), not at the interactive "
-                 "prompt or through exec()") from None
+            def_origin(func),
+            hint="inspect finds source by reading the file a function was defined in, "
+                 f"and {func.__code__.co_filename!r} is not one: code typed at the >>> prompt "
+                 "or run by exec() has none. Define the function in a .py module (or a "
+                 "notebook cell), or register its rules with tangentish.register_adjoint and "
+                 "tangentish.register_tangent") from None
     raw = "".join(lines)
     source = textwrap.dedent(raw)
     indent = len(lines[0]) - len(lines[0].lstrip()) if source != raw else 0

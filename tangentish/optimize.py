@@ -7,8 +7,13 @@ repeats them until none reports a change (never by comparing source).
 - `coalesce_copies`: `_t = s + d; s = _t` -> `s = s + d`
 - `eliminate_dead_code`: assignments nobody reads (liveness on the CFG)
 - `prune_saves`: stack pushes/pops of values the reverse sweep never reads
+- `prune_restores`: saves of overwritten array entries nobody reads again
 - `drop_empty_control`: `if c: pass`, loops with empty bodies
 - `drop_orphan_comments`: comments whose code was optimized away
+
+Then, once, on the fixed point:
+- `save_shapes_only`: a value the reverse sweep reads only for its shape
+  (`_rt.unbroadcast(g, v)`) is saved as `_rt.shape_of(v)`, not kept alive
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .analysis.cfg import CFG
-from .analysis.dataflow import liveness
+from .analysis.dataflow import Facts, liveness, solve
 from .derive.inline import simplify
 from .ir import nodes as N
 
@@ -27,6 +32,7 @@ class Env:
     is_pure_call: Callable[[N.Call], bool]
     stack: str | None = None          # the reverse sweep's stack, if any
     marker: str | None = None         # comment text opening the reverse sweep
+    may_alias: Callable[[str], frozenset] = frozenset  # name -> names that may share its memory
 
 
 def _blocks(stmts):
@@ -65,11 +71,9 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 nxt = block[j]
                 if v not in names[j] or N.comment_text(nxt) is not None:
                     continue
-                if (N.assigned_name(nxt) == v and isinstance(nxt.value, N.BinOp)
-                        and isinstance(nxt.value.op, (N.Add, N.Sub)) and N.is_name(nxt.value.left, v)
-                        and v not in N.all_names(nxt.value.right)):
-                    rest = nxt.value.right
-                    nxt.value = rest if isinstance(nxt.value.op, N.Add) else simplify(N.unary(N.USub(), rest))
+                first = _first_value(nxt, v)
+                if first is not None:
+                    nxt.value = first
                     names[j] = N.all_names(nxt)
                     del block[k]
                     del names[k]
@@ -78,6 +82,22 @@ def fold_first_accumulation(fn: N.FunctionDef, env: Env) -> bool:
                 break
             k += 1
     return changed
+
+
+def _first_value(s, v: str):
+    """What `s` makes of a zero `v`: `e` for `v = v + e` or `v = _rt.add(v, e)`
+    (a container's accumulation), `-e` for `v = v - e`; else None."""
+    value = s.value if N.assigned_name(s) == v else None
+    if (isinstance(value, N.BinOp) and isinstance(value.op, (N.Add, N.Sub))
+            and N.is_name(value.left, v) and v not in N.all_names(value.right)):
+        rest = value.right
+        return rest if isinstance(value.op, N.Add) else simplify(N.unary(N.USub(), rest))
+    if (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and value.func.attr == "add" and isinstance(value.func.value, N.Name)
+            and value.func.value.id.startswith("_rt") and len(value.args) == 2
+            and N.is_name(value.args[0], v) and v not in N.all_names(value.args[1])):
+        return value.args[1]
+    return None
 
 
 def _generated(name: str) -> bool:
@@ -194,21 +214,80 @@ def _fill_empty(stmts) -> None:
                 s.body = [N.pass_()]
 
 
-def _push_of(s, stack):
-    if (isinstance(s, N.Expr) and isinstance(s.value, N.Call)
-            and isinstance(s.value.func, N.Attribute) and s.value.func.attr == "append"
-            and N.is_name(s.value.func.value, stack) and len(s.value.args) == 1
-            and isinstance(s.value.args[0], N.Name)):
-        return s.value.args[0].id
+def _method_call(value, receiver: str, method: str) -> bool:
+    """Is `value` the call `receiver.method(...)`?"""
+    return (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and value.func.attr == method and N.is_name(value.func.value, receiver))
+
+
+def _pushed(s, stack):
+    """`_stack.append(e)` -> e."""
+    if isinstance(s, N.Expr) and _method_call(s.value, stack, "append") and len(s.value.args) == 1:
+        return s.value.args[0]
     return None
+
+
+def _push_of(s, stack):
+    """`_stack.append(v)` -> v."""
+    arg = _pushed(s, stack)
+    return arg.id if isinstance(arg, N.Name) else None
 
 
 def _pop_of(s, stack):
+    """`v = _stack.pop()` -> v."""
     v = N.assigned_name(s)
-    if (v is not None and isinstance(s.value, N.Call) and isinstance(s.value.func, N.Attribute)
-            and s.value.func.attr == "pop" and N.is_name(s.value.func.value, stack)):
-        return v
+    return v if v is not None and _method_call(s.value, stack, "pop") else None
+
+
+def _entries_saved(s, stack):
+    """`_stack.append(x[i].copy())` -> x."""
+    arg = _pushed(s, stack)
+    if (isinstance(arg, N.Call) and isinstance(arg.func, N.Attribute) and arg.func.attr == "copy"
+            and isinstance(arg.func.value, N.Subscript) and isinstance(arg.func.value.value, N.Name)):
+        return arg.func.value.value.id
     return None
+
+
+def _entries_restored(s, stack):
+    """`x[i] = _stack.pop()` -> x."""
+    x = N.updated_name(s)
+    return x if x is not None and _method_call(s.value, stack, "pop") else None
+
+
+def prune_restores(fn: N.FunctionDef, env: Env) -> bool:
+    """Drop saves of overwritten array entries nobody reads after their restore.
+
+    A restore `x[i] = _stack.pop()` reads x only to update it; it matters
+    if x, or a name that may view x, is read afterwards."""
+    if not env.stack or not any(_entries_restored(s, env.stack) for b in _blocks(fn.body) for s in b):
+        return False  # the common case: no CFG to build
+    cfg = CFG(fn)
+    restores = {}
+    for node in cfg.nodes:
+        x = _entries_restored(node.stmt, env.stack) if node.stmt is not None else None
+        if x is not None:
+            restores[node] = x
+            node.uses = node.uses - {x}
+    if not restores:
+        return False
+    live_after, _ = liveness(cfg)
+    needed = {x for node, x in restores.items() if env.may_alias(x) & live_after[node] or x in live_after[node]}
+    useless = set(restores.values()) - needed
+    if not useless:
+        return False
+    for block in _blocks(fn.body):
+        block[:] = [s for s in block if _entries_saved(s, env.stack) not in useless
+                    and _entries_restored(s, env.stack) not in useless]
+    _fill_empty(fn.body)
+    _drop_unused_stack(fn.body, env)
+    return True
+
+
+def _drop_unused_stack(body, env: Env) -> None:
+    used = any(_push_of(s, env.stack) or _entries_saved(s, env.stack)
+               for b in _blocks(body) for s in b)
+    if not used:
+        body[:] = [s for s in body if not (N.assigned_name(s) == env.stack)]
 
 
 def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
@@ -237,9 +316,7 @@ def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
         block[:] = [s for s in block
                     if _push_of(s, env.stack) not in useless and _pop_of(s, env.stack) not in useless]
     _fill_empty(body)
-    still_used = any(_push_of(s, env.stack) for b in _blocks(body) for s in b)
-    if not still_used:
-        body[:] = [s for s in body if not (N.assigned_name(s) == env.stack)]
+    _drop_unused_stack(body, env)
     return True
 
 
@@ -298,8 +375,111 @@ def drop_empty_control(fn: N.FunctionDef, env: Env) -> bool:
     return changed
 
 
+def _unbroadcast_target(call, env: Env) -> str | None:
+    """`_rt.unbroadcast(g, v)` -> v (the runtime's helper: a pure call on `_rt...`)."""
+    if (isinstance(call, N.Call) and isinstance(call.func, N.Attribute)
+            and call.func.attr == "unbroadcast" and isinstance(call.func.value, N.Name)
+            and call.func.value.id.startswith("_rt") and len(call.args) == 2 and not call.keywords
+            and isinstance(call.args[1], N.Name) and env.is_pure_call(call)):
+        return call.args[1].id
+    return None
+
+
+def save_shapes_only(fn: N.FunctionDef, env: Env) -> bool:
+    """Save `_rt.shape_of(v)` instead of `v` when the reverse sweep reads the
+    restored `v` only as the shape to sum a cotangent down to.
+
+    Broadcasting adjoints (`_rt.unbroadcast(g, v)`) need only the shape of
+    an operand, but saving the operand keeps a whole array alive per loop
+    iteration (an RNN's pre-activations: 3x the memory of a hand-written
+    gradient, and slower for it). Each load of `v` in the reverse sweep is
+    classified by the definitions reaching it: restored by a pop (rewritten
+    to `_rt.unbroadcast_to(g, v_shape)`) or the forward sweep's own value
+    (left alone); `v` is skipped if any load mixes both or reads the value."""
+    if not env.stack or not env.marker:
+        return False
+    starts = [k for k, s in enumerate(fn.body) if N.comment_text(s) == env.marker]
+    if not starts:
+        return False
+    reverse = fn.body[starts[0]:]
+    pushed = {_push_of(s, env.stack) for b in _blocks(fn.body) for s in b} - {None}
+    popped = {_pop_of(s, env.stack) for b in _blocks(fn.body) for s in b} - {None}
+    candidates = (pushed & popped) - set(N.param_names(fn))
+    if not candidates:
+        return False
+    shape_uses: dict[str, list] = {}     # v -> [(call, its statement)]
+    other_loads: set[str] = set()
+    for block in _blocks(reverse):
+        for stmt in block:
+            if isinstance(stmt, (N.If, N.For, N.While)):
+                heads = [stmt.test] if not isinstance(stmt, N.For) else [stmt.iter]
+            else:
+                heads = [stmt]
+            for head in heads:
+                ok = set()
+                for node in N.walk(head):
+                    v = _unbroadcast_target(node, env)
+                    if v in candidates:
+                        shape_uses.setdefault(v, []).append((node, stmt))
+                        ok.add(id(node.args[1]))
+                for node in N.walk(head):
+                    if isinstance(node, N.Name) and isinstance(node.ctx, N.Load) and id(node) not in ok:
+                        other_loads.add(node.id)
+    candidates = {v for v in candidates if v in shape_uses and v not in other_loads}
+    if not candidates:
+        return False
+    # which definitions reach each use: a pop ("v\0pop") or anything else ("v\0def")
+    cfg = CFG(fn)
+
+    def transfer(node, facts):
+        hit = node.defs & candidates
+        if not hit:
+            return facts
+        kind = "pop" if node.stmt is not None and _pop_of(node.stmt, env.stack) else "def"
+        return (facts - {f"{v}\0{k}" for v in hit for k in ("pop", "def")}) | {f"{v}\0{kind}" for v in hit}
+
+    before, _ = solve(cfg, forward=True, meet="union", boundary=Facts(), transfer=transfer)
+    rewrite: dict[str, list] = {}
+    for v in sorted(candidates):
+        calls = []
+        for call, stmt in shape_uses[v]:
+            facts = before.get(cfg.of.get(stmt), Facts())
+            kinds = {k for k in ("pop", "def") if f"{v}\0{k}" in facts}
+            if kinds == {"pop"}:
+                calls.append(call)
+            elif kinds != {"def"}:
+                break
+        else:
+            if calls:
+                rewrite[v] = calls
+    if not rewrite:
+        return False
+    taken = N.all_names(fn)
+    for v, calls in rewrite.items():
+        shape = f"{v}_shape"
+        while shape in taken:
+            shape += "_"
+        taken.add(shape)
+        rt = calls[0].func.value.id
+        for call in calls:
+            call.func.attr = "unbroadcast_to"
+            call.args[1] = N.load(shape)
+        for block in _blocks(fn.body):
+            for stmt in block:
+                if _push_of(stmt, env.stack) == v:
+                    stmt.value.args[0] = N.call(N.attr(N.load(rt), "shape_of"), [N.load(v)])
+                elif _pop_of(stmt, env.stack) == v:
+                    stmt.targets = [N.store(shape)]
+    return True
+
+
 PASSES = [fold_first_accumulation, propagate_copies, coalesce_copies, eliminate_dead_code,
-          prune_saves, drop_empty_control, drop_orphan_comments]
+          prune_saves, prune_restores, drop_empty_control, drop_orphan_comments]
+
+
+# Passes that run once, after the fixed point: the others do not know the
+# forms these produce (a save of `_rt.shape_of(v)` names no variable).
+FINAL = [save_shapes_only]
 
 
 def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:
@@ -309,4 +489,6 @@ def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef
             changed |= pass_(fn, env)
         if not changed:
             break
+    for pass_ in FINAL:
+        pass_(fn, env)
     return fn

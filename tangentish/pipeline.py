@@ -20,12 +20,16 @@ from typing import Callable
 
 from . import runtime
 from .analysis.activity import analyze
+from .analysis.aliases import aliases
 from .codegen import compile_function
 from .derive import calls
+from . import nesting
+from .analysis import kinds
+from .derive import containers
 from .derive.context import Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
-from .errors import NoRuleError, SourceUnavailableError, UnsupportedSyntaxError
+from .errors import NoRuleError, SourceUnavailableError, TangentishError, UnsupportedSyntaxError
 from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params, target
 from .ir import grammar, nodes as N
 from .ir.cse import eliminate_common_subexpressions
@@ -102,26 +106,28 @@ class Transformer:
 
     def __init__(self):
         self.in_progress: list = []
+        self._kinds: dict = {}
 
-    def transform(self, func, mode: str, wrt: tuple[str, ...]) -> Entry:
+    def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Entry:
+        """`param_kinds`: (name, kind) of parameters that hold tuples or lists."""
         func = target(func)
-        key = (mode, wrt)
+        key = _key(mode, wrt, param_kinds)
         with CACHE.lock:
             entry = CACHE.get(func, key)
             if entry is not None:
                 return entry
             self.in_progress.append(func)
             try:
-                entry = self._run(func, mode, wrt)
+                entry = self._run(func, mode, wrt, param_kinds=param_kinds)
             finally:
                 self.in_progress.pop()
             CACHE.put(func, key, entry)
             return entry
 
-    def _run(self, func, mode, wrt, observe: Callable | None = None) -> Entry:
+    def _run(self, func, mode, wrt, observe: Callable | None = None, param_kinds: tuple = ()) -> Entry:
         """The stages, in order; `observe(stage, ir_or_text)` sees each result."""
         show = observe or (lambda stage, value: None)
-        ir = parse_rule_wrapper(func) if rule_params(func) is not None else parse_function(func)
+        ir, spec = _parse(func)
         show("source", ir.fn)
         user = N.all_names(ir.fn)
         namer = Namer(user | set(ir.namespace.closure))
@@ -131,17 +137,27 @@ class Transformer:
         _share_common_subexpressions(ir, resolve, user)
         grammar.verify(ir.fn)
         show("normalized", ir.fn)
-        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve)
+        facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
+                        lambda value: calls.structural(resolve(value)))
+        declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
+        facts.kinds = kinds.infer(ir.fn, resolve, declared, self.helper_kind)
+        containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
-        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps))
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps),
+                      aliases=aliases(ir.fn, resolve), kinds=facts.kinds)
+        if spec is not None:  # rebuilt when the level below changes
+            ctx.guards.extend(spec.guards())
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
         else:
             gen = Reverse(ctx, facts)
             fn, stack = gen.run(), gen._stack
         show(mode, fn)
-        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER))
+        if spec is not None:  # the level below is shown after this one
+            ctx.helpers.append(spec.last)
+        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER,
+                         may_alias=ctx.aliases.may_alias))
         show("optimized", fn)
         closure = dict(ctx.injected)
         referenced = N.names_loaded(fn)
@@ -150,19 +166,26 @@ class Transformer:
                 closure[name] = value  # a snapshot: guarded, so a rebinding re-derives
                 ctx.guards.append((ctx.live_binding(name), (), value))
         function, source = compile_function(fn, closure, ir.namespace.globals)
-        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards))
+        # what the generated function returns, for callers' kinds: (value, grads...)
+        # or (value, value_dot), whatever the kinds of the values
+        value_kind = kinds.return_kind(ir.fn, facts.kinds)
+        entries = (value_kind,) + (tuple(facts.kinds.get(w) for w in wrt) if mode == "reverse"
+                                   else (value_kind,))
+        function.__tangentish_returns__ = ("tuple", entries)
+        derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards),
+                          tuple(ctx.aliases.params_to_copy(ir.params)))
         return Entry(derived, _fingerprint(func), deps)
 
     def _helper_deriver(self, deps: list) -> Callable:
         """How a generator gets the derivative of a helper it calls."""
-        def derive_helper(helper, helper_mode, positions, caller: IR, stmt) -> Derived:
+        def derive_helper(helper, helper_mode, positions, caller: IR, stmt, param_kinds=()) -> Derived:
             if helper in self.in_progress:
                 raise caller.error(UnsupportedSyntaxError, "recursive calls are not supported yet",
                                    stmt, getattr(helper, "__name__", "?"),
                                    "rewrite the recursion as a loop")
             names = tuple(_param_names(helper)[k] for k in positions)
             try:
-                entry = self.transform(helper, helper_mode, names)
+                entry = self.transform(helper, helper_mode, names, param_kinds)
             except SourceUnavailableError as exc:
                 name = getattr(helper, "__name__", "?")
                 raise caller.error(
@@ -170,9 +193,45 @@ class Transformer:
                     f"rule and its source is unavailable ({exc.message})", stmt, name,
                     f"define `{name}` in a .py file, or register rules with "
                     f"@tangentish.register_adjoint({name}) and @tangentish.register_tangent({name})") from None
-            deps.append((helper, (helper_mode, names)))
+            deps.append((helper, _key(helper_mode, names, param_kinds)))
             return entry.derived
         return derive_helper
+
+    def helper_kind(self, func, args: list, kw: dict):
+        """The kind (see analysis/kinds.py) of what `func` returns for arguments of these kinds."""
+        known = getattr(func, "__tangentish_returns__", None)
+        if known is not None:  # generated code: its return was recorded when it was made
+            return known
+        params = kinds.bind_kinds(func, args, kw)
+        key = (func, tuple(sorted(params.items())))
+        if key in self._kinds:
+            return self._kinds[key]
+        self._kinds[key] = kinds.UNKNOWN  # recursion: anything
+        try:
+            ir, spec = _parse(target(func))
+            normalize(ir, Namer(N.all_names(ir.fn) | set(ir.namespace.closure)))
+            local_names = N.names_stored(ir.fn) | set(ir.params)
+            resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
+            declared = {**params, **(spec.param_kinds if spec is not None else {})}
+            result = kinds.return_kind(ir.fn, kinds.infer(ir.fn, resolve, declared, self.helper_kind))
+        except TangentishError:  # reported if and when the call is differentiated
+            result = kinds.UNKNOWN
+        self._kinds[key] = result
+        return result
+
+
+def _key(mode: str, wrt: tuple, param_kinds: tuple) -> tuple:
+    return (mode, wrt, param_kinds) if param_kinds else (mode, wrt)
+
+
+def _parse(func):
+    """Raw IR of a function, and the wrapper Spec if it is a tangentish derivative."""
+    if rule_params(func) is not None:
+        return parse_rule_wrapper(func), None
+    spec = nesting.spec_of(func)
+    if spec is not None:
+        return spec.ir(func), spec
+    return parse_function(func), None
 
 
 def _share_common_subexpressions(ir: IR, resolve, user: set) -> None:
@@ -227,6 +286,11 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
 def transform(func, mode: str, wrt: tuple[str, ...]) -> Derived:
     """The compiled derivative of `func` (cached)."""
     return Transformer().transform(func, mode, wrt).derived
+
+
+def return_kind(func):
+    """Whether `func` returns a tuple or list, and of what (analysis/kinds.py)."""
+    return Transformer().helper_kind(target(func), [], {})
 
 
 def full_source(derived: Derived) -> str:

@@ -3,6 +3,8 @@
 the command line, and generated code showing up in tracebacks."""
 from __future__ import annotations
 
+import linecache
+import math
 import re
 import subprocess
 import sys
@@ -318,7 +320,7 @@ def test_cli_show_reverse_with_wrt():
 
 
 def test_cli_show_error():
-    r = _cli("show", "tests/test_errors.py:tuple_unpacking")
+    r = _cli("show", "tests/test_errors.py:tuple_arithmetic")
     assert r.returncode != 0
     assert "tuple" in r.stderr and "hint" in r.stderr and "^" in r.stderr
     r = _cli("show", "tests/golden/showcase.py:no_such_function")
@@ -340,23 +342,42 @@ def test_cli_rules():
 
 # -- generated code in tracebacks ------------------------------------------------------------
 
+def math_root(x):
+    return math.sqrt(x) * 2.0
+
+
+def _traceback_text(call, exc_type) -> str:
+    with pytest.raises(exc_type):
+        try:
+            call()
+        except exc_type:
+            text = traceback.format_exc()
+            raise
+    return text
+
+
 def test_generated_code_is_in_linecache():
-    import linecache
-    M, v = np.ones((2, 3)), np.ones(4)  # M @ v fails inside the derivative
-    for maker in (tg.grad, lambda f: (lambda *a: tg.jvp(f)(*a, np.ones((2, 3))))):
-        with pytest.raises(ValueError):
-            try:
-                maker(matvec_sum)(M, v)
-            except ValueError:
-                text = traceback.format_exc()
-                raise
-        # the frame inside generated code shows the generated line
-        assert "<tangentish matvec_sum_" in text, text
-        assert "M @ v" in text.split("<tangentish matvec_sum_", 1)[1], text
+    """A derivative that fails where the function does not (math.sqrt's
+    derivative at 0 divides by zero) shows the generated line that failed."""
+    for call in (lambda: tg.grad(math_root)(0.0), lambda: tg.jvp(math_root)(0.0, 1.0)):
+        text = _traceback_text(call, ZeroDivisionError)
+        assert "<tangentish math_root_" in text, text
+        assert "0.5 /" in text.split("<tangentish math_root_", 1)[1], text
     fn = tg.grad(matvec_sum)
     fn(np.ones((2, 3)), np.ones(3))
     files = [f for f in linecache.cache if f.startswith("<tangentish matvec_sum_vjp")]
     assert files and any("def matvec_sum_vjp" in "".join(linecache.getlines(f)) for f in files)
+
+
+def test_a_function_failing_by_itself_shows_its_own_line():
+    """M @ v fails in the function itself: the traceback ends on the user's
+    line, not in generated code, and the error stays a ValueError."""
+    M, v = np.ones((2, 3)), np.ones(4)
+    for call in (lambda: tg.grad(matvec_sum)(M, v), lambda: tg.jvp(matvec_sum)(M, v, np.ones((2, 3)))):
+        text = _traceback_text(call, ValueError)
+        assert text.rstrip().splitlines()[0].startswith("Traceback"), text
+        last_frame = text.split('File "')[-1]
+        assert last_frame.startswith(__file__) and "M @ v" in last_frame, text
 
 
 def _counter_model():

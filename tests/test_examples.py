@@ -2,10 +2,14 @@
 
 Each example checks its derivatives against finite differences and exits
 non-zero on a mismatch, so running it is the test.  New examples are picked
-up automatically.
+up automatically.  An example that needs more than tangentish does says so
+on a line `# requires: scipy` (the `examples` extra) and is skipped where
+that package is missing.
 """
 
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +26,10 @@ def test_there_are_examples():
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_runs(script):
+    for line in re.findall(r"^# requires: (.+)$", script.read_text(), re.M):
+        for package in line.replace(",", " ").split():
+            if importlib.util.find_spec(package) is None:
+                pytest.skip(f"{script.name} needs {package}, which is not installed")
     env = dict(os.environ)
     # Let the examples import the package from this checkout even when it
     # has not been pip-installed.

@@ -5,6 +5,7 @@ function, compiled from its normal form, returns what the original
 returns. Each optimizer pass is checked on a small hand-written input
 against the text it must produce, and the result is executed too.
 """
+import copy
 import textwrap
 
 import numpy as np
@@ -16,7 +17,8 @@ from tangentish.ir import grammar, nodes as N
 from tangentish.ir.naming import Namer
 from tangentish.ir.normalize import normalize
 from tangentish.optimize import (Env, drop_empty_control, eliminate_dead_code,
-                                 fold_first_accumulation, propagate_copies, prune_saves)
+                                 fold_first_accumulation, propagate_copies, prune_saves,
+                                 save_shapes_only)
 from tests import smoke_funcs
 from tests.corpus import CORPUS
 from tests.corpus_support import random_args
@@ -39,7 +41,8 @@ def test_normal_form_computes_the_same(f):
     rng = np.random.default_rng(1)
     for _ in range(3):
         args = random_args(f, rng, {"m": 3, "p": 2, "q": 4})
-        np.testing.assert_allclose(g(*args), f(*args), rtol=1e-12, atol=0)
+        expected = f(*copy.deepcopy(args))  # some update their arguments
+        np.testing.assert_allclose(g(*args), expected, rtol=1e-12, atol=0)
 
 
 def _jumps(x, n):
@@ -194,6 +197,84 @@ def test_saves_nobody_reads_are_dropped_in_pairs():
     assert "append(i)" not in text  # `i` is not read either
 
 
+_SHAPE_ONLY = """\
+    def f(x, w, n, out_bar):
+        _stack = []
+        acc = x
+        for i in range(n):
+            _t0 = x * w
+            _stack.append(acc)
+            acc = acc + _t0
+            _stack.append(_t0)
+            _stack.append(x)
+            x = x * 0.5
+        "REVERSE"
+        acc_bar = _rt.unbroadcast(out_bar, acc)
+        w_bar = 0.0
+        for _ in range(n):
+            x = _stack.pop()
+            _t0 = _stack.pop()
+            _t0_bar = _rt.unbroadcast(acc_bar, _t0)
+            acc = _stack.pop()
+            acc_bar = _rt.unbroadcast(acc_bar, acc)
+            w_bar = w_bar + _rt.unbroadcast(_t0_bar * x, w)
+        return w_bar
+    """
+
+
+def test_values_read_only_for_their_shape_are_saved_as_shapes():
+    changed, text = _run(save_shapes_only, _SHAPE_ONLY)
+    assert changed
+    assert "_stack.append(_rt.shape_of(_t0))" in text and "_stack.append(_rt.shape_of(acc))" in text
+    assert "_t0_bar = _rt.unbroadcast_to(acc_bar, _t0_shape)" in text
+    assert "acc_bar = _rt.unbroadcast_to(acc_bar, acc_shape)" in text
+    # the final value of acc is read before any restore: it stays as it is
+    assert "acc_bar = _rt.unbroadcast(out_bar, acc)" in text
+    # x is read for its value, so its saves stay
+    assert "_stack.append(x)" in text and "x = _stack.pop()" in text
+    from tangentish import runtime
+    before, after = {}, {}
+    exec(textwrap.dedent(_SHAPE_ONLY), {"_rt": runtime}, before)
+    exec(text, {"_rt": runtime}, after)
+    for x, w in [(1.5, 0.25), (np.arange(3.0), np.ones((2, 1)))]:
+        want, got = before["f"](x, w, 3, np.ones(np.shape(x * w))), after["f"](x, w, 3, np.ones(np.shape(x * w)))
+        np.testing.assert_array_equal(want, got)
+        assert type(want) is type(got)
+
+
+def test_a_shape_read_after_restores_of_two_kinds_keeps_its_saves():
+    src = """\
+        def f(x, c, out_bar):
+            _stack = []
+            _t0 = x * 2.0
+            if c:
+                _stack.append(_t0)
+                _t0 = x * 3.0
+            "REVERSE"
+            if c:
+                _t0 = _stack.pop()
+            x_bar = _rt.unbroadcast(out_bar, _t0)
+            return x_bar
+        """
+    changed, text = _run(save_shapes_only, src)
+    assert not changed and "unbroadcast_to" not in text
+
+
+@pytest.mark.parametrize("x", [2.0, np.float64(2.0), np.array(2.0), np.ones(3), np.ones((2, 1)),
+                               [1.0, 2.0], (1.0, np.ones(2))])
+@pytest.mark.parametrize("g", [0.5, np.float64(0.5), np.array(0.5), np.ones(3), np.ones((4, 2, 3))])
+def test_unbroadcast_to_a_saved_shape_is_unbroadcast(x, g):
+    try:
+        want = _rt.unbroadcast(g, x)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            _rt.unbroadcast_to(g, _rt.shape_of(x))
+        return
+    got = _rt.unbroadcast_to(g, _rt.shape_of(x))
+    assert type(got) is type(want) and np.shape(got) == np.shape(want)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_empty_branches_and_loops_are_dropped():
     changed, text = _run(drop_empty_control, """\
         def f(c, n):
@@ -215,3 +296,72 @@ def test_negative_constant_base_of_power_prints_with_parentheses(use_astor):
     namespace = {}
     exec(text, namespace)
     assert namespace["f"](0.0) == 2.25
+
+
+# ------------------------------------------------------------ runtime fast paths
+# The runtime's shortcuts for common shapes and types must agree with the
+# general formulas they skip, including the types they return.
+
+from tangentish import runtime as _rt  # noqa: E402
+
+
+def _dense_vjp(g, a, b, side):
+    """d<g, a @ b>/d(a or b), one basis vector at a time."""
+    x = a if side == 0 else b
+    out = np.zeros(np.shape(x))
+    for k in range(np.size(x)):
+        e = np.zeros(np.size(x))
+        e[k] = 1.0
+        e = e.reshape(np.shape(x))
+        out.flat[k] = np.sum(g * ((e @ b) if side == 0 else (a @ e)))
+    return out
+
+
+@pytest.mark.parametrize("na,nb", [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3)])
+def test_matmul_and_dot_vjps_agree_with_the_definition(na, nb):
+    rng = np.random.default_rng(na * 10 + nb)
+    a = rng.standard_normal({1: (4,), 2: (3, 4), 3: (2, 3, 4)}[na])
+    b = rng.standard_normal({1: (4,), 2: (4, 5), 3: (2, 4, 5)}[nb])
+    out = a @ b
+    for g in ([rng.standard_normal(out.shape)] if np.ndim(out) else [0.7, np.float64(0.7)]):
+        for side, vjp in ((0, _rt.matmul_vjp_a), (1, _rt.matmul_vjp_b)):
+            got = vjp(g, a, b)
+            assert got.shape == (a if side == 0 else b).shape
+            np.testing.assert_allclose(got, _dense_vjp(g, a, b, side), rtol=1e-12, atol=1e-12)
+        if na <= 2 and nb <= 2:
+            for side, vjp in ((0, _rt.dot_vjp_a), (1, _rt.dot_vjp_b)):
+                np.testing.assert_allclose(vjp(g, a, b), _dense_vjp(g, a, b, side), rtol=1e-12, atol=1e-12)
+
+
+def test_unbroadcast_of_scalars_returns_the_cotangent_itself():
+    g = 0.25
+    assert _rt.unbroadcast(g, 3.0) is g
+    assert _rt.unbroadcast(np.float64(0.25), 3.0) == 0.25
+    assert _rt.unbroadcast(g, np.float64(3.0)) is g
+    summed = _rt.unbroadcast(np.ones((2, 3)), 3.0)
+    assert summed == 6.0 and not isinstance(summed, np.ndarray)
+    np.testing.assert_array_equal(_rt.unbroadcast(np.ones((2, 3)), np.ones(3)), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(_rt.unbroadcast(np.ones((2, 3)), np.ones((2, 1))), [[3.0], [3.0]])
+
+
+@pytest.mark.parametrize("g", [0.5, np.float64(0.5), np.array(0.5)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_unreduce_of_a_full_reduction_is_a_fresh_filled_array(g, dtype):
+    x = np.arange(6.0, dtype=dtype).reshape(2, 3)
+    out = _rt.unreduce(g, x)
+    assert out.shape == x.shape and out.dtype == np.result_type(g, x) and out.flags.writeable
+    np.testing.assert_array_equal(out, np.full(x.shape, 0.5))
+    out[0, 0] = 7.0
+    assert _rt.unreduce(g, x)[0, 0] == 0.5
+
+
+def test_scalar_fast_paths_never_ask_numpy_for_a_shape(monkeypatch):
+    # np.shape of a Python float builds an array (~1 µs): a scalar loop
+    # calls these once per operation, so they must not reach it
+    def no_shape(x):
+        raise AssertionError("np.shape called on a scalar path")
+    monkeypatch.setattr(_rt, "_shape", no_shape)
+    assert _rt.unbroadcast(0.5, 3.0) == 0.5
+    assert _rt.shape_of(3.0) is None
+    assert _rt.unbroadcast_to(0.5, _rt.shape_of(3.0)) == 0.5
+    assert _rt.unreduce(0.5, np.ones(3)).tolist() == [0.5, 0.5, 0.5]

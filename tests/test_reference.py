@@ -55,7 +55,8 @@ def _autograd_module(module, done):
 
 
 MODULES: dict = {}
-for _m in (C.scalar, C.control, C.helpers, C.arrays, C.textbook, C.tricky):
+for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.inplace, C.sequences, C.containers,
+           C.textbook, C.tricky):
     MODULES[_m.__name__] = _autograd_module(_m, MODULES)
 
 CASES = [pytest.param(f, p, id=f"{S.function_id(f)}-{p}")
@@ -64,14 +65,28 @@ POINTS = [(0, {"m": 3, "p": 2, "q": 4}), (1, {"m": 1, "p": 1, "q": 1}),
           (2, {"m": 4, "p": 3, "q": 2})]
 
 
+# corpus functions written with array methods autograd's boxes lack
+# (test_corpus still checks them against finite differences)
+AUTOGRAD_CANNOT_RUN = {
+    "method_reductions": "autograd's ArrayBox has no `.dot`",
+    "method_shapes": "autograd's ArrayBox.transpose takes no spread axes",
+    "method_chain": "autograd's ArrayBox has no `.dot`",
+    "method_item_in_loop": "autograd's ArrayBox has no `.item`",
+    **{f.__name__: "autograd does not support assignment into arrays"
+       for f in C.CORPUS if f.__module__ == C.inplace.__name__},
+}
+
+
 def _reference(f):
+    if f.__name__ in AUTOGRAD_CANNOT_RUN:
+        pytest.skip(AUTOGRAD_CANNOT_RUN[f.__name__])
     return MODULES[f.__module__][f.__name__]
 
 
 @pytest.mark.filterwarnings("ignore:Output seems independent of input")
 def test_the_reference_copies_compute_the_same_values():
     for f in C.CORPUS:
-        if special is None and "math.erf" in inspect.getsource(f):
+        if (special is None and "math.erf" in inspect.getsource(f)) or f.__name__ in AUTOGRAD_CANNOT_RUN:
             continue
         args = S.random_args(f, np.random.default_rng(7), {"m": 3, "p": 2, "q": 2})
         np.testing.assert_allclose(_reference(f)(*args), f(*args), rtol=1e-13)

@@ -9,7 +9,7 @@ being varied from there on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..ir import nodes as N
@@ -29,6 +29,7 @@ class Analysis:
     active_stmts: set        # assignment statements that get derivative code
     active_vars: set         # names that get a tangent/adjoint
     same_shape: Callable = lambda a, b: False   # see shapes.py
+    kinds: dict = field(default_factory=dict)   # name -> container kind, see kinds.py
 
     def node(self, stmt):
         return self.cfg.of[stmt]
@@ -36,29 +37,52 @@ class Analysis:
     def varied_before(self, stmt) -> frozenset:
         return self.varied_in[self.cfg.of[stmt]]
 
+    def live_after(self, stmt) -> frozenset:
+        return frozenset().union(*(self.live_in[n] for n in self.cfg.of[stmt].succ))
 
+
+
+
+# statements that can be active: assignments, and updates in place such as
+# `lst.append(v)` (an Expr whose CFG node updates lst)
+_UPDATES = (N.Assign, N.Expr)
 
 
 def analyze(fn: N.FunctionDef, wrt: list[str],
-            differentiable: Callable[[N.AST], bool], resolve: Callable | None = None) -> Analysis:
+            differentiable: Callable[[N.AST], bool], resolve: Callable | None = None,
+            structural: Callable[[N.AST], set] | None = None) -> Analysis:
     """Activity and definedness facts for a normalized function.
 
     `differentiable(op)` says whether an operation can carry a derivative
-    from its operands to its result (False for comparisons, `len`, ...).
+    from its operands to its result (False for comparisons, `len`, ...);
+    `structural(op)` names operands it reads only for their shape or as an
+    index (`x` in `_rt.unbroadcast(g, x)`), through which none flows.
     """
     cfg = CFG(fn)
     diff = {}
+    shape_only: dict = {}
 
     def is_diff(stmt) -> bool:
         if stmt not in diff:
             diff[stmt] = differentiable(stmt.value)
         return diff[stmt]
 
+    def flows(node) -> frozenset:
+        """The uses of a node a derivative can flow through."""
+        s = node.stmt
+        if structural is None or not isinstance(s, N.Assign):
+            return node.uses
+        if s not in shape_only:
+            shape_only[s] = frozenset(structural(s.value))
+        return node.uses - shape_only[s]
+
     def varied_transfer(node, varied):
         s = node.stmt
+        if node.updates:  # `x[i] = v`: x keeps its other elements
+            return varied | node.updates if (node.uses & varied) else varied
         if not node.defs or node.kind == "entry":
             return varied
-        if isinstance(s, N.Assign) and is_diff(s) and (node.uses & varied):
+        if isinstance(s, N.Assign) and is_diff(s) and (flows(node) & varied):
             return varied | node.defs
         return varied - node.defs
 
@@ -66,12 +90,14 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         s = node.stmt
         if isinstance(s, N.Return):
             return useful | node.uses
+        if node.updates:
+            return useful | node.uses if (node.updates & useful) else useful
         if not node.defs or node.kind == "entry":
             return useful
         hit = bool(node.defs & useful)
         useful = useful - node.defs
         if hit and isinstance(s, N.Assign) and is_diff(s):
-            useful = useful | node.uses
+            useful = useful | flows(node)
         return useful
 
     varied_in, _ = solve(cfg, forward=True, meet="union",
@@ -83,10 +109,12 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
     active_vars = set()
     for node in cfg.nodes:
         s = node.stmt
-        if (isinstance(s, N.Assign) and node.defs & useful_out[node]
-                and node.uses & varied_in[node] and is_diff(s)):
+        written = node.defs | node.updates
+        # a store is active even of a constant: it clears the entries' derivative
+        if (isinstance(s, _UPDATES) and written & useful_out[node]
+                and flows(node) & varied_in[node] and (node.updates or is_diff(s))):
             active_stmts.add(s)
-            active_vars |= node.defs
+            active_vars |= written & useful_out[node]  # `_, b = t`: only b
     entry_useful = useful_out[cfg.entry]
     active_vars |= set(wrt) & entry_useful
     carried = set()

@@ -11,15 +11,16 @@ from ..ir import nodes as N
 
 
 class Node:
-    __slots__ = ("stmt", "kind", "succ", "pred", "defs", "uses")
+    __slots__ = ("stmt", "kind", "succ", "pred", "defs", "uses", "updates")
 
-    def __init__(self, stmt, kind: str, defs=frozenset(), uses=frozenset()):
+    def __init__(self, stmt, kind: str, defs=frozenset(), uses=frozenset(), updates=frozenset()):
         self.stmt = stmt
         self.kind = kind
         self.succ: list[Node] = []
         self.pred: list[Node] = []
         self.defs = frozenset(defs)
         self.uses = frozenset(uses)
+        self.updates = frozenset(updates)  # changed in place (`x[i] = v`): used, not killed
 
     def __repr__(self):  # pragma: no cover - debugging aid
         return f"<{self.kind} {type(self.stmt).__name__ if self.stmt else ''}>"
@@ -36,8 +37,8 @@ class CFG:
         self._link(tails, self.exit)
         self.nodes.append(self.exit)
 
-    def _new(self, stmt, kind, defs=(), uses=()) -> Node:
-        node = Node(stmt, kind, defs, uses)
+    def _new(self, stmt, kind, defs=(), uses=(), updates=()) -> Node:
+        node = Node(stmt, kind, defs, uses, updates)
         self.nodes.append(node)
         self.of[stmt] = node
         return node
@@ -90,8 +91,13 @@ class CFG:
             for t in s.targets:
                 if not isinstance(t, (N.Name, N.Tuple)):
                     uses |= N.names_loaded(t)
-            node = self._new(s, "stmt", N.names_stored(N.module(s.targets)), uses)
-        else:
-            node = self._new(s, "stmt", uses=N.names_loaded(s))
+            updated = N.updated_name(s)
+            node = self._new(s, "stmt", N.names_stored(N.module(s.targets)), uses,
+                             {updated} if updated else ())
+        elif isinstance(s, N.AugAssign):  # generated code only: `x_bar += c`
+            target = N.names_stored(s.target)
+            node = self._new(s, "stmt", target, N.names_loaded(s) | target)
+        else:  # `lst.append(v)` updates lst in place: its new value depends on v
+            node = self._new(s, "stmt", uses=N.names_loaded(s), updates=N.mutated_names(s))
         self._link(preds, node)
         return [node]

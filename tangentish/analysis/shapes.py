@@ -59,6 +59,11 @@ def shape_classes(fn: N.FunctionDef, resolve: Callable, carried: set[str]) -> Ca
             if t is not None:
                 counts[t] = counts.get(t, 0) + 1
                 assigns.append((t, node.value))
+            else:  # `a, b = t`: no shape known for the targets
+                for name in N.names_stored(N.module(node.targets)):
+                    counts[name] = counts.get(name, 0) + 2
+            for name in N.mutated_names(node):  # a list updated in place
+                counts[name] = counts.get(name, 0) + 2
         elif isinstance(node, N.For):
             counts[node.target.id] = counts.get(node.target.id, 0) + 2
     params = set(N.param_names(fn))

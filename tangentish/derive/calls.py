@@ -12,17 +12,18 @@ import inspect
 import operator
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from ..frontend import IR, _MISSING, is_library
 from ..ir import nodes as N
 from ..rules import Rule, lookup
+from ..rules.methods import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES, SHAPE_VARARGS
 
 BINOPS = {N.Add: operator.add, N.Sub: operator.sub, N.Mult: operator.mul,
           N.Div: operator.truediv, N.Pow: operator.pow, N.MatMult: operator.matmul,
-          N.Mod: operator.mod, N.FloorDiv: operator.floordiv}
+          N.Mod: operator.mod, N.FloorDiv: operator.floordiv,
+          N.BitAnd: operator.and_, N.BitOr: operator.or_, N.BitXor: operator.xor,
+          N.LShift: operator.lshift, N.RShift: operator.rshift}
 UNARYOPS = {N.USub: operator.neg, N.UAdd: operator.pos, N.Not: operator.not_}
-_SHAPE_ATTRS = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
 
 @dataclass
@@ -61,6 +62,8 @@ def _from_fn(fn, args, kwargs, label) -> Op:
         rule = lookup(fn)
     if rule is not None:
         return Op("nondiff" if rule.nondiff else "rule", fn, args, kwargs, rule, label)
+    if getattr(fn, "__tangentish_wrapper__", None) is not None:
+        return Op("helper", fn, args, kwargs, None, label)  # tg.grad(f) and friends: nesting.py
     if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
     name = getattr(fn, "__name__", label)
@@ -76,10 +79,10 @@ def resolve(value, ir: IR, local_names: set[str]) -> Op:
     if isinstance(value, N.Attribute):
         if ir.namespace.resolve(value, local_names) is not _MISSING:
             return Op("const")
-        if value.attr in _SHAPE_ATTRS:
+        if value.attr in SHAPE_ATTRIBUTES:
             return Op("nondiff", label=label)
-        if value.attr == "T":
-            return _from_fn(np.transpose, [value.value], {}, label)
+        if value.attr in ARRAY_ATTRIBUTES:
+            return _from_fn(ARRAY_ATTRIBUTES[value.attr], [value.value], {}, label)
         return Op("unknown", label=label, why=f"the attribute `.{value.attr}` has no derivative rule",
                   hint="use the NumPy function instead (e.g. `np.transpose(x)`)")
     if isinstance(value, N.BinOp):
@@ -98,9 +101,7 @@ def resolve(value, ir: IR, local_names: set[str]) -> Op:
         fn = ir.namespace.resolve(value.func, local_names)
         if fn is _MISSING:
             if isinstance(value.func, N.Attribute):
-                return Op("unknown", args=list(value.args), kwargs=kwargs, label=label,
-                          why=f"method calls such as `.{value.func.attr}(...)` are not supported yet",
-                          hint=f"call the NumPy function instead, e.g. `np.{value.func.attr}(x)`")
+                return _method(value, kwargs, label, local_names)
             return Op("unknown", args=list(value.args), kwargs=kwargs, label=label,
                       why="the function called here is not known when the code is transformed",
                       hint="call a module-level function or a NumPy function directly")
@@ -111,5 +112,61 @@ def resolve(value, ir: IR, local_names: set[str]) -> Op:
     return Op("unknown", label=label, why="this operation has no derivative rule")
 
 
+def _method(value: N.Call, kwargs: dict, label: str, local_names: set[str]) -> Op:
+    """`x.sum(axis=0)` on a local array -> `np.sum(x, axis=0)`."""
+    receiver, name = value.func.value, value.func.attr
+    args = list(value.args)
+    fn = ARRAY_METHODS.get(name)
+    if fn is None or not (isinstance(receiver, N.Name) and receiver.id in local_names):
+        return Op("unknown", args=args, kwargs=kwargs, label=label,
+                  why=f"the method `.{name}(...)` has no derivative rule",
+                  hint=f"call the NumPy function instead, e.g. `np.{name}(x)`")
+    if name in SHAPE_VARARGS and len(args) > 1:
+        args = [N.tuple_(args)]
+    op = _from_fn(fn, [receiver] + args, kwargs, label)
+    if op.kind == "unknown":
+        qualified = f"np.{fn.__name__}" if getattr(fn, "__module__", "").startswith("numpy") else name
+        op.why = f"`.{name}()` computes `{qualified}`, which has no derivative rule"
+        op.hint = (f"register one with @tangentish.register_adjoint({qualified}), or compute "
+                   "this value outside the differentiated function")
+    return op
+
+
 def differentiable(op: Op) -> bool:
     return op.kind not in ("const", "nondiff")
+
+
+def structural(op: Op) -> set[str]:
+    """Names an operation reads only for a shape or an index: the operands
+    whose derivative every rule of the function declares None (`x` in
+    `_rt.unbroadcast(g, x)`; a `linear` function's other operands), and no
+    other operand of it names."""
+    if op.kind != "rule" or op.rule.user:
+        return set()
+    rule, n = op.rule, len(op.args)
+    flowing = set()
+    for template in (rule.partials, rule.vjp, rule.jvp):
+        if template is not None:
+            outputs = _declared_outputs(template)
+            if outputs is None:
+                return set()
+            # only an explicit None says "no derivative": an entry left out
+            # stays an error in the generators if its operand is varied
+            flowing |= {k for k in range(n) if k >= len(outputs) or outputs[k]}
+    if rule.linear:
+        flowing.add(0)
+    names = lambda ks: {a.id for k, a in enumerate(op.args) if k in ks and isinstance(a, N.Name)}  # noqa: E731
+    return names(set(range(n)) - flowing) - names(flowing)
+
+
+def _declared_outputs(template) -> list[bool] | None:
+    """For each returned entry of a rule: may it be non-None? None if unreadable."""
+    from .inline import _variadic, template as read
+    tpl = read(template)
+    if tpl is None:
+        return None
+    result = tpl.result
+    if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
+        return None  # one sequence, indexed by argument position (np.einsum's operands)
+    entries = result.elts if isinstance(result, N.Tuple) else [result]
+    return [not N.is_const(e, None) for e in entries]

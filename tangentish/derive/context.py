@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import runtime
+from ..analysis.aliases import Aliases
+from ..analysis.kinds import bind_kinds
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
 from ..rules import operand_params, seed_params
-from .calls import Op, resolve
+from .calls import Op, index_value, resolve
 from .inline import BindError, Inliner
 
 
@@ -30,6 +32,8 @@ class Derived:
     # (read the binding now, attribute path, object seen at transformation):
     # helper functions and closure values the generated code was built against
     guards: list = field(default_factory=list, compare=False)
+    # parameters an in-place update inside the function may change
+    updates_params: tuple = field(default=(), compare=False)
 
     def valid(self) -> bool:
         """Do all bindings the derivative was built against still hold?"""
@@ -51,10 +55,12 @@ class Context:
     namer: Namer
     wrt: list[str]
     mode: str                              # "forward" | "reverse"
-    derive_helper: Callable                # (func, mode, wrt positions, caller, stmt) -> Derived
+    derive_helper: Callable                # (func, mode, wrt positions, caller, stmt, kinds) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
     guards: list = field(default_factory=list)      # see Derived.guards
+    aliases: Aliases = field(default_factory=Aliases)
+    kinds: dict = field(default_factory=dict)       # name -> container kind (analysis/kinds.py)
 
     def __post_init__(self):
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
@@ -131,6 +137,22 @@ class Context:
             return []
         return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)),
                                          N.const(origin.file), N.const(origin.line)))]
+
+    def private_copies(self, names) -> list:
+        """`x = _rt.private_copy(x)`: the caller's arrays are never updated."""
+        return [N.assign(n, self.rt_call("private_copy", N.load(n))) for n in names]
+
+    def sharing_guard(self, stmt, live_after) -> list:
+        """`_rt.not_shared(...)` before `x[i] = v` if a live name may view x."""
+        x = N.updated_name(stmt)
+        others = sorted((self.aliases.may_alias(x) - {x}) & live_after)
+        origin = self.ir.origin(stmt)
+        if not others or origin is None:
+            return []
+        index = index_value(stmt.targets[0].slice)
+        return [N.expr_stmt(self.rt_call(
+            "not_shared", N.load(x), index, N.tuple_([N.load(o) for o in others]),
+            N.tuple_([N.const(o) for o in others]), N.const(origin.file), N.const(origin.line)))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a
@@ -215,7 +237,19 @@ class Context:
         args = [bound.arguments[p.name] for p in params]
         args = [a if isinstance(a, N.AST) else self.inliner.literal(a) for a in args]
         wrt = [k for k, a in enumerate(args) if isinstance(a, N.Name) and a.id in varied]
-        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt)
+        arg_kinds = [self.kinds.get(a.id) if isinstance(a, N.Name) else None for a in args]
+        param_kinds = bind_kinds(fn, arg_kinds, {})
+        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
+                                     tuple(sorted(param_kinds.items())))
+        if derived.updates_params:
+            # the derivative works on a private copy, the primal on the caller's
+            # array: the two would see different values
+            name = derived.updates_params[0]
+            raise self.ir.error(
+                UnsupportedSyntaxError,
+                f"a call to `{fn.__name__}`, which changes its parameter '{name}' in place",
+                stmt, op.label, f"inside `{fn.__name__}`, update a copy (`{name}2 = {name}.copy()`) "
+                "and return it")
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)

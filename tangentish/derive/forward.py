@@ -7,7 +7,9 @@ The generated function takes the primal's parameters plus one tangent per
 """
 from __future__ import annotations
 
+from ..analysis.kinds import is_container
 from ..ir import nodes as N
+from . import containers
 from .context import Context
 from .inline import add, mul
 
@@ -23,7 +25,9 @@ class Forward:
 
     def run(self) -> N.FunctionDef:
         ir = self.ctx.ir
-        body = []
+        copied = self.ctx.aliases.params_to_copy(ir.params)
+        body = self.ctx.private_copies(copied)
+        body += self.ctx.private_copies(self.dot(p) for p in copied if p in self.ctx.wrt)
         for p in ir.params:
             if p in self.facts.active_vars and p not in self.ctx.wrt:
                 body.append(N.assign(self.dot(p), self.ctx.zeros_like(p)))
@@ -44,6 +48,11 @@ class Forward:
         return out
 
     def stmt(self, s) -> list:
+        special = containers.forward(self, s)
+        if special is not None:
+            return special
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            return self.store(s)
         if isinstance(s, N.Assign):
             return self.ctx.inplace_guard(s) + self.assign(s)
 
@@ -59,6 +68,18 @@ class Forward:
         if isinstance(s, N.Expr):
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s]
+
+    def store(self, s) -> list:
+        """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
+        out = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [s]
+        x = N.updated_name(s)
+        if s not in self.facts.active_stmts or x not in self.facts.active_vars:
+            return out
+        v = s.value
+        varied = isinstance(v, N.Name) and v.id in self.facts.varied_before(s)
+        tangent = N.load(self.dot(v.id)) if varied else N.const(0.0)
+        target = N.Subscript(value=N.load(self.dot(x)), slice=N.copy(s.targets[0].slice), ctx=N.Store())
+        return out + [self.ctx.ir.inherit(N.Assign(targets=[target], value=tangent, type_comment=None), s)]
 
     def assign(self, s) -> list:
         target = N.assigned_name(s)
@@ -85,6 +106,7 @@ class Forward:
         rule = op.rule
         if op.kind != "rule" or not rule.has_forward:
             raise ctx.no_rule(s, op)
+        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         pre, terms = [], []
         constant_partial = False
         if rule.partials is not None:
@@ -106,16 +128,20 @@ class Forward:
                 if outs[k] is not None:
                     terms.append(outs[k])
             constant_partial = rule.user
-        else:  # linear in its first argument
-            if active != [0]:
-                raise ctx.no_rule(s, op, " with respect to this argument")
+        elif 0 in active:  # linear in its first argument; the others (axes,
+            # shapes, indices: an index popped from a stack may count as varied)
+            # carry no derivative by the declaration's meaning
             first = op.args[0].id
             value = N.copy(s.value)
             swapped = N.substitute(value, {first: N.load(self.dot(first))})
             terms.append(swapped)
         if not terms:
             return [s, N.assign(t_dot, ctx.zeros_like(target))]
-        total = _sum_terms(terms)
+        total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
+        if (self.ctx.aliases.needs_private_derivative(s)
+                and isinstance(total, (N.Name, N.Subscript, N.Attribute))):
+            # updated in place later: the tangent must not share another's memory
+            total = ctx.rt_call("private_copy", total)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
         shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)
@@ -124,8 +150,14 @@ class Forward:
         return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
 
 
-def _sum_terms(terms: list) -> N.expr:
-    """Add tangent terms, writing a repeated one once: `x * x` -> `2.0 * (x * x_dot)`."""
+def _sum_terms(terms: list, kind=None, ctx=None) -> N.expr:
+    """Add tangent terms, writing a repeated one once: `x * x` -> `2.0 * (x * x_dot)`;
+    tangents of tuples and lists add entry by entry (`_rt.add`)."""
+    if is_container(kind):
+        total = terms[0]
+        for t in terms[1:]:
+            total = ctx.rt_call("add", total, t)
+        return total
     counts: dict[str, list] = {}
     for t in terms:
         counts.setdefault(N.dump(t), []).append(t)

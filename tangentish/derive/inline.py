@@ -201,11 +201,10 @@ class _Simplifier(N.NodeTransformer):
 
     def visit_Compare(self, node):
         self.generic_visit(node)
-        if (len(node.ops) == 1 and isinstance(node.left, N.Constant)
-                and isinstance(node.comparators[0], N.Constant)
-                and isinstance(node.ops[0], (N.Is, N.IsNot))):
-            same = node.left.value is node.comparators[0].value
-            return N.const(same if isinstance(node.ops[0], N.Is) else not same)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (N.Is, N.IsNot)):
+            same = _identical(node.left, node.comparators[0])
+            if same is not None:
+                return N.const(same if isinstance(node.ops[0], N.Is) else not same)
         return node
 
     def visit_IfExp(self, node):
@@ -213,6 +212,16 @@ class _Simplifier(N.NodeTransformer):
         if isinstance(node.test, N.Constant):
             return node.body if node.test.value else node.orelse
         return node
+
+
+def _identical(a, b) -> bool | None:
+    """`a is b` for literals, None when it depends on run-time values."""
+    literal = (N.Constant, N.Tuple, N.List)
+    if isinstance(a, N.Constant) and isinstance(b, N.Constant):
+        return a.value is b.value
+    if isinstance(a, literal) and isinstance(b, literal):
+        return False  # a literal tuple or list is never a constant object
+    return None
 
 
 def simplify(expr: N.expr) -> N.expr:

@@ -17,8 +17,12 @@ temporaries of a loop body get a fresh adjoint in every reversed iteration.
 from __future__ import annotations
 
 import linecache
+import operator
 
+from ..analysis.kinds import is_container, unpack_targets
 from ..ir import nodes as N
+from . import containers
+from .calls import index_value
 from .context import Context
 from .inline import add, mul
 
@@ -48,12 +52,12 @@ class Reverse:
     # ------------------------------------------------------------ facts
     def _count_defs(self, stmts, looped: bool) -> None:
         for s in stmts:
-            if isinstance(s, N.Assign):
-                t = N.assigned_name(s)
-                self.defs[t] = self.defs.get(t, 0) + 1
-                self.def_site[t] = (id(stmts), s)
-                if looped:
-                    self.in_loop.add(t)
+            if isinstance(s, N.Assign) and N.updated_name(s) is None:
+                for t in _targets(s):
+                    self.defs[t] = self.defs.get(t, 0) + 1
+                    self.def_site[t] = (id(stmts), s)
+                    if looped:
+                        self.in_loop.add(t)
             elif isinstance(s, N.If):
                 self._count_defs(s.body, looped)
                 self._count_defs(s.orelse, looped)
@@ -154,7 +158,13 @@ class Reverse:
     def pop(self, name: str) -> N.Assign:
         return N.assign(name, N.call(N.attr(N.load(self.stack), "pop")))
 
-    def accumulate(self, name: str, contribution) -> N.Assign:
+    def accumulate(self, name: str, contribution) -> N.stmt:
+        if name in self.ctx.aliases.updated:
+            # its adjoint is cleared in place (`x_bar[i] = 0.0`), so it must stay
+            # the array made for it: accumulate in place, never rebind
+            return N.AugAssign(target=N.store(self.bar(name)), op=N.Add(), value=contribution)
+        if is_container(self.facts.kinds.get(name)):  # `+` would concatenate
+            return N.assign(self.bar(name), self.ctx.rt_call("add", N.load(self.bar(name)), contribution))
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
 
     def comment(self, s) -> list:
@@ -172,14 +182,22 @@ class Reverse:
         ret = body[-1].value
         seed = []
         out_bar = self.namer.unique("out_bar")
+        touched = isinstance(ret, N.Name) and self.ctx.aliases.touched(ret.id)
         if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
-            seed.append(N.assign(self.bar(ret.id), N.load(out_bar)))
-        head, tail = [], []
+            g = N.load(out_bar)
+            if ret.id in self.ctx.aliases.updated:
+                g = ctx.rt_call("private_copy", g)
+            seed.append(N.assign(self.bar(ret.id), g))
+        head = ctx.private_copies(ctx.aliases.params_to_copy(ir.params))
+        tail = []
         for w in ctx.wrt:
             if w not in self.facts.active_vars:
                 head.append(N.assign(self.bar(w), ctx.zeros_like(w)))
         value = ret
-        if isinstance(ret, N.Name) and ret.id in self.overwritten:
+        if touched:  # the reverse sweep restores it in place
+            value = N.load(self.namer.unique("_value"))
+            tail.append(N.assign(value.id, ctx.rt_call("private_copy", ret)))
+        elif isinstance(ret, N.Name) and ret.id in self.overwritten:
             value = N.load(self.namer.unique("_value"))
             tail.append(N.assign(value.id, ret))
         inits = [N.assign(v, N.const(None)) for v in sorted(self.none_inits)]
@@ -221,6 +239,8 @@ class Reverse:
         return set(self.facts.definite_in[node]) if node is not None else set()
 
     def stmt(self, s) -> tuple[list, list]:
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            return self.store(s)
         if isinstance(s, N.Assign):
             return self.assign(s)
         if isinstance(s, N.If):
@@ -233,24 +253,54 @@ class Reverse:
         if isinstance(s, (N.For, N.While)):
             return self.loop(s)
         if isinstance(s, N.Expr):
+            appended = containers.reverse_append(self, s)
+            if appended is not None:
+                return appended
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s], []
 
     def assign(self, s) -> tuple[list, list]:
-        t = N.assigned_name(s)
+        targets = _targets(s)
         node = self.facts.node(s)
-        earlier = t in self.facts.maybe_in[node]
-        save = t in self.overwritten and earlier and t not in self.local_saved
-        if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
-            self.none_inits.add(t)
-        fwd = self.ctx.inplace_guard(s) + ([self.push(t)] if save else []) + [s]
+        saves, resets = [], []
+        for t in targets:
+            earlier = t in self.facts.maybe_in[node]
+            save = t in self.overwritten and earlier and t not in self.local_saved
+            if save and t not in self.facts.definite_in[node] and t not in self.ctx.ir.params:
+                self.none_inits.add(t)
+            if save:
+                saves.append(t)
+            if t in self.facts.active_vars and earlier and t not in self.local_saved:
+                resets.append(t)
+        fwd = self.ctx.inplace_guard(s) + [self.push(t) for t in saves] + [s]
+        rev = containers.reverse_adjoint(self, s, targets)
+        if rev is None:
+            rev = self.comment(s) + self.adjoint(s, targets[0]) if s in self.facts.active_stmts else []
+        rev += [self.pop(t) for t in reversed(saves)]
+        rev += [N.assign(self.bar(t), self.ctx.zeros_like(t)) for t in resets]
+        return fwd, rev
+
+    def store(self, s) -> tuple[list, list]:
+        """`x[i] = v`: save the entries it overwrites; in the adjoint sweep
+        pass their cotangent to v, clear it, and put the old entries back."""
+        x = N.updated_name(s)
+        index = s.targets[0].slice
+        entries = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Load())
+        save = N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"),
+                                  [N.call(N.attr(entries, "copy"), [])]))
+        fwd = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [save, s]
         rev = []
-        if s in self.facts.active_stmts:
-            rev += self.comment(s) + self.adjoint(s, t)
-        if save:
-            rev.append(self.pop(t))
-        if t in self.facts.active_vars and earlier and t not in self.local_saved:
-            rev.append(N.assign(self.bar(t), self.ctx.zeros_like(t)))
+        if s in self.facts.active_stmts and x in self.facts.active_vars:
+            rev += self.comment(s)
+            v = s.value
+            if isinstance(v, N.Name) and v.id in self.facts.varied_before(s):
+                c = self.ctx.rt_call("cotangent_at", N.load(self.bar(x)), index_value(index), v)
+                rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
+            cleared = N.Subscript(value=N.load(self.bar(x)), slice=N.copy(index), ctx=N.Store())
+            rev.append(N.Assign(targets=[cleared], value=N.const(0.0), type_comment=None))
+        restore = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Store())
+        rev.append(N.Assign(targets=[restore], value=N.call(N.attr(N.load(self.stack), "pop")),
+                            type_comment=None))
         return fwd, rev
 
     def loop(self, s) -> tuple[list, list]:
@@ -296,6 +346,10 @@ class Reverse:
         g = N.load(self.bar(t))
         if op.kind == "copy":
             return [self.accumulate(op.args[0].id, g)]
+        x = op.args[0].id if op.fn is operator.getitem and isinstance(op.args[0], N.Name) else None
+        if x in ctx.aliases.updated and active == [0]:  # its adjoint is ours: add in place
+            add_at = ctx.rt_call("add_at", N.load(self.bar(x)), op.args[1], g)
+            return [ctx.ir.inherit(N.expr_stmt(add_at), s)]
         if op.kind == "helper":
             func, args, wrt = ctx.helper(s, op, varied)
             temps = [self.namer.fresh("_t") for _ in wrt]
@@ -307,6 +361,7 @@ class Reverse:
         rule = op.rule
         if op.kind != "rule" or not rule.has_reverse:
             raise ctx.no_rule(s, op)
+        containers.check_operands(ctx, s, op, active, self.facts.kinds)
         if rule.partials is not None:
             pre, outs = ctx.expand(s, op, rule.partials, ans=N.load(t))
             contributions = {k: mul(g, outs[k]) for k in active if k < len(outs) and outs[k] is not None}
@@ -327,6 +382,12 @@ class Reverse:
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out
+
+
+def _targets(s) -> list[str]:
+    """The names an assignment binds, in order (`a, b = t` binds two)."""
+    names = unpack_targets(s)
+    return names if names is not None else [N.assigned_name(s)]
 
 
 def _merge_repeated(args, contributions: dict) -> dict:

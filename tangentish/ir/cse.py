@@ -31,6 +31,14 @@ def _key(value, pure_call: Callable) -> str | None:
     return N.dump(value)
 
 
+def _changed(node) -> set:
+    """Names a statement (or any statement inside it) assigns or updates in place."""
+    out = N.names_written(node)
+    for sub in N.walk(node):
+        out |= N.mutated_names(sub)
+    return out
+
+
 def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], bool],
                                     pure_call: Callable) -> bool:
     """Rewrite `fn` in place; True if anything changed."""
@@ -56,18 +64,22 @@ def eliminate_common_subexpressions(fn: N.FunctionDef, is_temp: Callable[[str], 
                     del stmts[k]
                     changed = True
                     continue
-                table = drop(table, {target})
+                table = drop(table, {target} | N.mutated_names(s))
                 operands = N.names_loaded(s.value)
                 # only temporaries keep values: a user variable may be reassigned
                 # from the very expression it holds (`a = a / 2` after `a = x*y`)
                 if key is not None and target not in operands and is_temp(target):
                     table[key] = (target, operands)
+            elif N.updated_name(s) is not None:
+                table = drop(table, {N.updated_name(s)})
+            elif isinstance(s, (N.Assign, N.Expr)):  # `a, b = t`, `lst.append(v)`
+                table = drop(table, _changed(s))
             elif isinstance(s, N.If):
                 block(s.body, table)
                 block(s.orelse, table)
-                table = drop(table, N.names_stored(s))
+                table = drop(table, _changed(s))
             elif isinstance(s, (N.For, N.While)):
-                inside = N.names_stored(s)
+                inside = _changed(s)
                 block(s.body, drop(table, inside))
                 table = drop(table, inside)
             k += 1

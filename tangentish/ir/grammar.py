@@ -2,6 +2,8 @@
 
     body  := stmt*                      function body ends with `return atom`
     stmt  := name = op
+           | name[index] = atom                 (an array updated in place)
+           | name, name, ... = name                (distinct, not the source)
            | if name|not name: body [else: body]   (name not assigned in it)
            | for name in range(atom*): body
            | while name: body
@@ -70,12 +72,28 @@ def check_op(e) -> None:
             raise GrammarError(f"operand is not an atom: {N.dump(c)}")
 
 
+def _check_unpack(s) -> None:
+    """`a, b = t`: distinct names from a name that is not among them."""
+    if len(s.targets) != 1 or not isinstance(s.targets[0], N.Tuple):
+        raise GrammarError("assignment target is not a single name or a tuple of names")
+    names = [t.id if isinstance(t, N.Name) else None for t in s.targets[0].elts]
+    if None in names or len(set(names)) != len(names):
+        raise GrammarError("unpacking targets are not distinct names")
+    if not isinstance(s.value, N.Name) or s.value.id in names:
+        raise GrammarError("unpacking a value that is not a name, or into itself")
+
+
 def _check_block(body: list, in_loop: bool) -> None:
     for k, s in enumerate(body):
-        if isinstance(s, N.Assign):
+        if isinstance(s, N.Assign) and N.updated_name(s) is not None:
+            _check_index(s.targets[0].slice)
+            if not _is_atom(s.value):
+                raise GrammarError(f"stored value is not an atom: {N.dump(s.value)}")
+        elif isinstance(s, N.Assign):
             target = N.assigned_name(s)
             if target is None:
-                raise GrammarError("assignment target is not a single name")
+                _check_unpack(s)
+                continue
             check_op(s.value)
             if not isinstance(s.value, N.Name) and target in N.names_loaded(s.value):
                 raise GrammarError(f"{target} is assigned from itself")

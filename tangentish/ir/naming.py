@@ -3,8 +3,9 @@
 One `Namer` per generated function, seeded with every name the user's code
 mentions. Temporaries are `_t0, _t1, ...`, branch flags `_c0, ...`; the
 tangent of `v` is `v_dot` and its adjoint `v_bar` (v̇ and v̄). A clash appends
-`_`. The same request always gives the same answer, so generated code is
-reproducible and cacheable.
+a number: `x_bar2` is the adjoint of x in code that already has an `x_bar`
+(derivative code differentiated again). The same request always gives the
+same answer, so generated code is reproducible and cacheable.
 """
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ class Namer:
         self.taken.update(names)
 
     def _claim(self, candidate: str) -> str:
+        """`candidate`, else `candidate2`, `candidate3`, ...: differentiating
+        derivative code again meets its own names, and `x_bar2` (the adjoint
+        of x at the second level) reads better than `x_bar_`. Names of
+        underscores only (`_`, the discarded value) grow another `_`."""
+        if candidate.strip("_"):
+            base, k = candidate, 2
+            sep = "_" if base[-1].isdigit() else ""
+            while candidate in self.taken:
+                candidate = f"{base}{sep}{k}"
+                k += 1
         while candidate in self.taken:
             candidate += "_"
         self.taken.add(candidate)
@@ -66,7 +77,14 @@ def renumber(fn, prefix: str, is_generated) -> None:
 
     visit(fn)
     names = list(order)
-    fresh = [f"{prefix}{k}" for k in range(len(names))]
+    # names with the prefix that are not ours (generated code differentiated
+    # again has its own `_t0`) stay, and the new numbering skips them
+    kept = {n.id for n in N.walk(fn) if isinstance(n, N.Name) and n.id.startswith(prefix)} - set(names)
+    fresh, k = [], 0
+    while len(fresh) < len(names):
+        if f"{prefix}{k}" not in kept:
+            fresh.append(f"{prefix}{k}")
+        k += 1
     if names == fresh:
         return
     # through placeholders, so `_t3 -> _t2` cannot collide with an old `_t2`

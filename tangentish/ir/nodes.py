@@ -6,6 +6,7 @@ release that renames a field breaks this file and nothing else.
 from __future__ import annotations
 
 import copy as _copy
+from collections import deque as _deque
 from typing import Any, Iterable
 
 import gast
@@ -26,7 +27,24 @@ try:  # Python >= 3.10 pattern matching
 except ImportError:  # pragma: no cover
     Match = None
 
-walk = gast.walk
+def walk(node):
+    """Every node under `node` (itself included), in ast.walk's order; a
+    plain loop over `_fields`, since the analyses and passes walk a lot."""
+    todo = _deque([node])
+    pop, push = todo.popleft, todo.append
+    while todo:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                push(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        push(item)
+        yield node
+
+
 iter_child_nodes = gast.iter_child_nodes
 NodeTransformer = gast.NodeTransformer
 NodeVisitor = gast.NodeVisitor
@@ -192,6 +210,38 @@ def assigned_name(node: AST) -> str | None:
     if isinstance(node, Assign) and len(node.targets) == 1 and isinstance(node.targets[0], Name):
         return node.targets[0].id
     return None
+
+
+def updated_name(node: AST) -> str | None:
+    """The array a normal-form `name[index] = atom` statement updates, else None."""
+    if (isinstance(node, Assign) and len(node.targets) == 1 and isinstance(node.targets[0], Subscript)
+            and isinstance(node.targets[0].value, Name)):
+        return node.targets[0].value.id
+    return None
+
+
+def names_updated(node: AST) -> set[str]:
+    """Names whose value some `name[index] = ...` inside `node` changes in place."""
+    return {u for n in walk(node) if (u := updated_name(n)) is not None}
+
+
+def names_written(node: AST) -> set[str]:
+    """Names rebound or updated in place inside `node`."""
+    return names_stored(node) | names_updated(node)
+
+
+# methods that update their receiver in place (lists, and `x.sort()` on arrays)
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear",
+                              "reverse", "sort"})
+
+
+def mutated_names(stmt: AST) -> set[str]:
+    """Names a statement updates in place: `lst` in `lst.append(v)`, `v = lst.pop()`."""
+    value = stmt.value if isinstance(stmt, (Expr, Assign)) else None
+    if (isinstance(value, Call) and isinstance(value.func, Attribute)
+            and value.func.attr in MUTATING_METHODS and isinstance(value.func.value, Name)):
+        return {value.func.value.id}
+    return set()
 
 
 def names_loaded(node: AST) -> set[str]:

@@ -48,6 +48,11 @@ _REJECTED = {
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
 
+# Builtins that read or run code by name: a value reaching them leaves no
+# trace in the source, so its derivative would silently be lost.
+_BY_NAME = {builtins.eval: "eval", builtins.exec: "exec", builtins.locals: "locals",
+            builtins.vars: "vars"}
+
 
 @dataclass
 class _Loop:
@@ -93,10 +98,35 @@ class Normalizer:
             entry = _REJECTED.get(type(node))
             if entry:
                 raise self.reject(node, *entry)
+            self.check_not_dynamic(node)
+            self.check_no_outside_write(node)
         args = self.ir.fn.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
                               "list the parameters explicitly")
+
+    def check_not_dynamic(self, node) -> None:
+        fn = self.ir.namespace.resolve(node.func, self.locals) if isinstance(node, N.Call) else None
+        if fn in _BY_NAME:
+            raise self.reject(node, f"`{_BY_NAME[fn]}()`: values it reaches by name have no "
+                              "derivative tangentish can see", "write the expression out in the "
+                              "function, or move the dynamic code outside it")
+
+    def check_no_outside_write(self, node) -> None:
+        """`G[0] = x` on a global hides x from the derivative of whoever reads G."""
+        targets = node.targets if isinstance(node, N.Assign) else (
+            [node.target] if isinstance(node, N.AugAssign) else [])
+        for target in targets:
+            for t in N.walk(target):
+                if not isinstance(t, (N.Subscript, N.Attribute)) or not isinstance(t.ctx, N.Store):
+                    continue
+                root = t.value
+                while isinstance(root, (N.Subscript, N.Attribute)):
+                    root = root.value
+                if isinstance(root, N.Name) and root.id not in self.locals:
+                    raise self.reject(t, f"changing {root.id}, which lives outside the function",
+                                      f"return the new value instead of storing it in `{root.id}` "
+                                      "(or pass the data in as an argument)")
 
     # ---------------------------------------------------------- helpers
     def emit(self, target: str, value, user_node) -> N.Assign:
@@ -115,6 +145,9 @@ class Normalizer:
         """Flatten `e` into `pre`; return a Name, Constant or static reference."""
         if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
             return e
+        if (isinstance(e, N.UnaryOp) and isinstance(e.op, N.USub) and N.is_number(e.operand)
+                and not isinstance(e.operand.value, bool)):
+            return N.const(-e.operand.value)  # `-1` is a literal, not an operation
         op = self.op(e, pre)
         name = self.namer.fresh(prefix)
         pre.append(self.emit(name, op, e))
@@ -268,14 +301,75 @@ class Normalizer:
                 pre += self.stmt_Assign(single)[0]
             return pre, False
         target = s.targets[0]
+        if isinstance(target, N.Subscript):
+            pre: list = []
+            value = self.atom(s.value, pre)
+            stored = self.store(target, value, s, pre)
+            return pre + stored, False
+        if isinstance(target, (N.Tuple, N.List)):
+            return self.unpack(target, s.value, s), False
         if not isinstance(target, N.Name):
-            what = {N.Tuple: "tuple unpacking", N.List: "list unpacking",
-                    N.Subscript: "assignment into an array element (`x[i] = ...`)",
-                    N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
-            raise self.reject(target, what + " yet",
-                              "assign each value to its own variable" if isinstance(target, (N.Tuple, N.List))
-                              else "build a new array (e.g. with np.where or np.concatenate)")
+            what = {N.Attribute: "assignment to an attribute"}.get(type(target), "this assignment target")
+            raise self.reject(target, what + " yet", "keep the value in a local variable")
         return self.assign(target.id, s.value, s), False
+
+    def unpack(self, target, value, user_node) -> list:
+        """`a, (b, c) = value` -> `_t0 = value; a, _t1 = _t0; b, c = _t1`.
+
+        The normal form unpacks a name into names, all distinct and none of
+        them the name unpacked, so each target's adjoint is its own entry."""
+        pre: list = []
+        names = {e.id for e in target.elts if isinstance(e, N.Name)}
+        if (isinstance(value, (N.Tuple, N.List)) and len(value.elts) == len(target.elts)
+                and len(names) == len(target.elts)
+                and not names & N.names_loaded(N.module([N.expr_stmt(e) for e in value.elts]))):
+            # `a, b = x * y, x + y` is `a = x * y; b = x + y`: no value reads a target
+            for name, e in zip(target.elts, value.elts):
+                pre += self.assign(name.id, e, user_node)
+            return pre
+        src = self.atom(value, pre)
+        if not isinstance(src, N.Name) or src.id in names:
+            temp = self.namer.fresh("_t")
+            pre.append(self.emit(temp, src, value))
+            src = N.load(temp)
+        elts, after = [], []
+        for k, e in enumerate(target.elts):
+            if isinstance(e, (N.Tuple, N.List)):
+                temp = self.namer.fresh("_t")
+                elts.append(N.store(temp))
+                after += self.unpack(e, N.load(temp), user_node)
+            elif isinstance(e, N.Name):
+                later = {x.id for x in target.elts[k + 1:] if isinstance(x, N.Name)}
+                # `a, a = t` keeps the last: an earlier duplicate is dead
+                elts.append(N.store(e.id if e.id not in later else self.namer.fresh("_t")))
+            else:
+                what = ("starred targets (`a, *rest = ...`)" if isinstance(e, N.Starred)
+                        else "unpacking into an element or attribute")
+                raise self.reject(e, what + " yet", "unpack into plain names")
+        unpack = N.Assign(targets=[N.tuple_(elts, store_ctx=True)], value=src, type_comment=None)
+        pre.append(self.ir.inherit(unpack, user_node))
+        return pre + after
+
+    def store_base(self, target: N.Subscript) -> str:
+        """The local array `x` of a store `x[...] = v`, or a clear refusal."""
+        base = target.value
+        if isinstance(base, N.Subscript):
+            raise self.reject(target, "assignment into an element of an element (`x[i][j] = ...`)",
+                              "index once with a tuple: `x[i, j] = ...`")
+        if not isinstance(base, N.Name):
+            raise self.reject(target, "assignment into an element of this expression",
+                              "assign the array to a local variable first")
+        if base.id not in self.locals:
+            raise self.reject(target, f"changing the global `{base.id}` in place",
+                              f"pass `{base.id}` as an argument and return the new array")
+        return base.id
+
+    def store(self, target: N.Subscript, value, user_node, pre: list) -> list:
+        """`x[index] = atom` with the index flattened to atoms (into `pre`)."""
+        base = self.store_base(target)
+        index = self.index(target.slice, pre)
+        out = N.Subscript(value=N.load(base), slice=index, ctx=N.Store())
+        return [self.ir.inherit(N.Assign(targets=[out], value=value, type_comment=None), user_node)]
 
     def assign(self, name: str, value, user_node) -> list:
         pre: list = []
@@ -290,9 +384,20 @@ class Normalizer:
         return pre
 
     def stmt_AugAssign(self, s):
+        if isinstance(s.target, N.Subscript):
+            # `x[i] += e` is `x[i] = x[i] + e`, the index evaluated once
+            base = self.store_base(s.target)
+            pre: list = []
+            index = self.index(s.target.slice, pre)
+            old = self.namer.fresh("_t")
+            pre.append(self.emit(old, N.Subscript(value=N.load(base), slice=index, ctx=N.Load()), s.target))
+            new = self.atom(self.ir.inherit(N.binop(N.load(old), s.op, s.value), s), pre)
+            target = N.Subscript(value=N.load(base), slice=N.copy(index), ctx=N.Store())
+            pre.append(self.ir.inherit(N.Assign(targets=[target], value=new, type_comment=None), s))
+            return pre, False
         if not isinstance(s.target, N.Name):
-            raise self.reject(s, "augmented assignment to an element or attribute yet",
-                              "write `x = x + ...` with a whole-array operation")
+            raise self.reject(s, "augmented assignment to an attribute yet",
+                              "keep the value in a local variable")
         value = self.ir.inherit(N.binop(N.load(s.target.id), s.op, s.value), s)
         out = self.assign(s.target.id, value, s)
         if s.target.id in self.shared:
@@ -305,6 +410,12 @@ class Normalizer:
             return [], False  # docstrings and bare constants do nothing
         pre: list = []
         op = self.op(s.value, pre)
+        if (isinstance(op, N.Call) and isinstance(op.func, N.Attribute) and op.func.attr == "pop"
+                and isinstance(op.func.value, N.Name)):
+            # `lst.pop()` for its effect: the popped value is named, since the
+            # derivative of a list of values needs the value's shape
+            pre.append(self.emit(self.namer.fresh("_t"), op, s))
+            return pre, False
         pre.append(self.ir.inherit(N.expr_stmt(op), s))
         return pre, False
 
@@ -397,20 +508,77 @@ class Normalizer:
         return out, returns
 
     def stmt_For(self, s):
-        if not isinstance(s.target, N.Name):
-            raise self.reject(s.target, "loop targets other than a single name yet",
-                              "loop over `range(len(xs))` and index")
+        """`for` over `range(...)` as it is; over a sequence, `enumerate`,
+        `zip` or `reversed` as a `range` loop that indexes the sequences."""
         it = s.iter
-        is_range = (isinstance(it, N.Call) and not it.keywords and
-                    self.ir.namespace.resolve(it.func, self.locals) is builtins.range)
-        if not is_range:
-            raise self.reject(it, "`for` loops over anything but `range(...)` yet",
-                              "write `for i in range(len(xs)):` and index `xs[i]`")
         head: list = []
-        args = [self.atom(a, head) for a in it.args]
-        iter_ = N.call(N.load("range"), args)
+        if self.calls_builtin(it, builtins.range) and isinstance(s.target, N.Name):
+            args = [self.atom(a, head) for a in it.args]
+            index, bind = s.target.id, []
+        else:
+            index, args, bind = self.sequence_loop(s, head)
         loop, body = self.loop_body(s.body, [])
-        return self.after_loop(s, loop, head, N.for_(s.target.id, iter_, body))
+        body = bind + body
+        if loop.skip:  # `_skip = False` stays first
+            body.insert(0, body.pop(len(bind)))
+        return self.after_loop(s, loop, head, N.for_(index, N.call(N.load("range"), args), body))
+
+    def calls_builtin(self, e, fn) -> bool:
+        return (isinstance(e, N.Call) and not e.keywords
+                and self.ir.namespace.resolve(e.func, self.locals) is fn)
+
+    def sequence_loop(self, s, head: list) -> tuple[str, list, list]:
+        """(loop index, range arguments, statements binding the targets)."""
+        it, target = s.iter, s.target
+        start = None
+        if self.calls_builtin(it, builtins.enumerate) and len(it.args) in (1, 2):
+            if not (isinstance(target, N.Tuple) and len(target.elts) == 2):
+                raise self.reject(target, "this target for `enumerate`", "write `for i, v in enumerate(xs):`")
+            counter, target = target.elts[0], target.elts[1]
+            sequences = [it.args[0]]
+            start = self.atom(it.args[1], head) if len(it.args) == 2 else None
+        elif self.calls_builtin(it, builtins.zip) and it.args:
+            counter, sequences = None, list(it.args)
+        elif self.calls_builtin(it, builtins.reversed) and len(it.args) == 1:
+            counter, sequences = None, [it.args[0]]
+        else:
+            counter, sequences = None, [it]
+        targets = [target] if len(sequences) == 1 else (
+            list(target.elts) if isinstance(target, N.Tuple) and len(target.elts) == len(sequences) else None)
+        names = [counter] + targets if counter is not None else targets
+        if targets is None or not all(isinstance(t, N.Name) for t in names):
+            raise self.reject(target, "this loop target yet",
+                              "unpack into plain names, one per sequence")
+        seqs = []
+        for seq in sequences:  # evaluated once, before the loop, as Python does
+            name = self.namer.fresh("_seq")
+            head.append(self.emit(name, self.op(seq, head), seq))
+            seqs.append(name)
+        lengths = []
+        for name in seqs:
+            n = self.namer.fresh("_t")
+            head.append(self.emit(n, N.call(N.load("len"), [N.load(name)]), it))
+            lengths.append(N.load(n))
+        count = lengths[0]
+        if len(lengths) > 1:
+            count = N.load(self.namer.fresh("_t"))
+            head.append(self.emit(count.id, N.call(N.load("min"), lengths), it))
+        if counter is not None and start is None:
+            index, bind = counter.id, []
+        else:
+            index, bind = self.namer.fresh("_k"), []
+            if counter is not None:
+                bind.append(self.emit(counter.id, N.binop(N.load(index), N.Add(), start), s.target))
+        if self.calls_builtin(it, builtins.reversed):
+            last = self.namer.fresh("_t")
+            head.append(self.emit(last, N.binop(count, N.Sub(), N.const(1)), it))
+            args = [N.load(last), N.const(-1), N.const(-1)]
+        else:
+            args = [count]
+        for t, name in zip(targets, seqs):
+            bind.append(self.emit(t.id, N.Subscript(value=N.load(name), slice=N.load(index),
+                                                    ctx=N.Load()), s.target))
+        return index, args, bind
 
     def stmt_While(self, s):
         head: list = []

@@ -69,7 +69,7 @@ def matmul_jvp(g, ans, a, b):
 
 @vjp(operator.getitem)
 def getitem_vjp(g, ans, x, idx):
-    return _rt.unindex(g, x, idx)
+    return _rt.unindex(g, x, idx), None
 
 
 linear(operator.getitem)

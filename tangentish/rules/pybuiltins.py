@@ -23,6 +23,6 @@ def float_vjp(g, ans, x):
 
 
 linear(builtins.float)
-nondiff(builtins.len, builtins.range, builtins.int, builtins.bool,
+nondiff(builtins.len, builtins.range, builtins.slice, builtins.int, builtins.bool,
         builtins.round, builtins.isinstance, builtins.print, builtins.type,
         builtins.str, builtins.repr, builtins.id, builtins.hash)

@@ -23,7 +23,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import arrays, control, helpers, scalar, textbook, tricky
+from . import (arrays, containers, control, helpers, inplace, methods, scalar, sequences, textbook,
+               tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -60,7 +61,23 @@ CORPUS = [
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,
     arrays.reductions, arrays.ufuncs, arrays.max_min_where, arrays.indexing,
     arrays.fancy_and_mask, arrays.loop_over_rows, arrays.shape_and_ndim,
-    arrays.array_while,
+    arrays.array_while, arrays.loop_growing_shapes, arrays.loop_broadcast_accumulate,
+    # inplace.py
+    inplace.fill_recurrence, inplace.update_parameter, inplace.scale_columns,
+    inplace.scatter_integer_index, inplace.overwrite_then_reuse,
+    inplace.store_in_branches_and_loops, inplace.broadcast_into_row,
+    inplace.alias_of_parameter, inplace.read_row_then_store, inplace.store_constant_clears,
+    inplace.helper_updates_a_copy,
+    # sequences.py
+    sequences.loop_over_rows_directly, sequences.enumerate_with_start,
+    sequences.zip_and_reversed, sequences.iterate_a_computed_array,
+    # methods.py
+    methods.method_reductions, methods.method_shapes, methods.method_chain,
+    methods.method_item_in_loop,
+    # containers.py
+    containers.tuple_from_helper, containers.tuple_indexed, containers.swap_in_loop,
+    containers.nested_unpacking, containers.list_as_stack, containers.stack_of_mixed_values,
+    containers.list_literal,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,
@@ -75,6 +92,10 @@ CORPUS = [
 ]
 
 DOMAINS = {
+    "fill_recurrence": {"n": (0, 6)},
+    "update_parameter": {"v": {"range": (0.2, 1.2)}},
+    "store_in_branches_and_loops": {"x": (0.3, 0.9), "n": (0, 6)},
+    "method_chain": {"M": {"range": (-0.6, 0.6)}, "B": {"range": (-0.6, 0.6)}},
     "exp_log": {"y": (1.5, 2.5)},
     "math_misc": {"x": (0.5, 1.5)},
     "builtin_scalar": {"x": (0.2, 2.0), "y": (0.2, 2.0)},
@@ -100,10 +121,11 @@ DOMAINS = {
     "logistic_loss": {"v": {"range": (-1.0, 1.0)}, "u": {"range": (-1.0, 1.0)},
                       "b": (-1.0, 1.0)},
     "rosenbrock": {"v": {"range": (-1.5, 1.5)}},
+    "swap_in_loop": {"x": (0.3, 0.9), "y": (0.3, 0.9)},
     "horner": {"x": (-1.0, 1.0), "v": {"range": (-1.0, 1.0)}},
     "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
 }
 
 __all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
-           "arrays", "control", "helpers", "scalar", "textbook", "tricky"]
+           "arrays", "containers", "control", "helpers", "scalar", "textbook", "tricky"]

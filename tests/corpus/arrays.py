@@ -89,3 +89,24 @@ def array_while(v):
     while np.sum(v * v) < 50.0:
         v = v * 1.3 + 0.1
     return v
+
+
+def loop_growing_shapes(x, v, C, n):
+    # acc grows from a float to (m,) to (p, m): each restored value has its
+    # own shape, which the reverse sweep sums cotangents back down to
+    acc = x
+    for i in range(n):
+        t = acc * v
+        if i % 2 == 0:
+            acc = t + C
+        else:
+            acc = np.sin(t) + x
+    return np.sum(acc * acc)
+
+
+def loop_broadcast_accumulate(v, C, y, n):
+    s = y
+    for i in range(n):
+        r = C * v + s
+        s = np.tanh(r) * 0.5 + y
+    return np.sum(s)

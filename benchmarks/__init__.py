@@ -1,0 +1,1 @@
+"""Benchmark suite: `python benchmarks/run.py` (see README.md here)."""

@@ -1,0 +1,249 @@
+"""Kinds: which variables may hold a tuple or a list, and of what.
+
+Derivatives of a container are containers of derivatives, and `+` on
+Python tuples and lists concatenates instead of adding. So derivative code
+accumulates the adjoint of a variable that may hold a container with
+`_rt.add` (entry by entry), arithmetic on a container is refused, and a
+helper called with a container learns which of its parameters hold one.
+
+A kind is one of
+- `ARRAY`: a number or an array (anything `+` adds), the default;
+- `("tuple", (k0, k1, ...))`: a tuple of known length with entries of these kinds;
+- `("list", k)`: a list whose entries have kind k;
+- `UNKNOWN`: anything, containers included;
+- `BOTTOM`: no value seen yet (the entries of a list that stays empty).
+The analysis is flow-insensitive: a variable's kind joins those of all its
+definitions, iterated to a fixed point over the normal form.
+"""
+from __future__ import annotations
+
+import inspect
+import operator
+from typing import Callable
+
+from ..ir import nodes as N
+
+ARRAY = None
+UNKNOWN = "?"
+BOTTOM = "-"
+_MAX_DEPTH = 4
+
+
+def is_container(kind) -> bool:
+    """May a value of this kind be a tuple or a list?"""
+    return kind not in (ARRAY, BOTTOM)
+
+
+def is_sure_container(kind) -> bool:
+    return isinstance(kind, tuple)
+
+
+def join(a, b):
+    if a == BOTTOM:
+        return b
+    if b == BOTTOM or a == b:
+        return a
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0]:
+        if a[0] == "list":
+            return ("list", join(a[1], b[1]))
+        if len(a[1]) == len(b[1]):
+            return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])))
+    return UNKNOWN
+
+
+def _depth(kind) -> int:
+    if not isinstance(kind, tuple):
+        return 0
+    inner = kind[1] if kind[0] == "tuple" else (kind[1],)
+    return 1 + max((_depth(k) for k in inner), default=0)
+
+
+def _cap(kind):
+    return UNKNOWN if _depth(kind) > _MAX_DEPTH else kind
+
+
+def element(kind, index=None):
+    """The kind of `value[index]` for a value of `kind` (index: a constant or None)."""
+    if kind == ARRAY:
+        return ARRAY
+    if isinstance(kind, tuple):
+        if kind[0] == "list":
+            return kind[1] if not isinstance(index, slice) else kind
+        entries = kind[1]
+        if isinstance(index, int) and -len(entries) <= index < len(entries):
+            return entries[index]
+        if isinstance(index, slice):
+            return ("tuple", entries[index])
+        out = BOTTOM
+        for k in entries:
+            out = join(out, k)
+        return out
+    return UNKNOWN if kind != BOTTOM else BOTTOM
+
+
+def unpacked(kind, n: int) -> list:
+    """Kinds of the targets of `a, b, ... = value` (n targets)."""
+    if isinstance(kind, tuple) and kind[0] == "tuple" and len(kind[1]) == n:
+        return list(kind[1])
+    if isinstance(kind, tuple) and kind[0] == "list":
+        return [kind[1]] * n
+    return [UNKNOWN] * n
+
+
+# ------------------------------------------------------------------ list ops
+
+def list_append(stmt):
+    """`lst.append(v)` as (lst, v), else None."""
+    if not isinstance(stmt, N.Expr):
+        return None
+    call = stmt.value
+    if (isinstance(call, N.Call) and isinstance(call.func, N.Attribute)
+            and call.func.attr == "append" and isinstance(call.func.value, N.Name)
+            and len(call.args) == 1 and not call.keywords):
+        return call.func.value.id, call.args[0]
+    return None
+
+
+def list_pop(stmt):
+    """`v = lst.pop()` as (v, lst), else None."""
+    target = N.assigned_name(stmt)
+    if target is None:
+        return None
+    call = stmt.value
+    if (isinstance(call, N.Call) and isinstance(call.func, N.Attribute)
+            and call.func.attr == "pop" and isinstance(call.func.value, N.Name)
+            and not call.args and not call.keywords):
+        return target, call.func.value.id
+    return None
+
+
+def unpack_targets(stmt) -> list[str] | None:
+    """`a, b = t` (the normal form's unpacking) as its target names, else None."""
+    if (isinstance(stmt, N.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], (N.Tuple, N.List))):
+        return [t.id for t in stmt.targets[0].elts]
+    return None
+
+
+# ------------------------------------------------------------------ inference
+
+def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
+          helper_kind: Callable | None = None) -> dict:
+    """name -> kind for every variable of a normalized function.
+
+    `resolve(value)` gives the derive.calls.Op of an operation; `params`
+    the kinds of parameters that hold containers (others are ARRAY);
+    `helper_kind(fn, args, kwargs)` the kind a user function returns for
+    arguments of the given kinds."""
+    from .. import runtime
+    kinds: dict = {p: (params or {}).get(p, ARRAY) for p in N.param_names(fn)}
+    stmts = [s for s in N.walk(fn) if isinstance(s, (N.Assign, N.Expr, N.For))]
+    ops: dict = {}  # id(call) -> its Op, resolved once
+
+    def of(atom):
+        if isinstance(atom, N.Name):
+            return kinds.get(atom.id, BOTTOM)
+        return ARRAY
+
+    def constant(index):
+        if isinstance(index, N.Constant) and isinstance(index.value, int):
+            return index.value
+        if isinstance(index, N.Slice) and all(
+                p is None or (isinstance(p, N.Constant) and isinstance(p.value, int))
+                for p in (index.lower, index.upper, index.step)):
+            part = lambda p: None if p is None else p.value  # noqa: E731
+            return slice(part(index.lower), part(index.upper), part(index.step))
+        return None
+
+    def value_kind(value):
+        if isinstance(value, N.Name):
+            return of(value)
+        if isinstance(value, N.Tuple):
+            return ("tuple", tuple(of(e) for e in value.elts))
+        if isinstance(value, N.List):
+            out = BOTTOM
+            for e in value.elts:
+                out = join(out, of(e))
+            return ("list", out)
+        if isinstance(value, N.Subscript):
+            return element(of(value.value), constant(value.slice))
+        if isinstance(value, N.BinOp):
+            operands = (of(value.left), of(value.right))
+            return ARRAY if not any(map(is_container, operands)) else UNKNOWN
+        if isinstance(value, N.Call):
+            op = ops.get(id(value))
+            if op is None:
+                op = ops[id(value)] = resolve(value)
+            args = [of(a) for a in op.args]
+            if op.fn is runtime.zeros_like:  # nondiff, but shaped like its argument
+                return args[0] if args else UNKNOWN
+            if op.kind == "helper":
+                if helper_kind is None:
+                    return UNKNOWN
+                return helper_kind(op.fn, args, {k: of(v) for k, v in op.kwargs.items()})
+            if op.kind == "rule":
+                if op.fn is runtime.unbroadcast:
+                    return args[0] if args else UNKNOWN
+                if op.fn is runtime.add:
+                    return join(*args) if len(args) == 2 else UNKNOWN
+                if op.fn is runtime.unindex:
+                    return args[1] if len(args) > 1 and is_container(args[1]) else ARRAY
+                if op.fn is runtime.pick or op.fn is operator.getitem:
+                    return UNKNOWN
+                return ARRAY
+            return UNKNOWN
+        if isinstance(value, (N.UnaryOp, N.Compare, N.Constant, N.Attribute)):
+            return ARRAY
+        return UNKNOWN
+
+    changed = True
+    rounds = 0
+    while changed and rounds < 1000:
+        changed = False
+        rounds += 1
+        updates = []
+        for s in stmts:
+            if isinstance(s, N.For):
+                updates.append((s.target.id, ARRAY))
+                continue
+            appended = list_append(s)
+            if appended is not None:
+                lst, v = appended
+                updates.append((lst, ("list", of(v))))
+                continue
+            if not isinstance(s, N.Assign):
+                continue
+            popped = list_pop(s)
+            names = unpack_targets(s)
+            if popped is not None:
+                updates.append((popped[0], element(of(N.load(popped[1])))))
+            elif names is not None:
+                updates += list(zip(names, unpacked(value_kind(s.value), len(names))))
+            elif N.assigned_name(s) is not None:
+                updates.append((N.assigned_name(s), value_kind(s.value)))
+        for name, kind in updates:
+            new = _cap(join(kinds.get(name, BOTTOM), kind))
+            if new != kinds.get(name, BOTTOM):
+                kinds[name] = new
+                changed = True
+    if changed:  # no fixed point in time: give up on precision, not on soundness
+        kinds = {k: UNKNOWN for k in kinds}
+    return kinds
+
+
+def return_kind(fn: N.FunctionDef, kinds: dict):
+    ret = fn.body[-1].value if fn.body and isinstance(fn.body[-1], N.Return) else None
+    if isinstance(ret, N.Name):
+        return kinds.get(ret.id, UNKNOWN)
+    return ARRAY
+
+
+def bind_kinds(func, args: list, kwargs: dict) -> dict:
+    """Parameter name -> kind for a call of `func` with arguments of these kinds;
+    only containers are listed (the rest are ARRAY)."""
+    try:
+        bound = inspect.signature(func).bind_partial(*args, **kwargs)
+    except (TypeError, ValueError):
+        return {}
+    return {name: kind for name, kind in bound.arguments.items()
+            if isinstance(kind, (tuple, str)) and is_container(kind)}

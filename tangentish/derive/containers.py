@@ -1,0 +1,241 @@
+"""Derivatives of tuples and lists: building, unpacking, lists as stacks.
+
+The tangent of a tuple is the tuple of its entries' tangents, and its
+adjoint the tuple of their adjoints; a list used as a stack gets a tangent
+(or adjoint) list that every update mirrors, so entry k of one always
+belongs to entry k of the other:
+
+    statement          forward                          reverse
+    t = (a, b)         t_dot = (a_dot, b_dot)           a_bar = a_bar + t_bar[0] ...
+    a, b = t           a_dot, b_dot = t_dot             t_bar = _rt.add(t_bar, (a_bar, b_bar))
+    lst.append(v)      lst_dot.append(v_dot)            v_bar = v_bar + lst_bar.pop()
+    v = lst.pop()      v_dot = lst_dot.pop()            lst_bar.append(v_bar)
+
+A list is mirrored as a whole once it is active, entries whose value
+carries no derivative included (their tangent or adjoint is a zero), so the
+two stay aligned whatever the control flow. Indexing `t[0]` is ordinary
+`operator.getitem` (its rule knows tuples), and helpers returning tuples
+need nothing special. Adjoints of values that may be containers accumulate
+with `_rt.add`, since `+` concatenates (see analysis/kinds.py).
+"""
+from __future__ import annotations
+
+import operator
+
+from .. import runtime
+from ..analysis.kinds import is_sure_container, list_append, list_pop, unpack_targets
+from ..errors import UnsupportedSyntaxError
+from ..ir import nodes as N
+
+# rules that take containers as operands (everything else is arithmetic)
+_CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
+                   runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like}
+
+
+def _method(obj: str, name: str, args=()) -> N.Call:
+    return N.call(N.attr(N.load(obj), name), list(args))
+
+
+def _discard(gen) -> str:
+    """The name a generated unpacking binds what it does not need (`_`)."""
+    if getattr(gen, "discard", None) is None:
+        gen.discard = gen.namer.unique("_")
+    return gen.discard
+
+
+def _zero(ctx, atom) -> N.expr:
+    if isinstance(atom, N.Constant):
+        return N.const(0.0)
+    return ctx.rt_call("zeros_like", N.copy(atom))
+
+
+# ------------------------------------------------------------------ forward
+
+def forward(gen, s) -> list | None:
+    """Tangent code for a tuple or list statement; None for any other."""
+    active = gen.facts.active_vars
+    ctx = gen.ctx
+    stack_op = _forward_stack_op(gen, s)
+    if stack_op is not None:
+        return stack_op
+    names = unpack_targets(s)
+    if names is not None:
+        src = s.value.id
+        if s in gen.facts.active_stmts and src in active:
+            discard = _discard(gen)
+            elts = [N.store(gen.dot(n)) if n in active else N.store(discard) for n in names]
+            return [s, ctx.ir.inherit(N.assign(N.tuple_(elts, store_ctx=True), N.load(gen.dot(src))), s)]
+        return [s] + [N.assign(gen.dot(n), ctx.zeros_like(n)) for n in names if n in active]
+    if isinstance(s, N.Assign) and isinstance(s.value, (N.Tuple, N.List)) and s in gen.facts.active_stmts:
+        target = N.assigned_name(s)
+        elts = [N.load(gen.dot(e.id)) if isinstance(e, N.Name) and e.id in active else _zero(ctx, e)
+                for e in s.value.elts]
+        literal = type(s.value)(elts=elts, ctx=N.Load())
+        return [s, ctx.ir.inherit(N.assign(gen.dot(target), literal), s)]
+    return None
+
+
+def _own_list(gen, name: str) -> bool:
+    """Is `name` a list this function makes (so its updates are ours to mirror)?"""
+    kind = gen.facts.kinds.get(name)
+    return name in gen.ctx.local_names and isinstance(kind, tuple) and kind[0] == "list"
+
+
+def _forward_stack_op(gen, s) -> list | None:
+    """`lst_dot.append(v_dot)` after `lst.append(v)`, `v_dot = lst_dot.pop()` after a pop."""
+    appended, popped = list_append(s), list_pop(s)
+    lst = appended[0] if appended else popped[1] if popped else None
+    if lst is None or not _own_list(gen, lst):
+        return None
+    active = gen.facts.active_vars
+    if lst not in active:  # nothing read from it carries a derivative
+        return [s] if appended else None
+    if appended:
+        v = appended[1]
+        tangent = (N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active
+                   else _zero(gen.ctx, v))
+        return [s, N.expr_stmt(_method(gen.dot(lst), "append", [tangent]))]
+    pop = _method(gen.dot(lst), "pop")
+    v = popped[0]
+    return [s, N.assign(gen.dot(v), pop) if v in active else N.expr_stmt(pop)]
+
+
+# ------------------------------------------------------------------ reverse
+
+def reverse_append(gen, s) -> tuple[list, list] | None:
+    """(forward sweep, reverse sweep) for `lst.append(v)`; None for other statements."""
+    appended = list_append(s)
+    if appended is None or not _own_list(gen, appended[0]):
+        return None  # not a list of ours: a call for its effect (context.py decides)
+    lst, v = appended
+    if lst not in gen.facts.active_vars:
+        return [s], []
+    pop = _method(gen.bar(lst), "pop")
+    if isinstance(v, N.Name) and v.id in gen.facts.active_vars:
+        return [s], gen.comment(s) + [gen.ctx.ir.inherit(gen.accumulate(v.id, pop), s)]
+    return [s], [N.expr_stmt(pop)]
+
+
+def reverse_adjoint(gen, s, targets: list[str]) -> list | None:
+    """Adjoint code for a pop, an unpacking or a tuple/list literal; None for others."""
+    active = gen.facts.active_vars
+    ctx = gen.ctx
+    popped = list_pop(s)
+    if popped is not None:
+        v, lst = popped
+        if lst not in active:
+            return []
+        entry = N.load(gen.bar(v)) if v in active else ctx.zeros_like(v)
+        return gen.comment(s) + [N.expr_stmt(_method(gen.bar(lst), "append", [entry]))]
+    if s not in gen.facts.active_stmts:
+        return None
+    names = unpack_targets(s)
+    if names is not None:
+        src = s.value.id
+        if src not in active:
+            return []
+        entries = [N.load(gen.bar(n)) if n in active else ctx.zeros_like(n) for n in names]
+        kind = gen.facts.kinds.get(src)
+        literal = N.List(elts=entries, ctx=N.Load()) if (
+            isinstance(kind, tuple) and kind[0] == "list") else N.tuple_(entries)
+        # always entry by entry: the value unpacked is a container, whatever
+        # its kind says (a parameter nobody declared, say)
+        total = ctx.rt_call("add", N.load(gen.bar(src)), literal)
+        return gen.comment(s) + [ctx.ir.inherit(N.assign(gen.bar(src), total), s)]
+    if isinstance(s.value, (N.Tuple, N.List)):
+        varied = gen.facts.varied_before(s)
+        out = []
+        target = targets[0]
+        for k, e in enumerate(s.value.elts):
+            if isinstance(e, N.Name) and e.id in active and e.id in varied:
+                entry = N.Subscript(value=N.load(gen.bar(target)), slice=N.const(k), ctx=N.Load())
+                out.append(ctx.ir.inherit(gen.accumulate(e.id, entry), s))
+        return gen.comment(s) + out if out else []
+    return None
+
+
+# ------------------------------------------------------------------ checks
+
+def check_operands(ctx, stmt, op, active: list[int], kinds: dict) -> None:
+    """Refuse arithmetic on a tuple or list: `t + s` concatenates, `t * 2`
+    repeats, and no elementwise rule describes either."""
+    if op.fn in _CONTAINER_SAFE:
+        return
+    for k in active:
+        arg = op.args[k]
+        if isinstance(arg, N.Name) and is_sure_container(kinds.get(arg.id)):
+            what = kinds[arg.id][0]
+            raise ctx.ir.error(
+                UnsupportedSyntaxError, f"arithmetic or a NumPy function applied to a {what} "
+                f"of differentiable values", stmt, op.label,
+                f"`{arg.id}` is a {what}: take its entries out first (e.g. `a, b = {arg.id}`)")
+
+
+def check_lists(ir, facts, resolve) -> None:
+    """Lists updated in place must stay private stacks of the function.
+
+    The derivative mirrors each update on a list of derivatives; a second
+    name for the same list (a copy, an argument, an entry of another
+    container, a returned value) would see updates the mirror does not, and
+    reading `lst[i]` in the reverse sweep would see the list as it ends."""
+    mutated: dict[str, N.AST] = {}
+    for s in N.walk(ir.fn):
+        for name in N.mutated_names(s):
+            mutated.setdefault(name, s)
+            method = s.value.func.attr
+            ok = (list_append(s) is not None or list_pop(s) is not None)
+            if not ok and name in facts.varied_before(s) | facts.active_vars:
+                raise ir.error(UnsupportedSyntaxError,
+                               f"`.{method}(...)` on a differentiable value (it updates it in place)",
+                               s, None, "build a new value instead; lists support `.append(v)` "
+                                        "and `.pop()`")
+    if not mutated:
+        return
+    for name, s in mutated.items():
+        if name in ir.params:
+            raise ir.error(UnsupportedSyntaxError, "updating a list argument in place", s, None,
+                           "build the list in the function (`lst = [...]`) instead")
+    for s in N.walk(ir.fn):  # made here, by a literal or as zeros: no other name shares it
+        target = N.assigned_name(s) if isinstance(s, N.Assign) else None
+        fresh = target in mutated and (isinstance(s.value, N.List) or (
+            isinstance(s.value, N.Call) and resolve(s.value).fn is runtime.zeros_like))
+        if (target in mutated and not fresh) or set(unpack_targets(s) or ()) & set(mutated):
+            raise ir.error(UnsupportedSyntaxError,
+                           "updating in place a list that is not made here by a list literal",
+                           mutated[target] if target in mutated else s, None,
+                           "make the list in this function with `[...]` before appending")
+    tests = set()
+    for s in N.walk(ir.fn):
+        if isinstance(s, (N.If, N.While)):
+            tests |= N.names_loaded(s.test)
+    for s in N.walk(ir.fn):
+        if not isinstance(s, (N.Assign, N.Expr, N.Return)) or N.mutated_names(s):
+            continue
+        value = s.value
+        if value is None:
+            continue
+        uses = N.names_loaded(value) & set(mutated)
+        if not uses:
+            continue
+        if isinstance(value, N.Call) and resolve(value).kind == "nondiff":
+            continue  # `len(lst)`, `_rt.zeros_like(lst)`: read now, no derivative
+        if isinstance(value, (N.Compare, N.UnaryOp)):
+            continue
+        target = N.assigned_name(s)
+        if isinstance(value, N.Name) and target is not None and _only_tested(ir.fn, target, tests):
+            continue
+        name = sorted(uses)[0]
+        raise ir.error(UnsupportedSyntaxError,
+                       f"the list `{name}` is updated in place and also used here", s, None,
+                       "use a list that is updated with `.append`/`.pop` only as a stack "
+                       "(its length with `len`); keep values you read again in variables")
+
+
+def _only_tested(fn, name: str, tests: set) -> bool:
+    if name not in tests:
+        return False
+    for node in N.walk(fn):
+        if isinstance(node, (N.Assign, N.Expr, N.Return)) and node.value is not None:
+            if name in N.names_loaded(node.value) and not isinstance(node.value, (N.UnaryOp, N.Compare)):
+                return False
+    return True

@@ -1,0 +1,98 @@
+"""Arrays updated in place: `out[i] = ...`, `x[i] += ...`, masks and slices."""
+import numpy as np
+
+
+def fill_recurrence(x, n):
+    # the loop that fills an array: each entry reads the one before
+    out = np.zeros(n + 1)
+    out[0] = x
+    for i in range(1, n + 1):
+        out[i] = np.sin(out[i - 1]) * x + out[i - 1]
+    return np.sum(out ** 2)
+
+
+def update_parameter(v, x):
+    # the caller's array is never changed by a derivative call
+    v[0] = v[0] * x
+    v[1:] += v[:-1] * 0.5
+    v[v > 1.4] = 0.25
+    return np.sum(v * v) + v[0]
+
+
+def scale_columns(M, v):
+    M = M * 1.0
+    for j in range(M.shape[1]):
+        M[:, j] *= v[j]
+    return np.sum(np.tanh(M))
+
+
+def scatter_integer_index(v, u):
+    idx = np.arange(len(v))[::-1]
+    w = np.zeros(len(v))
+    w[idx] = v * u
+    w[0] += np.sum(v)
+    return np.sum(w * np.arange(1.0, len(v) + 1.0))
+
+
+def overwrite_then_reuse(v, x):
+    # the value read between two stores is the one the reverse sweep needs
+    a = v * 1.0
+    a[0] = x
+    y = a * a
+    a[0] = y[-1] + x
+    return np.sum(a * y)
+
+
+def store_in_branches_and_loops(v, x, n):
+    w = np.ones(len(v) + n)
+    for i in range(n):
+        if x * i > 1.0:
+            w[i] = w[i] * x
+            if i > 2:
+                break
+        else:
+            w[i + 1] = np.cos(x) + w[i]
+    w[n:] += v
+    return np.sum(w * w)
+
+
+def broadcast_into_row(M, x):
+    M = M + 0.0
+    M[0] = x
+    M[-1, :] += x * x
+    return np.sum(M * M)
+
+
+def alias_of_parameter(v, x):
+    # w is v: the update reaches the parameter, which is copied first
+    w = v
+    w[0] = x * w[0]
+    return np.sum(w * w)
+
+
+def read_row_then_store(M, x):
+    row = M[0]
+    s = np.sum(row * row)
+    M = M * 2.0
+    M[0] = s * x
+    return np.sum(M)
+
+
+def store_constant_clears(v, x):
+    w = v * x
+    w[0] = 1.0
+    w[1:2] = 0.0
+    return np.sum(w * w)
+
+
+def _with_first_scaled(a, x):
+    b = a.copy()
+    b[0] = b[0] * x
+    return b
+
+
+def helper_updates_a_copy(v, x):
+    # a helper may update a copy it made; the caller's w is unchanged
+    w = v * 2.0
+    z = _with_first_scaled(w, x)
+    return np.sum(z * w)
