@@ -30,19 +30,26 @@ def zeros_like(x):
             return np.zeros_like(x)
         return np.zeros(x.shape)
     if isinstance(x, (tuple, list)):
-        return type(x)([zeros_like(e) for e in x])
+        return _like(x, [zeros_like(e) for e in x])
     return 0.0
+
+
+def _like(x, entries):
+    """`entries` as a list if `x` is one, else as a tuple: the derivative of
+    one of NumPy's named tuples (`np.linalg.eigh(a)`) is a plain tuple."""
+    return list(entries) if isinstance(x, list) else tuple(entries)
 
 
 def add(a, b):
     """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
     how derivative code accumulates the adjoint of a container."""
     if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
-        if type(a) is not type(b) or len(a) != len(b):
+        if (not isinstance(a, (tuple, list)) or isinstance(a, list) != isinstance(b, list)
+                or len(a) != len(b)):
             raise TangentishError(
                 f"cannot add derivatives of different structure: {_structure(a)} and "
                 f"{_structure(b)}")
-        return type(a)([add(x, y) for x, y in zip(a, b)])
+        return _like(a, [add(x, y) for x, y in zip(a, b)])
     return a + b
 
 
@@ -179,7 +186,7 @@ def unindex(g, x, idx):
                 out[k] = add(out[k], gk)
         else:
             out[idx] = add(out[idx], g)
-        return type(x)(out)
+        return _like(x, out)
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
@@ -1411,3 +1418,173 @@ def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
     a2 = _tensorsolve_matrices(a, b, axes)
     rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
     return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))
+
+
+# ----------------------------------------------------------- lists of arrays
+# derivatives of functions that join a list of arrays or cut one into a
+# list; each cotangent comes back as a list or tuple like the operand
+
+def unconcatenate(g, arrays, axis=0, prep=None):
+    """Cotangents of the arrays that `np.concatenate([prep(a) for a in
+    arrays], axis)` joined: g cut at their boundaries along `axis`
+    (flattened if axis is None), each reshaped like its array."""
+    shapes = [_shape(a) for a in arrays]
+    joined = [_shape(prep(a)) for a in arrays] if prep is not None else shapes
+    if axis is None:
+        g, axis, sizes = np.ravel(g), 0, [int(np.prod(s)) for s in joined]
+    else:
+        sizes = [s[axis] for s in joined]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis)
+    pieces = [cast_like(np.reshape(p, s), a) for p, s, a in zip(pieces, shapes, arrays)]
+    if isinstance(arrays, _ndarray):  # np.concatenate(x) joins the rows of an array
+        return np.reshape(np.stack(pieces), arrays.shape)
+    return _like(arrays, pieces)
+
+
+def concatenate_like(pieces, axis=0, prep=None):
+    """`np.concatenate([prep(p) for p in pieces], axis)`: the transpose of
+    `unconcatenate`, for derivatives of derivatives."""
+    return np.concatenate([prep(p) for p in pieces] if prep is not None else pieces, axis)
+
+
+def unstack(g, arrays, axis=0):
+    """Cotangents of the arrays `np.stack(arrays, axis)` stacked: g's slices along `axis`."""
+    slices = np.moveaxis(g, axis, 0)
+    if isinstance(arrays, _ndarray):
+        return np.reshape(slices, arrays.shape)
+    return _like(arrays, [cast_like(s, a) for s, a in zip(slices, arrays)])
+
+
+def unstack_like(g, x):
+    """Cotangent of `np.array(x)`: g itself, or for a (nested) list or tuple
+    x, g's entries in a (nested) list or tuple like x."""
+    if isinstance(x, (tuple, list)):
+        return _like(x, [unstack_like(gk, xk) for gk, xk in zip(g, x)])
+    return cast_like(g, x)
+
+
+def unsum(g, xs):
+    """Cotangents of the entries `sum(xs)` added: g for each, summed down to
+    its shape (the rows of an array each get g)."""
+    if isinstance(xs, (tuple, list)):
+        return _like(xs, [unbroadcast(g, x) for x in xs])
+    shape = _shape(xs)
+    return np.broadcast_to(unbroadcast_to(g, shape[1:]), shape).copy()
+
+
+# ----------------------------------------------------------- factorizations with several outputs
+
+def _inverse_gaps(w):
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it (w distinct)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+def _diag_embed(d):
+    return np.expand_dims(d, -1) * np.eye(np.shape(d)[-1], dtype=np.result_type(d))
+
+
+def eigh_vjp(g, ans, a, uplo="L"):
+    """Cotangent of (w, v) = eigh(a): V (diag(gw) + F * V^T gv) V^T with
+    F = _inverse_gaps(w), for the triangle NumPy reads (distinct eigenvalues)."""
+    w, v = ans
+    gw, gv = g
+    inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
+    s = v @ inner @ _T(v)
+    return _fold_triangle(0.5 * (s + _T(s)), uplo == "U")
+
+
+def eigh_jvp(t, ans, a, uplo="L"):
+    """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
+    dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
+    w, v = ans
+    m = _T(v) @ _read_triangle(t, uplo == "U") @ v
+    return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
+
+
+def _svd_sizes(a, full_matrices):
+    m, n = _shape(a)[-2:]
+    if full_matrices and m != n:
+        raise TangentishError(
+            f"np.linalg.svd of a {m}x{n} matrix with full_matrices=True has no derivative "
+            "(its extra singular vectors are not unique)",
+            hint="pass full_matrices=False: the reduced factors have one")
+    return m, n, min(m, n)
+
+
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
+    """Cotangent of (u, s, vh) = svd(a) (Townsend 2016), for distinct nonzero
+    singular values; the singular values alone if compute_uv is False."""
+    if not compute_uv:
+        return svdvals_vjp(g, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    gu, gs, gvh = g
+    v, gv = _T(vh), _T(gvh)
+    f = _inverse_gaps(s * s)
+    ut_gu, vt_gv = _T(u) @ gu, _T(v) @ gv
+    inner = ((f * (ut_gu - _T(ut_gu))) * np.expand_dims(s, -2) + _diag_embed(gs)
+             + np.expand_dims(s, -1) * (f * (vt_gv - _T(vt_gv))))
+    out = u @ inner @ vh
+    if m > k:  # (I - U U^T) gu S^-1 V^T
+        out = out + ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh
+    if n > k:  # U S^-1 gv^T (I - V V^T)
+        out = out + u @ ((_T(gv) - _T(vt_gv) @ vh) / np.expand_dims(s, -1))
+    return out
+
+
+def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True):
+    """Tangent of (u, s, vh) = svd(a): with P = U^T t V, ds = diag(P),
+    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
+    if not compute_uv:
+        return svdvals_jvp(t, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    v = _T(vh)
+    p = _T(u) @ t @ v
+    f = _inverse_gaps(s * s)
+    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)  # S on the left, on the right
+    du = u @ (f * (p * col + row * _T(p)))
+    dv = v @ (f * (row * p + _T(p) * col))
+    if m > k:
+        du = du + (t @ v - u @ p) / col
+    if n > k:
+        dv = dv + (_T(t) @ u - v @ _T(p)) / col
+    return du, np.diagonal(p, axis1=-2, axis2=-1), _T(dv)
+
+
+def _qr_factors(g, ans, a, mode):
+    """(q, r, g for q, g for r); mode 'r' returns r alone, q is computed again."""
+    m, n = _shape(a)[-2:]
+    if mode not in ("reduced", "complete", "r") or m < n or (mode == "complete" and m != n):
+        raise TangentishError(
+            f"np.linalg.qr of a {m}x{n} matrix with mode={mode!r} has no derivative rule",
+            hint="tangentish differentiates mode='reduced' and mode='r' of a matrix with at "
+                 "least as many rows as columns; for a wide one, factor its transpose")
+    if mode == "r":
+        q = np.linalg.qr(a)[0]
+        return q, ans, zeros_like(q), g
+    return ans[0], ans[1], g[0] if g is not None else None, g[1] if g is not None else None
+
+
+def qr_vjp(g, ans, a, mode="reduced"):
+    """Cotangent of (q, r) = qr(a), reduced, m >= n, r invertible: with
+    B = Q^T gq - gr R^T, (Q (gr R^T + tril(B - B^T, -1)) + (I - Q Q^T) gq) R^-T."""
+    q, r, gq, gr = _qr_factors(g, ans, a, mode)
+    qt_gq = _T(q) @ gq
+    b = qt_gq - gr @ _T(r)
+    x = q @ (gr @ _T(r) + np.tril(b - _T(b), -1)) + gq - q @ qt_gq
+    return _T(np.linalg.solve(r, _T(x)))
+
+
+def qr_jvp(t, ans, a, mode="reduced"):
+    """Tangent of (q, r) = qr(a): with C = Q^T t R^-1 and the antisymmetric
+    O = tril(C, -1) - tril(C, -1)^T, dr = (C - O) R and dq = Q O + (I - Q Q^T) t R^-1."""
+    q, r, _, _ = _qr_factors(None, ans, a, mode)
+    t_rinv = _T(np.linalg.solve(_T(r), _T(t)))
+    c = _T(q) @ t_rinv
+    low = np.tril(c, -1)
+    omega = low - _T(low)
+    r_dot = (c - omega) @ r
+    return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)

@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, jvp, linear, nondiff, vjp
+from . import ANY, elementwise, jvp, linear, nondiff, returns, sequence_operand, vjp
 
 # ----------------------------------------------------------- no derivative
 # zeros, element counts and the extremum's tie split are piecewise constant
@@ -238,3 +238,36 @@ linear(_rt.cumsum_vjp, _rt.diff_vjp, _rt.untake, _rt.take_along_axis_vjp, _rt.re
        _rt.delete_vjp, _rt.compress_vjp, _rt.extract_vjp, _rt.tile_vjp, _rt.unpad,
        _rt.diagonal_vjp, _rt.trace_vjp, _rt.diag_vjp, _rt.sort_vjp, _rt.sort_jvp,
        _rt.rollaxis_vjp)
+
+# ----------------------------------------------------------- lists of arrays
+# each moves g between one array and a list of pieces, linearly; its
+# transpose joins (or cuts) them again
+
+@vjp(_rt.unconcatenate)
+def unconcatenate_vjp(cot, ans, g, arrays, axis=0, prep=None):
+    return _rt.concatenate_like(cot, axis, prep), None, None, None
+
+
+@vjp(_rt.concatenate_like)
+def concatenate_like_vjp(cot, ans, pieces, axis=0, prep=None):
+    return _rt.unconcatenate(cot, pieces, axis, prep), None, None
+
+
+@vjp(_rt.unstack)
+def unstack_vjp(cot, ans, g, arrays, axis=0):
+    return np.stack(cot, axis), None, None
+
+
+@vjp(_rt.unstack_like)
+def unstack_like_vjp(cot, ans, g, x):
+    return np.array(cot), None
+
+
+@vjp(_rt.unsum)
+def unsum_vjp(cot, ans, g, xs):
+    return _rt.broadcast_like(sum(cot), g), None
+
+
+linear(_rt.unconcatenate, _rt.concatenate_like, _rt.unstack, _rt.unstack_like, _rt.unsum)
+sequence_operand(_rt.concatenate_like)
+returns(ANY, _rt.unconcatenate, _rt.unstack, _rt.unstack_like, _rt.unsum)  # a list or tuple like theirs

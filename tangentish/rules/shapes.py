@@ -4,7 +4,7 @@ puts each element of g back where it came from."""
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, jvp, linear, vjp
+from . import LIST_OF_ARRAYS, available, jvp, linear, returns, sequence_operand, vjp
 
 # ----------------------------------------------------------- same elements, new shape
 
@@ -30,7 +30,7 @@ def copy_vjp(g, ans, x):
 
 @vjp(np.asarray, np.asanyarray, np.array, np.asarray_chkfinite, np.require)
 def asarray_vjp(g, ans, x, dtype=None):
-    return g if dtype is None else _rt.cast_like(g, x)
+    return _rt.unstack_like(g, x)  # x may be a (nested) list: np.array([a, b * 2, c])
 
 
 @vjp(np.ascontiguousarray, np.asfortranarray)
@@ -275,3 +275,72 @@ def append_vjp(g, ans, x, values, axis=None):
 @jvp(np.append)
 def append_jvp(g, ans, x, values, axis=None):
     return np.append(g, _rt.zeros_like(values), axis), np.append(_rt.zeros_like(x), g, axis)
+
+# ----------------------------------------------------------- joining a list of arrays
+# the first operand is a list or tuple of arrays: its tangent is the list of
+# their tangents, and its cotangent g cut back into pieces shaped like them
+
+@vjp(np.concatenate)
+def concatenate_vjp(g, ans, arrays, axis=0):
+    return _rt.unconcatenate(g, arrays, axis)
+
+
+@vjp(np.stack)
+def stack_vjp(g, ans, arrays, axis=0):
+    return _rt.unstack(g, arrays, axis)
+
+
+@vjp(np.vstack)
+def vstack_vjp(g, ans, tup):
+    return _rt.unconcatenate(g, tup, 0, np.atleast_2d)
+
+
+@vjp(np.hstack)
+def hstack_vjp(g, ans, tup):
+    return _rt.unconcatenate(g, tup, 0 if np.ndim(ans) == 1 else 1, np.atleast_1d)
+
+
+@vjp(np.dstack)
+def dstack_vjp(g, ans, tup):
+    return _rt.unconcatenate(g, tup, 2, np.atleast_3d)
+
+
+@vjp(np.column_stack)
+def column_stack_vjp(g, ans, tup):
+    return _rt.unconcatenate(g, tup, 1, _column)
+
+
+def _column(a):
+    """What np.column_stack makes of each array: a column if it has fewer than 2 axes."""
+    return np.reshape(a, (-1, 1)) if np.ndim(a) < 2 else a
+
+
+linear(np.concatenate, np.stack, np.vstack, np.hstack, np.dstack, np.column_stack)
+sequence_operand(np.concatenate, np.stack, np.vstack, np.hstack, np.dstack, np.column_stack,
+                 np.array, np.asarray, np.asanyarray)
+
+# ----------------------------------------------------------- cutting into a list of arrays
+# the output is a list: g is the list of the pieces' cotangents
+
+@vjp(np.split, np.array_split)
+def split_vjp(g, ans, x, indices_or_sections, axis=0):
+    return np.concatenate(g, axis)
+
+
+@vjp(np.hsplit)
+def hsplit_vjp(g, ans, x, indices_or_sections):
+    return np.concatenate(g, 1 if np.ndim(x) > 1 else 0)
+
+
+@vjp(np.vsplit)
+def vsplit_vjp(g, ans, x, indices_or_sections):
+    return np.concatenate(g, 0)
+
+
+@vjp(np.dsplit)
+def dsplit_vjp(g, ans, x, indices_or_sections):
+    return np.concatenate(g, 2)
+
+
+linear(np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
+returns(LIST_OF_ARRAYS, np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
