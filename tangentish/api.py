@@ -227,7 +227,8 @@ def _unshared(out, inputs):
             elif isinstance(a, np.ndarray) and np.may_share_memory(out, a):
                 return out.copy()
     elif isinstance(out, (tuple, list)):
-        return type(out)(_unshared(e, inputs) for e in out)
+        entries = [_unshared(e, inputs) for e in out]
+        return type(out)(*entries) if hasattr(out, "_fields") else type(out)(entries)
     return out
 
 
@@ -361,8 +362,13 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
         return d.generated()(*values, *seeds)
-    except TangentishError:
-        raise
+    except TangentishError as exc:
+        if exc.origin is not None:
+            raise
+        # raised by a runtime helper, which knows no place: the call, and the generated line
+        construct, of_line = _generated_place(exc)
+        raise type(exc)(f"{exc.message}{of_line}", caller_origin(), construct,
+                        exc.hint).with_traceback(exc.__traceback__) from None
     except Exception as exc:
         name = getattr(d.f, "__name__", "f")
         try:
@@ -388,9 +394,9 @@ def _user_origin(exc: BaseException):
     return found
 
 
-def _derivative_raised(name: str, exc: Exception) -> TangentishError:
-    """The derivative failed where the function did not: quote the generated
-    line, and the user's line it differentiates when a comment says so."""
+def _generated_place(exc: Exception) -> tuple[str | None, str]:
+    """(the generated line `exc` was raised in, " (differentiating line N)"
+    when a comment there names the user's line, else "")."""
     tb, where = exc.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.startswith("<tangentish"):
@@ -405,6 +411,13 @@ def _derivative_raised(name: str, exc: Exception) -> TangentishError:
             if m:
                 of_line = f" (differentiating line {m.group(1)})"
                 break
+    return construct, of_line
+
+
+def _derivative_raised(name: str, exc: Exception) -> TangentishError:
+    """The derivative failed where the function did not: quote the generated
+    line, and the user's line it differentiates when a comment says so."""
+    construct, of_line = _generated_place(exc)
     in_line = ", in the generated line" if construct else ""
     return also_raised_as(DerivativeRaisedError, type(exc))(
         f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "

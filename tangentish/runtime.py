@@ -30,19 +30,26 @@ def zeros_like(x):
             return np.zeros_like(x)
         return np.zeros(x.shape)
     if isinstance(x, (tuple, list)):
-        return type(x)([zeros_like(e) for e in x])
+        return _like(x, [zeros_like(e) for e in x])
     return 0.0
+
+
+def _like(x, entries):
+    """`entries` as a list if `x` is one, else as a tuple: the derivative of
+    one of NumPy's named tuples (`np.linalg.eigh(a)`) is a plain tuple."""
+    return list(entries) if isinstance(x, list) else tuple(entries)
 
 
 def add(a, b):
     """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
     how derivative code accumulates the adjoint of a container."""
     if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
-        if type(a) is not type(b) or len(a) != len(b):
+        if (not isinstance(a, (tuple, list)) or isinstance(a, list) != isinstance(b, list)
+                or len(a) != len(b)):
             raise TangentishError(
                 f"cannot add derivatives of different structure: {_structure(a)} and "
                 f"{_structure(b)}")
-        return type(a)([add(x, y) for x, y in zip(a, b)])
+        return _like(a, [add(x, y) for x, y in zip(a, b)])
     return a + b
 
 
@@ -179,7 +186,7 @@ def unindex(g, x, idx):
                 out[k] = add(out[k], gk)
         else:
             out[idx] = add(out[idx], g)
-        return type(x)(out)
+        return _like(x, out)
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
@@ -586,8 +593,14 @@ def matrix_norm_partial(x, ans, ord="fro", axis=(-2, -1), keepdims=False):
 
 # ----------------------------------------------------------- shapes
 
+def _float_dtype(*values):
+    """The float dtype values combine to (float64 for integers)."""
+    dtype = np.result_type(*values)
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
+
+
 def _zeros_for(x, g):
-    return np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
+    return np.zeros(_shape(x), dtype=_float_dtype(x, g))
 
 
 def untake(g, x, indices, axis=None):
@@ -675,7 +688,8 @@ def diagonal_vjp(g, x, offset=0, axis1=0, axis2=1):
 
 def trace_vjp(g, x, offset=0, axis1=0, axis2=1):
     """Cotangent of np.trace: g on every diagonal entry."""
-    n = np.diagonal(np.empty(_shape(x)), offset, axis1, axis2).shape[-1]
+    rows, cols = _shape(x)[axis1], _shape(x)[axis2]
+    n = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
     g = np.asarray(g)
     return diagonal_vjp(np.broadcast_to(g[..., None], g.shape + (n,)), x, offset, axis1, axis2)
 
@@ -997,3 +1011,581 @@ def svdvals_vjp(g, a):
 def svdvals_jvp(t, a):
     u, _, vh = np.linalg.svd(a, full_matrices=False)
     return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
+
+
+# ----------------------------------------------------------- order statistics
+
+def _reduced_last(x, axis):
+    """x with the kept axes first and the reduced ones flattened last, and
+    the function that puts an array of that layout back in x's layout."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    perm = rest + list(axes)
+    moved = np.transpose(x, perm)
+    flat = moved.reshape(moved.shape[:len(rest)] + (-1,))
+    return flat, lambda y: np.transpose(np.reshape(y, moved.shape), np.argsort(perm))
+
+
+def _quantile_nodes(n, q):
+    """Lower order statistic and weight of the upper one, NumPy's 'linear' method."""
+    h = (n - 1) * np.asarray(q, dtype=float)
+    low = np.clip(np.floor(h).astype(int), 0, max(n - 2, 0))
+    return low, (h - low if n > 1 else np.zeros_like(h))
+
+
+def _quantile_output(y, x, axis, keepdims, q_shape):
+    """Reshape q_shape + kept axes to the layout of np.quantile's result."""
+    if keepdims:
+        shape = list(_shape(x))
+        for a in _axes(axis, np.ndim(x)):
+            shape[a] = 1
+        return np.reshape(y, q_shape + tuple(shape))
+    return y
+
+
+def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
+    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
+    of g to the lower order statistic and f to the upper one."""
+    flat, back = _reduced_last(x, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    g = np.reshape(g, np.shape(q) + flat.shape[:-1])
+    out = np.zeros(flat.shape, dtype=_float_dtype(flat, g))
+    for k in np.ndindex(np.shape(q)):
+        for node, weight in ((low[k], 1.0 - f[k]), (min(low[k] + 1, flat.shape[-1] - 1), f[k])):
+            index = np.take(order, [node], axis=-1)
+            np.put_along_axis(out, index, np.take_along_axis(out, index, -1) + (g[k] * weight)[..., None], -1)
+    return back(out)
+
+
+def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+    flat, _ = _reduced_last(x, axis)
+    moved, _ = _reduced_last(t, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    upper = np.minimum(low + 1, flat.shape[-1] - 1)
+    sorted_t = np.take_along_axis(moved, order, -1)
+    pick = lambda node: np.moveaxis(np.take(sorted_t, node, axis=-1), range(-np.ndim(node), 0),  # noqa: E731
+                                    range(np.ndim(node)))
+    f = np.reshape(f, np.shape(f) + (1,) * (flat.ndim - 1)).astype(_float_dtype(flat, t))
+    return _quantile_output((1.0 - f) * pick(low) + f * pick(upper), x, axis, keepdims, np.shape(q))
+
+
+def quantile_partial_q(x, q, axis=None, keepdims=False, scale=1.0):
+    """d quantile / d q: (n - 1) times the gap between the two order statistics."""
+    flat, _ = _reduced_last(x, axis)
+    n = flat.shape[-1]
+    ordered = np.sort(flat, axis=-1)
+    low, _ = _quantile_nodes(n, q)
+    upper = np.minimum(low + 1, n - 1)
+    gap = np.take(ordered, upper, axis=-1) - np.take(ordered, low, axis=-1)
+    gap = np.moveaxis(gap, range(-np.ndim(q), 0), range(np.ndim(q)))
+    return _quantile_output((n - 1) * scale * gap, x, axis, keepdims, np.shape(q))
+
+
+def quantile_vjp_q(g, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = g * quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.sum(np.reshape(partial, np.shape(q) + (-1,)), axis=-1) if np.ndim(partial) else partial
+
+
+def quantile_jvp_q(t, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.reshape(t, np.shape(t) + (1,) * (np.ndim(partial) - np.ndim(t))) * partial
+
+
+def median_partial(x, axis=None):
+    """d median / d x: 1 at the middle element, 1/2 at each of the two middle ones."""
+    share = quantile_vjp_x(np.ones(np.shape(np.median(x, axis=axis))), x, 0.5, axis)
+    return _float(share, x)
+
+
+def unpermute(y, x, axis=-1):
+    """For y a permutation of x along axis (np.partition): the index of x that
+    each entry of y came from (ties: any of the equal entries)."""
+    order_x = np.argsort(x, axis=axis, kind="stable")
+    order_y = np.argsort(y, axis=axis, kind="stable")
+    source = np.empty_like(order_x)
+    np.put_along_axis(source, order_y, order_x, axis)
+    return source
+
+
+def partition_vjp(g, ans, x, axis=-1):
+    if axis is None:
+        return np.reshape(take_along_axis_vjp(g, np.ravel(x), unpermute(ans, np.ravel(x), 0), 0), _shape(x))
+    return take_along_axis_vjp(g, x, unpermute(ans, x, axis), axis)
+
+
+def partition_jvp(t, ans, x, axis=-1):
+    if axis is None:
+        return np.take_along_axis(np.ravel(t), unpermute(ans, np.ravel(x), 0), 0)
+    return np.take_along_axis(t, unpermute(ans, x, axis), axis)
+
+
+# ----------------------------------------------------------- covariance
+
+def _cov_rows(m, y, rowvar):
+    """The variables as rows, as np.cov stacks them."""
+    rows = np.atleast_2d(np.asarray(m, dtype=np.result_type(m, np.float64)))
+    if not rowvar and rows.shape[0] != 1:
+        rows = rows.T
+    if y is not None:
+        more = np.atleast_2d(np.asarray(y, dtype=rows.dtype))
+        if not rowvar and more.shape[0] != 1:
+            more = more.T
+        rows = np.concatenate([rows, more], axis=0)
+    return rows
+
+
+def _cov_norm(n, bias, ddof):
+    return n - (ddof if ddof is not None else (0 if bias else 1))
+
+
+def _cov_split(rows_bar, m, y, rowvar, which):
+    """The part of a cotangent of the stacked rows that belongs to m or y."""
+    n_m = _cov_rows(m, None, rowvar).shape[0]
+    part = rows_bar[:n_m] if which == 0 else rows_bar[n_m:]
+    target = m if which == 0 else y
+    if not rowvar and np.ndim(target) == 2 and np.shape(target)[0] != 1:
+        part = part.T
+    return np.reshape(part, _shape(target))
+
+
+def cov_vjp(g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    """Cotangent of C = Xc Xc^T / (N - ddof): (G + G^T) Xc / (N - ddof)."""
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    g = np.reshape(g, (rows.shape[0],) * 2)
+    rows_bar = (g + g.T) @ centered / _cov_norm(rows.shape[1], bias, ddof)
+    return _cov_split(rows_bar, m, y, rowvar, which)
+
+
+def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    zeros = [np.zeros(_shape(m)), None if y is None else np.zeros(_shape(y))]
+    zeros[which] = t
+    rows_dot = _cov_rows(zeros[0], zeros[1], rowvar)
+    rows_dot = rows_dot - np.mean(rows_dot, axis=1, keepdims=True)
+    c_dot = (rows_dot @ centered.T + centered @ rows_dot.T) / _cov_norm(rows.shape[1], bias, ddof)
+    return c_dot if rows.shape[0] > 1 else c_dot[0, 0]
+
+
+def corrcoef_vjp(g, ans, x, y=None, rowvar=True, which=0):
+    """Cotangent of R = C / (s s^T), s = sqrt(diag C), sent on through cov."""
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    r = np.atleast_2d(ans)
+    g = np.reshape(g, r.shape)
+    c_bar = g / np.outer(s, s) - np.diag(np.sum(g * r + (g * r).T, axis=1) / (2.0 * s * s))
+    return cov_vjp(c_bar, x, y, rowvar, False, None, which)
+
+
+def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    c_dot = np.atleast_2d(cov_jvp(t, x, y, rowvar, False, None, which))
+    s_dot = np.diag(c_dot) / (2.0 * s)
+    r = np.atleast_2d(ans)
+    r_dot = c_dot / np.outer(s, s) - r * (s_dot[:, None] / s[:, None] + s_dot[None, :] / s[None, :])
+    return r_dot if np.ndim(ans) else r_dot[0, 0]
+
+
+# ----------------------------------------------------------- running products, integrals
+
+def cumulative_vjp(g, x, axis=None, include_initial=False, product=False):
+    """Cotangent of np.cumulative_sum / np.cumulative_prod (an initial 0 or 1
+    in front, with include_initial, carries no derivative)."""
+    axis = 0 if axis is None else axis
+    if include_initial:
+        g = np.take(g, np.arange(1, _shape(g)[axis]), axis=axis)
+    return cumprod_vjp(g, x, axis) if product else cumsum_vjp(g, x, axis)
+
+
+def cumulative_prod_jvp(t, x, axis=None, include_initial=False):
+    axis = 0 if axis is None else axis
+    out = cumprod_jvp(t, x, axis)
+    if include_initial:
+        shape = list(_shape(out))
+        shape[axis] = 1
+        out = np.concatenate([np.zeros(shape, dtype=out.dtype), out], axis=axis)
+    return out
+
+
+def _trapezoid_steps(y, x, dx, axis):
+    if x is None:
+        return dx
+    d = np.diff(x, axis=axis if np.ndim(x) == np.ndim(y) else -1)
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        shape = [1] * np.ndim(y)
+        shape[axis] = d.shape[0]
+        d = d.reshape(shape)
+    return d
+
+
+def _pair_means(y, axis):
+    n = _shape(y)[axis]
+    return (np.take(y, np.arange(1, n), axis=axis) + np.take(y, np.arange(n - 1), axis=axis)) / 2.0
+
+
+def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1, which=0):
+    """Cotangent of np.trapezoid for y (which=0), x (1) or dx (2)."""
+    g = np.expand_dims(g, axis)
+    if which == 0:
+        steps = g * _trapezoid_steps(y, x, dx, axis) / 2.0
+        n = _shape(y)[axis]
+        pad = [(0, 0)] * np.ndim(steps)
+        lead, tail = list(pad), list(pad)
+        lead[axis % np.ndim(steps)] = (0, 1)
+        tail[axis % np.ndim(steps)] = (1, 0)
+        full = np.broadcast_to(steps, _shape(y)[:axis % np.ndim(y)] + (n - 1,) + _shape(y)[axis % np.ndim(y) + 1:])
+        return np.pad(full, lead) + np.pad(full, tail)
+    means = g * _pair_means(y, axis)
+    if which == 2:
+        return np.sum(means)
+    bar = diff_vjp(means, None, 1, axis)
+    return unbroadcast(bar, x) if np.ndim(x) == np.ndim(y) else np.sum(
+        np.moveaxis(bar, axis, -1).reshape(-1, _shape(x)[0]), axis=0)
+
+
+def trapezoid_jvp_x(t, y, x, axis=-1):
+    return np.sum(_pair_means(y, axis) * _trapezoid_steps(y, t, None, axis), axis=axis)
+
+
+def ediff1d_vjp(g, ary, to_end=None, to_begin=None, which=0):
+    """Cotangent of np.ediff1d for ary (0), to_end (1) or to_begin (2)."""
+    begin = np.size(to_begin) if to_begin is not None else 0
+    end = np.size(to_end) if to_end is not None else 0
+    if which == 1:
+        return np.reshape(g[len(g) - end:], _shape(to_end))
+    if which == 2:
+        return np.reshape(g[:begin], _shape(to_begin))
+    middle = g[begin:len(g) - end]
+    return np.reshape(diff_vjp(middle, None, 1, 0) if np.size(ary) else middle, _shape(ary))
+
+
+def ediff1d_jvp(t, ary, to_end=None, to_begin=None, which=0):
+    dtype = _float_dtype(t)
+    parts = [np.zeros(np.size(to_begin), dtype) if to_begin is not None else None,
+             np.zeros(max(np.size(ary) - 1, 0), dtype),
+             np.zeros(np.size(to_end), dtype) if to_end is not None else None]
+    if which == 0:
+        parts[1] = np.diff(np.ravel(t))
+    else:
+        parts[2 if which == 1 else 0] = np.ravel(t)
+    return np.concatenate([p for p in parts if p is not None])
+
+
+# ----------------------------------------------------------- signals and polynomials
+
+def _full_from(g, n, m, mode):
+    """A convolution's cotangent in 'same' or 'valid' mode, placed in the
+    full-length output."""
+    start = {"full": 0, "same": (min(n, m) - 1) // 2, "valid": min(n, m) - 1}[mode]
+    full = np.zeros(n + m - 1, dtype=_float_dtype(g))
+    full[start:start + len(g)] = g
+    return full
+
+
+def convolve_vjp(g, a, v, mode="full", which=0):
+    """Cotangent of np.convolve for a (which=0) or v (1): correlate g with the other."""
+    full = _full_from(g, np.size(a), np.size(v), mode)
+    return np.correlate(full, v if which == 0 else a, "valid")
+
+
+def correlate_vjp(g, a, v, mode="valid", which=0):
+    """np.correlate(a, v) is np.convolve(a, v[::-1])."""
+    bar = convolve_vjp(g, a, np.asarray(v)[::-1], mode, which)
+    return bar if which == 0 else bar[::-1]
+
+
+def polyval_vjp_p(g, p, x):
+    """Cotangent of np.polyval for the coefficients: g times the powers of x."""
+    powers = np.vander(np.ravel(np.broadcast_to(x, np.shape(g))), len(p))
+    return np.ravel(g) @ powers
+
+
+def polyval_partial_x(p, x):
+    """d polyval(p, x) / d x: the derivative polynomial at x, in x's dtype."""
+    return np.asarray(np.polyval(np.polyder(p), x), dtype=_float_dtype(p, x))
+
+
+def polyder_vjp(g, p, m=1):
+    """Cotangent of np.polyder: the adjoint of differentiation, m times."""
+    n = len(p)
+    for k in range(m):
+        size = n - m + k  # length of the derivative before this step's input
+        g = np.concatenate([np.asarray(g) * np.arange(size, 0, -1), [0.0]])
+    return g
+
+
+def polyint_vjp(g, p, m=1):
+    n = len(p)
+    for k in range(m):
+        size = n + m - 1 - k  # length of the input of the (m - k)-th integration
+        g = np.asarray(g)[:size] / np.arange(size, 0, -1)
+    return g
+
+
+def polyadd_vjp(g, a, sign=1.0):
+    return sign * np.reshape(g[len(g) - np.size(a):], _shape(a))
+
+
+def vander_partial(x, n=None, increasing=False):
+    """d vander(x, n) / d x, row by row: k x^(k-1) for each power k."""
+    x = np.asarray(x)
+    n = len(x) if n is None else n
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    return np.where(powers > 0, powers * x[:, None] ** np.maximum(powers - 1, 0), 0.0)
+
+
+def interp_partials(x, xp, fp):
+    """Segment, position in it and slope of np.interp(x, xp, fp) at each x."""
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    width = xp[i + 1] - xp[i]
+    t = np.clip((x - xp[i]) / width, 0.0, 1.0)
+    inside = (x >= xp[0]) & (x <= xp[-1])
+    slope = np.where(inside, (fp[i + 1] - fp[i]) / width, 0.0)
+    return i, t, slope, inside
+
+
+def interp_vjp(g, x, xp, fp, which=0):
+    """Cotangent of np.interp for x (0), xp (1) or fp (2)."""
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    if which == 0:
+        return g * slope
+    target = xp if which == 1 else fp
+    out = np.zeros(np.shape(target), dtype=_float_dtype(g, target))
+    lower, upper = (1.0 - t, t) if which == 2 else (-slope * (1.0 - t), -slope * t)
+    np.add.at(out, np.ravel(i), np.ravel(g * lower))
+    np.add.at(out, np.ravel(i) + 1, np.ravel(g * upper))
+    return out
+
+
+def interp_jvp(t_in, x, xp, fp, which=0):
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    t_in = np.asarray(t_in)
+    if which == 0:
+        return t_in * slope
+    if which == 2:
+        return (1.0 - t) * t_in[i] + t * t_in[i + 1]
+    return -slope * inside * ((1.0 - t) * t_in[i] + t * t_in[i + 1])
+
+
+def resize_vjp(g, x, shape):
+    """Cotangent of np.resize: the copies of x's elements summed."""
+    idx = np.arange(np.size(g)) % max(np.size(x), 1)
+    return untake(np.ravel(g), x, idx)
+
+
+def bincount_vjp(g, x, weights):
+    return np.reshape(np.asarray(g)[np.ravel(x)], _shape(weights))
+
+
+# ----------------------------------------------------------- tensor inverses
+
+def tensorinv_vjp(g, ans, a, ind=2):
+    a = np.asarray(a)
+    rows = int(np.prod(a.shape[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    g = np.reshape(g, inv.shape)
+    return np.reshape(-(inv.T @ g @ inv.T), a.shape)
+
+
+def tensorinv_jvp(t, ans, a, ind=2):
+    rows = int(np.prod(np.shape(a)[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    return np.reshape(-(inv @ np.reshape(t, (rows, -1)) @ inv), np.shape(ans))
+
+
+def _tensorsolve_matrices(a, b, axes):
+    if axes is not None:
+        raise TangentishError("np.linalg.tensorsolve with axes= has no derivative rule; "
+                              "move the axes with np.moveaxis first")
+    return np.reshape(a, (np.size(b), -1))
+
+
+def tensorsolve_vjp(g, ans, a, b, axes=None, which=0):
+    """Cotangent of x = tensorsolve(a, b) for a (0) or b (1), as for solve."""
+    a2 = _tensorsolve_matrices(a, b, axes)
+    b_bar = np.linalg.solve(a2.T, np.ravel(g))
+    if which == 1:
+        return np.reshape(b_bar, _shape(b))
+    return np.reshape(-np.outer(b_bar, np.ravel(ans)), _shape(a))
+
+
+def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
+    a2 = _tensorsolve_matrices(a, b, axes)
+    rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
+    return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))
+
+
+# ----------------------------------------------------------- lists of arrays
+# derivatives of functions that join a list of arrays or cut one into a
+# list; each cotangent comes back as a list or tuple like the operand
+
+def unconcatenate(g, arrays, axis=0, prep=None):
+    """Cotangents of the arrays that `np.concatenate([prep(a) for a in
+    arrays], axis)` joined: g cut at their boundaries along `axis`
+    (flattened if axis is None), each reshaped like its array."""
+    shapes = [_shape(a) for a in arrays]
+    joined = [_shape(prep(a)) for a in arrays] if prep is not None else shapes
+    if axis is None:
+        g, axis, sizes = np.ravel(g), 0, [int(np.prod(s)) for s in joined]
+    else:
+        sizes = [s[axis] for s in joined]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis)
+    pieces = [cast_like(np.reshape(p, s), a) for p, s, a in zip(pieces, shapes, arrays)]
+    if isinstance(arrays, _ndarray):  # np.concatenate(x) joins the rows of an array
+        return np.reshape(np.stack(pieces), arrays.shape)
+    return _like(arrays, pieces)
+
+
+def concatenate_like(pieces, axis=0, prep=None):
+    """`np.concatenate([prep(p) for p in pieces], axis)`: the transpose of
+    `unconcatenate`, for derivatives of derivatives."""
+    return np.concatenate([prep(p) for p in pieces] if prep is not None else pieces, axis)
+
+
+def unstack(g, arrays, axis=0):
+    """Cotangents of the arrays `np.stack(arrays, axis)` stacked: g's slices along `axis`."""
+    slices = np.moveaxis(g, axis, 0)
+    if isinstance(arrays, _ndarray):
+        return np.reshape(slices, arrays.shape)
+    return _like(arrays, [cast_like(s, a) for s, a in zip(slices, arrays)])
+
+
+def unstack_like(g, x):
+    """Cotangent of `np.array(x)`: g itself, or for a (nested) list or tuple
+    x, g's entries in a (nested) list or tuple like x."""
+    if isinstance(x, (tuple, list)):
+        return _like(x, [unstack_like(gk, xk) for gk, xk in zip(g, x)])
+    return cast_like(g, x)
+
+
+def unsum(g, xs):
+    """Cotangents of the entries `sum(xs)` added: g for each, summed down to
+    its shape (the rows of an array each get g)."""
+    if isinstance(xs, (tuple, list)):
+        return _like(xs, [unbroadcast(g, x) for x in xs])
+    shape = _shape(xs)
+    return np.broadcast_to(unbroadcast_to(g, shape[1:]), shape).copy()
+
+
+# ----------------------------------------------------------- factorizations with several outputs
+
+def _inverse_gaps(w):
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it (w distinct)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+def _diag_embed(d):
+    return np.expand_dims(d, -1) * np.eye(np.shape(d)[-1], dtype=np.result_type(d))
+
+
+def eigh_vjp(g, ans, a, uplo="L"):
+    """Cotangent of (w, v) = eigh(a): V (diag(gw) + F * V^T gv) V^T with
+    F = _inverse_gaps(w), for the triangle NumPy reads (distinct eigenvalues)."""
+    w, v = ans
+    gw, gv = g
+    inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
+    s = v @ inner @ _T(v)
+    return _fold_triangle(0.5 * (s + _T(s)), uplo == "U")
+
+
+def eigh_jvp(t, ans, a, uplo="L"):
+    """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
+    dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
+    w, v = ans
+    m = _T(v) @ _read_triangle(t, uplo == "U") @ v
+    return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
+
+
+def _svd_sizes(a, full_matrices):
+    m, n = _shape(a)[-2:]
+    if full_matrices and m != n:
+        raise TangentishError(
+            f"np.linalg.svd of a {m}x{n} matrix with full_matrices=True has no derivative "
+            "(its extra singular vectors are not unique)",
+            hint="pass full_matrices=False: the reduced factors have one")
+    return m, n, min(m, n)
+
+
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
+    """Cotangent of (u, s, vh) = svd(a) (Townsend 2016), for distinct nonzero
+    singular values; the singular values alone if compute_uv is False."""
+    if not compute_uv:
+        return svdvals_vjp(g, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    gu, gs, gvh = g
+    v, gv = _T(vh), _T(gvh)
+    f = _inverse_gaps(s * s)
+    ut_gu, vt_gv = _T(u) @ gu, _T(v) @ gv
+    inner = ((f * (ut_gu - _T(ut_gu))) * np.expand_dims(s, -2) + _diag_embed(gs)
+             + np.expand_dims(s, -1) * (f * (vt_gv - _T(vt_gv))))
+    out = u @ inner @ vh
+    if m > k:  # (I - U U^T) gu S^-1 V^T
+        out = out + ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh
+    if n > k:  # U S^-1 gv^T (I - V V^T)
+        out = out + u @ ((_T(gv) - _T(vt_gv) @ vh) / np.expand_dims(s, -1))
+    return out
+
+
+def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True):
+    """Tangent of (u, s, vh) = svd(a): with P = U^T t V, ds = diag(P),
+    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
+    if not compute_uv:
+        return svdvals_jvp(t, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    v = _T(vh)
+    p = _T(u) @ t @ v
+    f = _inverse_gaps(s * s)
+    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)  # S on the left, on the right
+    du = u @ (f * (p * col + row * _T(p)))
+    dv = v @ (f * (row * p + _T(p) * col))
+    if m > k:
+        du = du + (t @ v - u @ p) / col
+    if n > k:
+        dv = dv + (_T(t) @ u - v @ _T(p)) / col
+    return du, np.diagonal(p, axis1=-2, axis2=-1), _T(dv)
+
+
+def _qr_factors(g, ans, a, mode):
+    """(q, r, g for q, g for r); mode 'r' returns r alone, q is computed again."""
+    m, n = _shape(a)[-2:]
+    if mode not in ("reduced", "complete", "r") or m < n or (mode == "complete" and m != n):
+        raise TangentishError(
+            f"np.linalg.qr of a {m}x{n} matrix with mode={mode!r} has no derivative rule",
+            hint="tangentish differentiates mode='reduced' and mode='r' of a matrix with at "
+                 "least as many rows as columns; for a wide one, factor its transpose")
+    if mode == "r":
+        q = np.linalg.qr(a)[0]
+        return q, ans, zeros_like(q), g
+    return ans[0], ans[1], g[0] if g is not None else None, g[1] if g is not None else None
+
+
+def qr_vjp(g, ans, a, mode="reduced"):
+    """Cotangent of (q, r) = qr(a), reduced, m >= n, r invertible: with
+    B = Q^T gq - gr R^T, (Q (gr R^T + tril(B - B^T, -1)) + (I - Q Q^T) gq) R^-T."""
+    q, r, gq, gr = _qr_factors(g, ans, a, mode)
+    qt_gq = _T(q) @ gq
+    b = qt_gq - gr @ _T(r)
+    x = q @ (gr @ _T(r) + np.tril(b - _T(b), -1)) + gq - q @ qt_gq
+    return _T(np.linalg.solve(r, _T(x)))
+
+
+def qr_jvp(t, ans, a, mode="reduced"):
+    """Tangent of (q, r) = qr(a): with C = Q^T t R^-1 and the antisymmetric
+    O = tril(C, -1) - tril(C, -1)^T, dr = (C - O) R and dq = Q O + (I - Q Q^T) t R^-1."""
+    q, r, _, _ = _qr_factors(None, ans, a, mode)
+    t_rinv = _T(np.linalg.solve(_T(r), _T(t)))
+    c = _T(q) @ t_rinv
+    low = np.tril(c, -1)
+    omega = low - _T(low)
+    r_dot = (c - omega) @ r
+    return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)

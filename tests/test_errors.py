@@ -685,3 +685,52 @@ def test_update_beside_a_live_view_is_differentiated():
         assert abs(g[0][k] - fd) < 1e-7
     fd = (view_not_sharing_the_entry(v, 0.3 + eps) - view_not_sharing_the_entry(v, 0.3 - eps)) / (2 * eps)
     assert abs(g[1] - fd) < 1e-7
+
+
+# -- derivatives that exist for some shapes only --------------------------------
+# The rule finds out when the derivative runs: the error names the call of the
+# derivative (and, in reverse mode, the line it was differentiating).
+
+def svd_of_tall(a):
+    u, s, vh = np.linalg.svd(a)
+    return np.sum(u[:, 0] * s[0])
+
+
+def qr_of_wide(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(r * r)
+
+
+@pytest.mark.parametrize("f,shape,words", [(svd_of_tall, (3, 2), "full_matrices=False"),
+                                           (qr_of_wide, (2, 3), "transpose")],
+                         ids=["svd", "qr"])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_factorization_without_derivative_for_this_shape(f, shape, words, mode):
+    a = np.random.default_rng(0).uniform(0.5, 1.5, size=shape)
+    with pytest.raises(tg.TangentishError) as info:
+        if mode == "reverse":
+            tg.grad(f)(a)
+        else:
+            tg.jvp(f)(a, np.ones(shape))
+    lines, first = inspect.getsourcelines(test_factorization_without_derivative_for_this_shape)
+    called = "tg.grad(f)(a)" if mode == "reverse" else "tg.jvp(f)(a,"
+    msg = check_message(info.value, first + next(k for k, t in enumerate(lines) if called in t))
+    assert words in msg
+    if mode == "reverse":
+        assert f"differentiating line {def_line(f) + 1}" in msg
+
+
+def svd_hermitian(a):
+    u, s, vh = np.linalg.svd(a, hermitian=True)  # <-
+    return np.sum(s)
+
+
+def sum_of_a_list(a, b):
+    return np.sum([a, b * 2.0])  # <-
+
+
+@pytest.mark.parametrize("f", [svd_hermitian, sum_of_a_list])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_list_or_keyword_without_rule(f, mode):
+    msg = check_message(transform_error(f, mode, wrt=0), marked_line(f))
+    assert ("hermitian" in msg) if f is svd_hermitian else ("np.array(...)" in msg)

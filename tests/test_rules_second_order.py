@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tangentish as tg
-from tests.test_rules import DIFFERENTIABLE, RNG, _id, cases
+from tests.test_rules import DIFFERENTIABLE, RNG, _id, cases, random_like
 
 
 def _central(g, args, k, d, eps):
@@ -21,12 +21,16 @@ def _central(g, args, k, d, eps):
 
 
 # Rules whose derivative code calls runtime helpers that have no rules of
-# their own yet (products, linalg, and the partials of prod/var/std/norm):
-# their second derivatives raise a NoRuleError naming the helper. Strict, so
+# their own yet (products, linalg, polynomials, order statistics, and the
+# partials of prod/var/std/norm): their second derivatives raise a NoRuleError naming the helper. Strict, so
 # a rule added for one of them shows up here.
-GAPS = {"append", "average", "cumprod", "einsum", "kron", "cholesky", "eigvalsh",
-        "matrix_norm", "matrix_power", "norm", "pinv", "svdvals",
-        "vector_norm", "nanprod", "prod"}
+GAPS = {"append", "average", "bincount", "cholesky", "convolve", "corrcoef", "correlate", "cov",
+        "cumprod", "cumulative_prod", "cumulative_sum", "ediff1d", "eigh", "eigvalsh", "einsum",
+        "interp", "kron", "matrix_norm", "matrix_power", "median", "nancumprod",
+        "nanprod", "norm", "partition", "percentile", "pinv", "polyadd",
+        "polyder", "polyint", "polymul", "polysub", "polyval", "prod", "qr", "quantile", "resize",
+        "svd", "svdvals", "tensorinv", "tensorsolve", "trapezoid",
+        "vander", "vector_norm"}
 
 
 def _second_order_cases():
@@ -44,7 +48,7 @@ def test_rule_second_order(fn):
     c = cases(fn)[0]
     f, k = c.via or fn, c.wrt[0]
     value = f(*c.args, **c.kwargs)
-    w = RNG.normal(size=np.shape(value)) if np.ndim(value) else 0.7
+    w = random_like(value, RNG, lambda v: RNG.normal(size=np.shape(v)) if np.ndim(v) else 0.7)
     d = RNG.normal(size=np.shape(c.args[k])) if np.ndim(c.args[k]) else 1.0
     back = tg.vjp(f, wrt=k)
 
@@ -62,13 +66,19 @@ def test_rule_second_order(fn):
 # NoRuleError says so). `add_at` updates its argument in place and never
 # will. A new helper must get rules (rules/runtime_rules.py) or be listed.
 NO_RULES_YET = {
-    "add_at", "append_vjp", "average_jvp_w", "average_vjp_a", "average_vjp_w", "cholesky_jvp",
-    "cholesky_vjp", "cumprod_jvp", "cumprod_vjp", "eigvalsh_jvp", "eigvalsh_vjp", "einsum_jvp",
-    "einsum_vjp", "kron_vjp", "matrix_norm_partial",
-    "matrix_power_jvp", "matrix_power_vjp", "norm_partial", "pinv_jvp", "pinv_vjp",
-    "prod_others", "svdvals_jvp",
-    "svdvals_vjp",
-    "vector_norm_partial",
+    "add_at", "append_vjp", "average_jvp_w", "average_vjp_a", "average_vjp_w", "bincount_vjp",
+    "cholesky_jvp", "cholesky_vjp", "convolve_vjp", "corrcoef_jvp", "corrcoef_vjp", "correlate_vjp",
+    "cov_jvp", "cov_vjp", "cumprod_jvp", "cumprod_vjp", "cumulative_prod_jvp", "cumulative_vjp",
+    "ediff1d_jvp", "ediff1d_vjp", "eigh_jvp", "eigh_vjp", "eigvalsh_jvp", "eigvalsh_vjp",
+    "einsum_jvp", "einsum_vjp", "interp_jvp", "interp_partials",
+    "interp_vjp", "kron_vjp", "matrix_norm_partial", "matrix_power_jvp", "matrix_power_vjp", "median_partial",
+    "norm_partial", "partition_jvp", "partition_vjp", "pinv_jvp", "pinv_vjp", "polyadd_vjp",
+    "polyder_vjp", "polyint_vjp", "polyval_partial_x", "polyval_vjp_p", "prod_others", "qr_jvp",
+    "qr_vjp", "quantile_jvp_q", "quantile_jvp_x", "quantile_partial_q", "quantile_vjp_q", "quantile_vjp_x",
+    "resize_vjp", "svd_jvp",
+    "svd_vjp", "svdvals_jvp", "svdvals_vjp", "tensorinv_jvp",
+    "tensorinv_vjp", "tensorsolve_jvp", "tensorsolve_vjp", "trapezoid_jvp_x", "trapezoid_vjp", "unpermute",
+    "vander_partial", "vector_norm_partial",
 }
 
 

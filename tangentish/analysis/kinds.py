@@ -83,6 +83,8 @@ def element(kind, index=None):
 
 def unpacked(kind, n: int) -> list:
     """Kinds of the targets of `a, b, ... = value` (n targets)."""
+    if kind == BOTTOM:  # not seen yet: a later round of the fixed point tells
+        return [BOTTOM] * n
     if isinstance(kind, tuple) and kind[0] == "tuple" and len(kind[1]) == n:
         return list(kind[1])
     if isinstance(kind, tuple) and kind[0] == "list":
@@ -182,6 +184,8 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
                     return UNKNOWN
                 return helper_kind(op.fn, args, {k: of(v) for k, v in op.kwargs.items()})
             if op.kind == "rule":
+                if op.rule.outputs is not None:  # a tuple or a list (rules.returns)
+                    return _declared_output(op)
                 if op.fn is runtime.unbroadcast:
                     return args[0] if args else UNKNOWN
                 if op.fn is runtime.add:
@@ -229,6 +233,13 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
     if changed:  # no fixed point in time: give up on precision, not on soundness
         kinds = {k: UNKNOWN for k in kinds}
     return kinds
+
+
+def _declared_output(op):
+    from ..rules import output_kind
+    value = lambda a: a.value if isinstance(a, N.Constant) else UNKNOWN  # noqa: E731
+    return output_kind(op.rule, [value(a) for a in op.args],
+                       {k: value(v) for k, v in op.kwargs.items()})
 
 
 def return_kind(fn: N.FunctionDef, kinds: dict):

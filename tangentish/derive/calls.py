@@ -147,7 +147,8 @@ def structural(op: Op) -> set[str]:
     flowing = set()
     for template in (rule.partials, rule.vjp, rule.jvp):
         if template is not None:
-            outputs = _declared_outputs(template)
+            whole = template is rule.jvp and rule.outputs is not None
+            outputs = [True] if whole else _declared_outputs(template)
             if outputs is None:
                 return set()
             # only an explicit None says "no derivative": an entry left out

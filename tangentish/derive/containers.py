@@ -21,11 +21,13 @@ with `_rt.add`, since `+` concatenates (see analysis/kinds.py).
 from __future__ import annotations
 
 import operator
+import re
 
 from .. import runtime
 from ..analysis.kinds import is_sure_container, list_append, list_pop, unpack_targets
 from ..errors import UnsupportedSyntaxError
 from ..ir import nodes as N
+from .calls import structural
 
 # rules that take containers as operands (everything else is arithmetic)
 _CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
@@ -161,14 +163,21 @@ def check_operands(ctx, stmt, op, active: list[int], kinds: dict) -> None:
     repeats, and no elementwise rule describes either."""
     if op.fn in _CONTAINER_SAFE:
         return
+    shapes_only = structural(op)  # read for shapes and indices: any value will do
     for k in active:
         arg = op.args[k]
-        if isinstance(arg, N.Name) and is_sure_container(kinds.get(arg.id)):
+        if k == 0 and op.rule is not None and op.rule.sequence:
+            continue  # np.concatenate([a, b]): a list of arrays is what it takes
+        if isinstance(arg, N.Name) and arg.id not in shapes_only and is_sure_container(kinds.get(arg.id)):
             what = kinds[arg.id][0]
+            temporary = re.fullmatch(r"_t\d+_*", arg.id)  # a list written in the call
+            entries = "take its entries out first" + (
+                "" if temporary else f" (e.g. `a, b = {arg.id}`)")
             raise ctx.ir.error(
                 UnsupportedSyntaxError, f"arithmetic or a NumPy function applied to a {what} "
                 f"of differentiable values", stmt, op.label,
-                f"`{arg.id}` is a {what}: take its entries out first (e.g. `a, b = {arg.id}`)")
+                f"make one array of the {what} first (`np.array(...)`, `np.stack(...)`), "
+                f"or {entries}")
 
 
 def check_lists(ir, facts, resolve) -> None:

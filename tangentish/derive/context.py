@@ -202,8 +202,10 @@ class Context:
         else:
             g_name, ans_name = seed_params(rule)
             extra = {g_name: g, ans_name: ans}
+        # the tangent of a function returning a tuple is one tuple (rules.returns)
+        whole = rule is op.rule.jvp and op.rule.outputs is not None
         try:
-            return self.inliner.expand(rule, op.args, op.kwargs, extra)
+            return self.inliner.expand(rule, op.args, op.kwargs, extra, whole)
         except BindError as exc:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 

@@ -99,12 +99,14 @@ class Inliner:
             return N.tuple_([self.literal(v) for v in value])
         return self.object_ref(value)
 
-    def expand(self, rule, positional, keywords, extra) -> tuple[list, list]:
-        """(statements, one output expression or None per returned entry)."""
+    def expand(self, rule, positional, keywords, extra, whole=False) -> tuple[list, list]:
+        """(statements, one output expression or None per returned entry);
+        `whole`: the rule returns one value, whatever its shape (the tangent
+        of a function returning a tuple)."""
         bound = self.bind(rule, positional, keywords, extra)
         tpl = template(rule)
         if tpl is None:
-            return self._call(rule, bound, len(bound) - len(extra))
+            return self._call(rule, bound, 1 if whole else len(bound) - len(extra), whole)
         mapping = dict(bound)
         stmts = []
         for s in tpl.body:
@@ -114,6 +116,8 @@ class Inliner:
             for t in s.targets:
                 mapping[t.id] = N.load(name)
         result = self._instantiate(tpl.result, mapping, tpl)
+        if whole:
+            return stmts, [result]
         if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
             # a rule taking `*args` returns one sequence, indexed by argument position
             name = self.namer.fresh("_t")
@@ -133,11 +137,13 @@ class Inliner:
         expr = N.substitute(expr, {**free, **mapping})
         return simplify(expr)
 
-    def _call(self, rule, bound, n) -> tuple[list, list]:
+    def _call(self, rule, bound, n, whole=False) -> tuple[list, list]:
         func = self.object_ref(rule)
         name = self.namer.fresh("_t")
         call = N.call(func, [], bound)
         stmt = N.assign(name, call)
+        if whole:
+            return [stmt], [N.load(name)]
         outs = [N.call(N.attr(self.global_ref("_rt", None), "pick"), [N.load(name), N.const(i)])
                 for i in range(n)]
         return [stmt], outs

@@ -19,7 +19,19 @@ Conventions (autograd's): a `vjp` rule returns one cotangent per positional
 argument (a bare value for the first one only); a `jvp` rule returns one
 term per positional argument, where `g` is that argument's tangent. Partials
 may take a parameter named `ans` for the output. Broadcasting is the
-engine's job, never the rule author's.
+engine's job for partials, never the rule author's. A rule's parameters
+follow the function's positional order up to the first one it leaves out;
+the rest are keyword-only. A rule for a function of any number of arguments
+(`np.einsum`) takes `*operands` and may return one sequence, indexed by
+argument position.
+
+Containers: `sequence_operand(np.concatenate)` says the first operand is a
+list or tuple of arrays; the rule's `g` for it is then the list of their
+tangents, and its cotangent is returned as a list (or tuple) like it.
+`returns(kind, fn)` says what `fn` returns when that is not one array
+(`returns(TWO_ARRAYS, np.linalg.slogdet)`); `g` and `ans` of its rules are
+then tuples or lists too, and its jvp rule returns the whole output tangent
+(these functions have one differentiable operand).
 
 Every registration bumps `RULES.version`, which keys the derivative cache.
 """
@@ -30,8 +42,10 @@ import threading
 from dataclasses import dataclass, replace as _replace
 from typing import Any, Callable
 
+from ..analysis.kinds import ARRAY, UNKNOWN
+
 __all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff",
-           "register_adjoint", "register_tangent"]
+           "sequence_operand", "returns", "register_adjoint", "register_tangent"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,9 @@ class Rule:
     linear: bool = False              # tangent = fn(tangent, *other args)
     nondiff: bool = False             # output carries no derivative
     user: bool = False                # registered through the public API
+    sequence: bool = False            # first operand: a list or tuple of arrays
+    outputs: Any = None               # a container kind (analysis/kinds.py), or a
+                                      # function of the call's constant arguments giving one
 
     @property
     def has_forward(self) -> bool:
@@ -157,6 +174,41 @@ def nondiff(*fns) -> None:
         RULES.update(fn, nondiff=True)
 
 
+# kinds of outputs for `returns` (see analysis/kinds.py)
+ONE_ARRAY, ANY = ARRAY, UNKNOWN
+LIST_OF_ARRAYS = ("list", ARRAY)
+TWO_ARRAYS = ("tuple", (ARRAY, ARRAY))
+THREE_ARRAYS = ("tuple", (ARRAY, ARRAY, ARRAY))
+
+
+def sequence_operand(*fns) -> None:
+    """The first operand of these functions is a list or tuple of arrays
+    (`np.concatenate([a, b])`): its tangent is the list of their tangents,
+    and its cotangent the list of their cotangents."""
+    for fn in fns:
+        RULES.update(fn, sequence=True)
+
+
+def returns(kind, *fns) -> None:
+    """These functions return a tuple or a list, not one array. `kind` is a
+    container kind, or a function called with the call's arguments (the
+    constants among them; anything else is `ANY`) that returns one."""
+    for fn in fns:
+        RULES.update(fn, outputs=kind)
+
+
+def output_kind(rule: Rule, args: list, kwargs: dict):
+    """The kind of what `rule.fn` returns, for arguments whose constant
+    values are given (others are ANY); None for one array."""
+    kind = rule.outputs
+    if not callable(kind):
+        return kind
+    try:
+        return kind(*args, **kwargs)
+    except TypeError:
+        return ANY
+
+
 def register_adjoint(fn, *, replace: bool = False):
     """Register a custom reverse-mode rule for `fn`.
 
@@ -210,4 +262,4 @@ def seed_params(template) -> tuple[str, str]:
 
 
 from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
-               shapes, products, npl, methods, runtime_rules)
+               shapes, products, npl, polynomials, methods, runtime_rules)

@@ -5,11 +5,17 @@ Derivatives hold where the function is smooth: `inv`, `solve` and `det` at
 invertible matrices, `pinv` where the rank does not change, `eigvalsh` and
 `svdvals` where the values are distinct. `cholesky` and `eigvalsh` read one
 triangle of their input, as NumPy does, so their cotangents live there.
+
+Factorizations with several outputs (`slogdet`, `eigh`, `svd`, `qr`) get
+`g` and `ans` as tuples and return the tangent as one tuple. `eigh` and
+`svd` assume distinct eigenvalues and distinct nonzero singular values
+(elsewhere the vectors are not unique and the derivative does not exist);
+`qr` is the reduced one of a matrix with at least as many rows as columns.
 """
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, jvp, vjp
+from . import ANY, ONE_ARRAY, THREE_ARRAYS, TWO_ARRAYS, available, jvp, returns, vjp
 
 # ----------------------------------------------------------- inverses and solves
 
@@ -53,6 +59,25 @@ def matrix_power_vjp(g, ans, a, n):
 def matrix_power_jvp(g, ans, a, n):
     return _rt.matrix_power_jvp(g, a, n)
 
+@vjp(np.linalg.tensorinv)
+def tensorinv_vjp(g, ans, a, ind=2):
+    return _rt.tensorinv_vjp(g, ans, a, ind)
+
+
+@jvp(np.linalg.tensorinv)
+def tensorinv_jvp(g, ans, a, ind=2):
+    return _rt.tensorinv_jvp(g, ans, a, ind)
+
+
+@vjp(np.linalg.tensorsolve)
+def tensorsolve_vjp(g, ans, a, b, axes=None):
+    return _rt.tensorsolve_vjp(g, ans, a, b, axes, 0), _rt.tensorsolve_vjp(g, ans, a, b, axes, 1)
+
+
+@jvp(np.linalg.tensorsolve)
+def tensorsolve_jvp(g, ans, a, b, axes=None):
+    return _rt.tensorsolve_jvp(g, ans, a, b, axes, 0), _rt.tensorsolve_jvp(g, ans, a, b, axes, 1)
+
 # ----------------------------------------------------------- determinant
 
 @vjp(np.linalg.det)
@@ -65,7 +90,62 @@ def det_vjp(g, ans, a):
 def det_jvp(g, ans, a):
     return ans * np.trace(np.linalg.solve(a, g), axis1=-2, axis2=-1)
 
+@vjp(np.linalg.slogdet)
+def slogdet_vjp(g, ans, a):
+    # (sign, log|det a|): the sign is piecewise constant, d log|det a| = tr(a^-1 da)
+    return np.expand_dims(g[1], (-2, -1)) * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+@jvp(np.linalg.slogdet)
+def slogdet_jvp(g, ans, a):
+    return np.zeros_like(ans[0]), np.trace(np.linalg.solve(a, g), axis1=-2, axis2=-1)
+
 # ----------------------------------------------------------- factorizations, spectra
+
+@vjp(np.linalg.eigh)
+def eigh_vjp(g, ans, a, UPLO="L"):
+    return _rt.eigh_vjp(g, ans, a, UPLO)
+
+
+@jvp(np.linalg.eigh)
+def eigh_jvp(g, ans, a, UPLO="L"):
+    return _rt.eigh_jvp(g, ans, a, UPLO)
+
+
+@vjp(np.linalg.svd)
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
+    return _rt.svd_vjp(g, ans, a, full_matrices, compute_uv)
+
+
+@jvp(np.linalg.svd)
+def svd_jvp(g, ans, a, full_matrices=True, compute_uv=True):
+    return _rt.svd_jvp(g, ans, a, full_matrices, compute_uv)
+
+
+@vjp(np.linalg.qr)
+def qr_vjp(g, ans, a, mode="reduced"):
+    return _rt.qr_vjp(g, ans, a, mode)
+
+
+@jvp(np.linalg.qr)
+def qr_jvp(g, ans, a, mode="reduced"):
+    return _rt.qr_jvp(g, ans, a, mode)
+
+
+def _svd_outputs(a, full_matrices=True, compute_uv=True, hermitian=False):
+    return {True: THREE_ARRAYS, False: ONE_ARRAY}.get(compute_uv, ANY)
+
+
+def _qr_outputs(a, mode="reduced"):
+    if mode == ANY:  # not a constant
+        return ANY
+    return ONE_ARRAY if mode == "r" else TWO_ARRAYS
+
+
+returns(TWO_ARRAYS, np.linalg.slogdet, np.linalg.eigh)
+returns(_svd_outputs, np.linalg.svd)  # (u, s, vh), or s alone with compute_uv=False
+returns(_qr_outputs, np.linalg.qr)    # (q, r), or r alone with mode="r"
+
 
 @vjp(np.linalg.cholesky)
 def cholesky_vjp(g, ans, a, *, upper=False):

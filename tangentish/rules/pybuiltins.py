@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, linear, nondiff, vjp
+from . import elementwise, jvp, linear, nondiff, sequence_operand, vjp
 
 
 @elementwise(builtins.abs)
@@ -23,6 +23,20 @@ def float_vjp(g, ans, x):
 
 
 linear(builtins.float)
+
+
+@vjp(builtins.sum)
+def sum_vjp(g, ans, xs, start=0):
+    # sum(xs, start) = start + xs[0] + xs[1] + ...: each entry gets g
+    return _rt.unsum(g, xs), _rt.unbroadcast(g, start)
+
+
+@jvp(builtins.sum)
+def sum_jvp(g, ans, xs, start=0):
+    return _rt.broadcast_like(sum(g), ans), _rt.broadcast_like(g, ans)
+
+
+sequence_operand(builtins.sum)
 nondiff(builtins.len, builtins.range, builtins.slice, builtins.int, builtins.bool,
         builtins.round, builtins.isinstance, builtins.print, builtins.type,
         builtins.str, builtins.repr, builtins.id, builtins.hash)

@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, jvp, linear, nondiff, vjp
+from . import ANY, elementwise, jvp, linear, nondiff, returns, sequence_operand, vjp
 
 # ----------------------------------------------------------- no derivative
 # zeros, element counts and the extremum's tie split are piecewise constant
@@ -363,3 +363,36 @@ def std_partial_vjp(cot, partial, x, ans, axis=None, ddof=0, keepdims=False, nan
     scaled = cot / (2.0 * std)
     return (_rt.var_partial(scaled + 0.0 * x if nan else scaled, axis, ddof, nan),
             np.sum(-cot * partial / std, axis=axis, keepdims=keepdims))
+
+# ----------------------------------------------------------- lists of arrays
+# each moves g between one array and a list of pieces, linearly; its
+# transpose joins (or cuts) them again
+
+@vjp(_rt.unconcatenate)
+def unconcatenate_vjp(cot, ans, g, arrays, axis=0, prep=None):
+    return _rt.concatenate_like(cot, axis, prep), None, None, None
+
+
+@vjp(_rt.concatenate_like)
+def concatenate_like_vjp(cot, ans, pieces, axis=0, prep=None):
+    return _rt.unconcatenate(cot, pieces, axis, prep), None, None
+
+
+@vjp(_rt.unstack)
+def unstack_vjp(cot, ans, g, arrays, axis=0):
+    return np.stack(cot, axis), None, None
+
+
+@vjp(_rt.unstack_like)
+def unstack_like_vjp(cot, ans, g, x):
+    return np.array(cot), None
+
+
+@vjp(_rt.unsum)
+def unsum_vjp(cot, ans, g, xs):
+    return _rt.broadcast_like(sum(cot), g), None
+
+
+linear(_rt.unconcatenate, _rt.concatenate_like, _rt.unstack, _rt.unstack_like, _rt.unsum)
+sequence_operand(_rt.concatenate_like)
+returns(ANY, _rt.unconcatenate, _rt.unstack, _rt.unstack_like, _rt.unsum)  # a list or tuple like theirs

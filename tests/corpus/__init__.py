@@ -23,8 +23,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import (arrays, containers, control, helpers, inplace, methods, scalar, sequences, textbook,
-               tricky)
+from . import (arrays, assembly, containers, control, helpers, inplace, methods, scalar, sequences,
+               textbook, tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -78,6 +78,10 @@ CORPUS = [
     containers.tuple_from_helper, containers.tuple_indexed, containers.swap_in_loop,
     containers.nested_unpacking, containers.list_as_stack, containers.stack_of_mixed_values,
     containers.list_literal,
+    # assembly.py
+    assembly.join_and_cut, assembly.stacked_rows, assembly.sum_of_list,
+    assembly.log_det_gaussian, assembly.spectrum_of_symmetric, assembly.low_rank_parts,
+    assembly.least_squares_by_qr,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,
@@ -129,4 +133,4 @@ DOMAINS = {
 }
 
 __all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
-           "arrays", "containers", "control", "helpers", "scalar", "textbook", "tricky"]
+           "arrays", "assembly", "containers", "control", "helpers", "scalar", "textbook", "tricky"]
