@@ -591,6 +591,53 @@ def matrix_norm_partial(x, ans, ord="fro", axis=(-2, -1), keepdims=False):
     return np.moveaxis(partial, (-2, -1), axis)
 
 
+def _norm_order(x, ord, axis, default):
+    """(ord, whether it is a vector norm) of np.linalg.norm (default None),
+    vector_norm (default 2) or matrix_norm (default "fro"), read as
+    norm_partial reads them."""
+    if default is None:
+        ndim = np.ndim(x)
+        if (axis is None and (ord is None or ndim == 1)) or (axis is not None and np.size(axis) == 1):
+            return (2 if ord is None else ord), True
+        return ("fro" if ord is None else ord), False
+    return (default if ord is None else ord), default != "fro"
+
+
+def _piecewise_linear(p, vector: bool) -> bool:
+    if vector:
+        return p in (0, 1) or np.isinf(p)
+    return p in (1, -1) or (p != "fro" and np.isinf(p))
+
+
+def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
+    """d norm_partial / d x with the norm held fixed: diagonal, so shaped
+    like x. (p - 1)|x|^(p-2) / norm^(p-1) for a p-norm (Frobenius: p = 2),
+    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf)."""
+    p, vector = _norm_order(x, ord, axis, default)
+    x = np.asarray(x)
+    if not vector and p in ("nuc", 2, -2):
+        raise TangentishError(f"second derivatives of the matrix norm with ord={p!r} (through the "
+                              "SVD) are not supported; use the Frobenius norm, or write it out")
+    if _piecewise_linear(p, vector):
+        return _float(np.zeros_like(x), x)
+    p = 2 if p == "fro" else p
+    norm = unreduce(ans, x, axis, keepdims)
+    safe = replace_zero(norm, 1.0)
+    if p == 2:
+        return _float(np.where(norm == 0, 0.0, 1.0 / safe), x)
+    size = np.where(x == 0, 1.0, np.abs(x))
+    return _float(np.where((norm == 0) | (x == 0), 0.0, (p - 1) * size ** (p - 2) / safe ** (p - 1)), x)
+
+
+def norm_power(x, ord=None, axis=None, default=None) -> float:
+    """p - 1 of the norm, 0 for the piecewise linear ones: norm_partial
+    moves with the norm by -(p - 1) norm_partial / norm."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if _piecewise_linear(p, vector) or (not vector and p != "fro"):
+        return 0.0
+    return 1.0 if p == "fro" else float(p) - 1.0
+
+
 # ----------------------------------------------------------- shapes
 
 def _float_dtype(*values):

@@ -396,3 +396,72 @@ def unsum_vjp(cot, ans, g, xs):
 linear(_rt.unconcatenate, _rt.concatenate_like, _rt.unstack, _rt.unstack_like, _rt.unsum)
 sequence_operand(_rt.concatenate_like)
 returns(ANY, _rt.unconcatenate, _rt.unstack, _rt.unstack_like, _rt.unsum)  # a list or tuple like theirs
+
+# ----------------------------------------------------------- partials of norms
+# norm_partial = sign(x) |x|^(p-1) / norm^(p-1), with the norm passed in:
+# its derivative in x is diagonal (norm_curvature), and in the norm it is
+# -(p - 1) norm_partial / norm (p = 2 for Frobenius, 0 where piecewise linear)
+
+nondiff(_rt.norm_power)
+
+
+@jvp(_rt.norm_partial)
+def norm_partial_jvp(t, partial, x, ans, ord=None, axis=None, keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims),
+            -_rt.norm_power(x, ord, axis) * partial * _rt.unreduce(t, x, axis, keepdims) / norm)
+
+
+@vjp(_rt.norm_partial)
+def norm_partial_vjp(cot, partial, x, ans, ord=None, axis=None, keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims),
+            np.sum(-_rt.norm_power(x, ord, axis) * cot * partial / norm, axis=axis, keepdims=keepdims))
+
+
+@jvp(_rt.vector_norm_partial)
+def vector_norm_partial_jvp(t, partial, x, ans, ord=2, axis=None, keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims, 2),
+            -_rt.norm_power(x, ord, axis, 2) * partial * _rt.unreduce(t, x, axis, keepdims) / norm)
+
+
+@vjp(_rt.vector_norm_partial)
+def vector_norm_partial_vjp(cot, partial, x, ans, ord=2, axis=None, keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims, 2),
+            np.sum(-_rt.norm_power(x, ord, axis, 2) * cot * partial / norm, axis=axis, keepdims=keepdims))
+
+
+@jvp(_rt.matrix_norm_partial)
+def matrix_norm_partial_jvp(t, partial, x, ans, ord="fro", axis=(-2, -1), keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro"),
+            -_rt.norm_power(x, ord, axis, "fro") * partial * _rt.unreduce(t, x, axis, keepdims) / norm)
+
+
+@vjp(_rt.matrix_norm_partial)
+def matrix_norm_partial_vjp(cot, partial, x, ans, ord="fro", axis=(-2, -1), keepdims=False):
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro"),
+            np.sum(-_rt.norm_power(x, ord, axis, "fro") * cot * partial / norm, axis=axis,
+                   keepdims=keepdims))
+
+
+# norm_curvature c = (p - 1)|x|^(p-2) / norm^(p-1) moves with x by (p - 2) c / x
+# and with the norm by -(p - 1) c / norm: itself again, so any order works
+
+@jvp(_rt.norm_curvature)
+def norm_curvature_jvp(t, c, x, ans, ord=None, axis=None, keepdims=False, default=None):
+    power = _rt.norm_power(x, ord, axis, default)
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return ((power - 1.0) * c * t / _rt.replace_zero(x, 1.0),
+            -power * c * _rt.unreduce(t, x, axis, keepdims) / norm)
+
+
+@vjp(_rt.norm_curvature)
+def norm_curvature_vjp(cot, c, x, ans, ord=None, axis=None, keepdims=False, default=None):
+    power = _rt.norm_power(x, ord, axis, default)
+    norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
+    return ((power - 1.0) * c * cot / _rt.replace_zero(x, 1.0),
+            np.sum(-power * c * cot / norm, axis=axis, keepdims=keepdims))
