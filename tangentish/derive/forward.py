@@ -42,8 +42,14 @@ class Forward:
         return N.function(self.namer.unique(f"{ir.name}_jvp"), params, body)
 
     def block(self, stmts) -> list:
-        out = []
+        """The statements with their tangents, each run from one user line
+        under a `# line N: ...` comment."""
+        out, last = [], None
         for s in stmts:
+            note = self.ctx.ir.note(s)
+            if note is not None and note != last:
+                out.append(N.comment(note))
+                last = note
             out += self.stmt(s)
         return out
 

@@ -16,7 +16,6 @@ temporaries of a loop body get a fresh adjoint in every reversed iteration.
 """
 from __future__ import annotations
 
-import linecache
 import operator
 
 from ..analysis.kinds import is_container, unpack_targets
@@ -168,11 +167,10 @@ class Reverse:
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
 
     def comment(self, s) -> list:
-        pos = self.ctx.ir.position(s)
-        if pos is None:
+        note = self.ctx.ir.note(s)
+        if note is None:
             return []
-        text = linecache.getline(self.ctx.ir.file, pos[0]).strip()
-        return [N.comment(f"grad of line {pos[0]}: {text}")]
+        return [N.comment(note if note.startswith("grad of ") else f"grad of {note}")]
 
     # ------------------------------------------------------------ walk
     def run(self) -> N.FunctionDef:
@@ -208,9 +206,13 @@ class Reverse:
         return N.function(self.namer.unique(f"{ir.name}_vjp"), ir.params + [out_bar], stmts)
 
     def block(self, stmts, scope: int | None = None) -> tuple[list, list]:
-        fwd, rev = [], []
+        fwd, rev, last = [], [], None
         for s in stmts:
             f, r = self.stmt(s)
+            note = self.ctx.ir.note(s)
+            if f and note is not None and note != last:  # the primal trace, line by line
+                fwd.append(N.comment(note))
+                last = note
             fwd += f
             rev = r + rev
         rev = _dedupe_comments(rev)
