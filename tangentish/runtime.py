@@ -7,6 +7,8 @@ of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .errors import TangentishError
@@ -996,3 +998,13 @@ def svdvals_vjp(g, a):
 def svdvals_jvp(t, a):
     u, _, vh = np.linalg.svd(a, full_matrices=False)
     return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
+
+
+def arguments(fn, positional, keywords, star, dstar) -> list:
+    """The values of `fn`'s parameters, in signature order (`*args` as a
+    tuple, `**kwargs` as a dict), for `fn(*positional, *star, **keywords,
+    **dstar)`: how a generated derivative takes them, for a call whose
+    unpacked arguments bind only when it runs. Raises as the call would."""
+    bound = inspect.signature(fn).bind(*positional, *star, **keywords, **dstar)
+    bound.apply_defaults()
+    return list(bound.arguments.values())

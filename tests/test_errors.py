@@ -65,8 +65,8 @@ def unknown_method(v):
 
 
 def starred_unpacking(x, y):
-    a, *rest = x * y, x + y, y  # <-
-    return a * rest[0]
+    a, b, c, *rest = x * y, x + y  # <-
+    return a * b
 
 
 def store_into_element_of_element(M, x):
@@ -229,18 +229,36 @@ def nested_loop_target(v):
     return s
 
 
-def recursive(x, n):
+def recursive(x, y, n):
     if n == 0:
-        return x
-    return x * recursive(x, n - 1)  # <-
+        return x * y
+    return recursive(y, x * y, n - 1)  # <-
 
 
-def star_args(x, *rest):  # <-
-    return x * x
+def _two_parameters(a, b):
+    return a * b
 
 
-def star_kwargs(x, **options):  # <-
-    return x * x
+def star_args(x, y):
+    pair = (x, y)
+    return _two_parameters(*pair)  # <-
+
+
+def _takes_options(t, **options):
+    return t * options["c"]
+
+
+def star_kwargs(x):
+    return _takes_options(x, c=x)  # <-
+
+
+def lambda_to_sorted(v):
+    return np.sum(sorted(v, key=lambda t: -t))  # <-
+
+
+def starred_in_display(x, y):
+    pair = (x, y)
+    return sum((*pair, x))  # <-
 
 
 def tuple_arithmetic(x, y):
@@ -295,6 +313,7 @@ UNSUPPORTED = [
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
+    lambda_to_sorted, starred_in_display,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
     dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,

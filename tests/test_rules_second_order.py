@@ -69,6 +69,7 @@ NO_RULES_YET = {
     "prod_others", "solve_jvp_a", "solve_vjp_a", "solve_vjp_b", "std_partial", "svdvals_jvp",
     "svdvals_vjp", "tensordot_vjp_a", "tensordot_vjp_b", "var_partial", "vecdot_vjp",
     "vector_norm_partial",
+    "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
 }
 
 

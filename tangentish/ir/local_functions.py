@@ -245,10 +245,10 @@ class Inlining:
         """Parameter -> atom for this call, evaluated left to right."""
         for a in e.args:
             if isinstance(a, N.Starred):
-                raise self.reject(a, f"`*` unpacking in a call to the nested function `{local.name}`",
+                raise self.reject(a, f"star unpacking in a call to the nested function `{local.name}`",
                                   "pass the arguments one by one")
         if any(k.arg is None for k in e.keywords):
-            raise self.reject(e, f"`**` unpacking in a call to the nested function `{local.name}`",
+            raise self.reject(e, f"double-star unpacking in a call to the nested function `{local.name}`",
                               "pass keywords one by one")
         positional = [self.atom(a, pre) for a in e.args]
         keywords = {k.arg: self.atom(k.value, pre) for k in e.keywords}

@@ -22,6 +22,7 @@ from ..frontend import IR, _MISSING
 from . import local_functions as L
 from . import nodes as N
 from .naming import Namer
+from .variadic import VariadicCalls
 
 # Constructs rejected outright, with what to write instead.
 _REJECTED = {
@@ -42,7 +43,6 @@ _REJECTED = {
     N.SetComp: ("set comprehensions", "write a `for` loop"),
     N.DictComp: ("dict comprehensions", "write a `for` loop"),
     N.GeneratorExp: ("generator expressions", "write a `for` loop"),
-    N.Starred: ("starred expressions", "pass the arguments one by one"),
 }
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
@@ -59,7 +59,7 @@ class _Loop:
     brk: str | None = None      # set: leave the loop after this iteration
 
 
-class Normalizer(L.Inlining):
+class Normalizer(L.Inlining, VariadicCalls):
     """Normalizes one function body: the user's, or (with `parent`) a nested
     function's body copied to a call site (see local_functions.py)."""
 
@@ -120,11 +120,6 @@ class Normalizer(L.Inlining):
                 raise self.reject(node, "writing results into an array through an `out` "
                                   "argument: the derivative would not see the write",
                                   "assign the result instead (`y = np.multiply(x, 2.0)`)")
-        args = self.fn.args
-        if self.root is self and (args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs):
-            raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
-                              "list the parameters explicitly")
-
     def check_not_dynamic(self, node) -> None:
         fn = self.ir.namespace.resolve(node.func, self.locals) if isinstance(node, N.Call) else None
         if fn in _BY_NAME:
@@ -202,6 +197,10 @@ class Normalizer(L.Inlining):
         if isinstance(e, N.Attribute):
             return N.attr(self.atom(e.value, pre), e.attr)
         if isinstance(e, (N.Tuple, N.List, N.Set)):
+            for x in e.elts:
+                if isinstance(x, N.Starred):
+                    raise self.reject(x, "star unpacking inside a tuple or list display",
+                                      "index the entries you need (`(a, t[0], t[1])`)")
             return type(e)(elts=[self.atom(x, pre) for x in e.elts], **(
                 {"ctx": N.Load()} if not isinstance(e, N.Set) else {}))
         if isinstance(e, N.Dict):
@@ -223,17 +222,13 @@ class Normalizer(L.Inlining):
         local = self.local_callee(e)
         if local is not None:
             return self.inline(local, e, pre)
-        for kw in e.keywords:
-            if kw.arg is None:
-                raise self.reject(kw.value, "`**kwargs` unpacking in calls", "pass keywords one by one")
         func = e.func
         if not (isinstance(func, N.Name) or self.is_static(func)):
             if isinstance(func, N.Attribute):
                 func = N.attr(self.atom(func.value, pre), func.attr)
             else:
                 func = self.atom(func, pre)
-        args = [self.atom(a, pre) for a in e.args]
-        kws = [N.keyword(arg=k.arg, value=self.atom(k.value, pre)) for k in e.keywords]
+        args, kws = self.call_arguments(e, pre)
         return N.Call(func=func, args=args, keywords=kws)
 
     def split_chain(self, e: N.Compare):
@@ -347,6 +342,9 @@ class Normalizer(L.Inlining):
 
         The normal form unpacks a name into names, all distinct and none of
         them the name unpacked, so each target's adjoint is its own entry."""
+        star = next((k for k, e in enumerate(target.elts) if isinstance(e, N.Starred)), None)
+        if star is not None:
+            return self.unpack_starred(target, value, user_node, star)
         pre: list = []
         names = {e.id for e in target.elts if isinstance(e, N.Name)}
         if (isinstance(value, (N.Tuple, N.List)) and len(value.elts) == len(target.elts)
@@ -378,6 +376,40 @@ class Normalizer(L.Inlining):
         unpack = N.Assign(targets=[N.tuple_(elts, store_ctx=True)], value=src, type_comment=None)
         pre.append(self.ir.inherit(unpack, user_node))
         return pre + after
+
+    def unpack_starred(self, target, value, user_node, k: int) -> list:
+        """`a, *rest, z = value`: from a tuple or list display, `rest` is the
+        list of the middle entries; from any other value, `a = t[0]`,
+        `rest = t[1:-1]` (a tuple when t is one: Python makes a list) and
+        `z = t[-1]`, after checking that t has enough entries."""
+        elts = target.elts
+        after = len(elts) - k - 1
+        rest = elts[k].value
+        if isinstance(value, (N.Tuple, N.List)) and not any(isinstance(e, N.Starred) for e in value.elts):
+            if len(value.elts) < len(elts) - 1:
+                raise self.reject(user_node, f"unpacking {len(value.elts)} values into "
+                                  f"{len(elts) - 1} or more targets", "unpack as many as there are")
+            middle = N.List(elts=value.elts[k:len(value.elts) - after], ctx=N.Load())
+            flat = N.tuple_(value.elts[:k] + [middle] + value.elts[len(value.elts) - after:])
+            return self.unpack(N.tuple_(elts[:k] + [rest] + elts[k + 1:], store_ctx=True), flat, user_node)
+        pre: list = []
+        src = self.atom(value, pre)
+        if not isinstance(src, N.Name) or src.id in N.names_stored(target):
+            temp = self.namer.fresh("_t")
+            pre.append(self.emit(temp, src, value))
+            src = N.load(temp)
+        count = N.Compare(left=N.call(N.load("len"), [src]), ops=[N.GtE()],
+                          comparators=[N.const(len(elts) - 1)])
+        pre += self.stmt_Assert(self.ir.inherit(N.Assert(test=count, msg=N.const(
+            "not enough values to unpack")), user_node))[0]
+        parts = [(e, N.const(j)) for j, e in enumerate(elts[:k])]
+        parts.append((rest, N.Slice(lower=N.const(k), upper=N.const(-after) if after else None, step=None)))
+        parts += [(e, N.const(-after + j)) for j, e in enumerate(elts[k + 1:])]
+        for t, index in parts:
+            item = self.ir.inherit(N.Subscript(value=src, slice=index, ctx=N.Load()), user_node)
+            single = self.ir.inherit(N.Assign(targets=[t], value=item, type_comment=None), user_node)
+            pre += self.stmt_Assign(single)[0]
+        return pre
 
     def store_base(self, target: N.Subscript) -> str:
         """The local array `x` of a store `x[...] = v`, or a clear refusal."""

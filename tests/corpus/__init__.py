@@ -60,7 +60,8 @@ CORPUS = [
     functions.nested_def_twice, functions.closure_over_locals, functions.closure_in_loop,
     functions.def_inside_loop, functions.late_binding, functions.lambdas,
     functions.functions_calling_functions, functions.nested_def_with_early_return,
-    functions.nested_def_star_params,
+    functions.nested_def_star_params, functions.keyword_only_helper, functions.star_args_helpers,
+    functions.kwargs_passed_through, functions.recursion_fixed_depth, functions.starred_unpacking,
     # arrays.py
     arrays.broadcast_scalar, arrays.broadcast_column_row, arrays.outer_output,
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,

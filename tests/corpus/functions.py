@@ -1,7 +1,50 @@
 """Nested functions and lambdas, inlined at their calls: closures over
 locals, parameters and loop variables, defaults evaluated at the `def`,
-late binding, functions calling functions."""
+late binding, functions calling functions. Helpers with keyword-only
+parameters, `*args` and `**kwargs`; recursion of a fixed depth; starred
+unpacking."""
 import numpy as np
+
+
+# -- helpers (not part of the corpus themselves) --------------------------------
+
+def _scaled(t, *, scale=2.0):
+    return t * scale
+
+
+def _total(*parts, weight=1.0):
+    s = 0.0
+    for p in parts:
+        s = s + weight * np.sum(p)
+    return s
+
+
+def _power(t, power=2):
+    return t ** power
+
+
+def _forward_options(t, **options):
+    return _power(t, **options)
+
+
+def _forward_args(*args):
+    return _total(*args)
+
+
+def _repeat_sin(x, n):
+    if n == 0:
+        return x
+    return _repeat_sin(np.sin(x) * 1.1, n - 1)
+
+
+def _tree(v, n):
+    # two recursive calls per level
+    if n <= 0:
+        return v * v
+    return _tree(v * 0.9, n - 1) + np.cos(_tree(v, n - 2))
+
+
+# -- the corpus ------------------------------------------------------------------
 
 
 def nested_def_twice(x, v):
@@ -89,3 +132,28 @@ def nested_def_star_params(x, y, v):
             total = total + weight * np.sum(p)
         return total
     return combine(v, x * v, y) + combine(x, weight=y)
+
+
+def keyword_only_helper(x, y):
+    return _scaled(x) + _scaled(y, scale=x) * _scaled(scale=y, t=2.0)
+
+
+def star_args_helpers(x, y, v):
+    # extra positionals packed into `*parts`; `*args` passed through whole
+    return _total(v, x * v, y) + _total(x, weight=y) + _forward_args(x, v * y)
+
+
+def kwargs_passed_through(x, v, k):
+    # `**options` bound to the helper's named parameters when the call runs
+    return np.sum(_forward_options(v * x, power=k)) + _forward_options(x) + _power(x, power=3)
+
+
+def recursion_fixed_depth(x, v, n):
+    return _repeat_sin(x, n) + np.sum(_tree(v * x, n))
+
+
+def starred_unpacking(x, y, v):
+    a, *rest = (x, 2.0 * y, v * x)
+    first, *middle, last = (y, x * y, v, rest[1])
+    head, *tail = middle
+    return np.sum(a * rest[1] + last * tail[0]) + first * head + len(rest)
