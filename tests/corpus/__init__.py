@@ -62,6 +62,7 @@ CORPUS = [
     functions.functions_calling_functions, functions.nested_def_with_early_return,
     functions.nested_def_star_params, functions.keyword_only_helper, functions.star_args_helpers,
     functions.kwargs_passed_through, functions.recursion_fixed_depth, functions.starred_unpacking,
+    functions.assert_and_raise_on_guards,
     # arrays.py
     arrays.broadcast_scalar, arrays.broadcast_column_row, arrays.outer_output,
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,

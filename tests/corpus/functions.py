@@ -157,3 +157,15 @@ def starred_unpacking(x, y, v):
     first, *middle, last = (y, x * y, v, rest[1])
     head, *tail = middle
     return np.sum(a * rest[1] + last * tail[0]) + first * head + len(rest)
+
+
+def assert_and_raise_on_guards(x, v, n):
+    # checks on shapes and ints that never fire for valid input
+    assert v.ndim == 1, "v must be a vector"
+    if n < 0:
+        raise ValueError("n must not be negative")
+    s = x
+    for i in range(n):
+        assert i < n
+        s = s * np.sum(np.sin(v)) + x
+    return s
