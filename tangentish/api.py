@@ -84,9 +84,15 @@ def _params(f) -> list[inspect.Parameter]:
     return list(inspect.signature(f).parameters.values())
 
 
-def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
-    """Parameter names to differentiate, and whether to return a bare value."""
-    names = [p.name for p in _params(f)]
+def _resolve_wrt(f, wrt: Wrt) -> tuple[list, bool]:
+    """What to differentiate, as (parameter name, entry) pairs, and whether
+    to return a bare value. An int counts parameters in order, except that
+    a `*args` parameter counts as its entries: for `def f(a, *xs)`, wrt=1
+    is `xs[0]` (entry 0) and wrt=2 is `xs[1]`; a name takes the parameter
+    whole (entry None), for `*xs` the tuple of its entries."""
+    params = _params(f)
+    names = [p.name for p in params]
+    star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
     signature = f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
     hint = f"pass a parameter index or name of {signature}, or a tuple of them"
     bare = isinstance(wrt, (int, str)) and not isinstance(wrt, bool)
@@ -99,22 +105,31 @@ def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
     for w in items:
         if isinstance(w, bool) or not isinstance(w, (int, str)):
             raise _fail(ArgumentError, f"`wrt` entries must be parameter indices or names, not {w!r}", hint)
-        if isinstance(w, int):
+        if isinstance(w, int) and star is not None and w >= star:
+            out.append((names[star], w - star))  # checked against the call's arguments
+        elif isinstance(w, int):
             if not -len(names) <= w < len(names):
                 raise _fail(ArgumentError, f"wrt={w} is out of range: {signature} has "
                                            f"{len(names)} parameters", hint)
-            out.append(names[w])
+            out.append((names[w], None))
         else:
             if w not in names:
                 raise _fail(ArgumentError, f"wrt={w!r} names no parameter of {signature}", hint)
-            out.append(w)
-    if len(set(out)) != len(out):
+            out.append((w, None))
+    if len(set(out)) != len(out) or any((n, None) in out for n, e in out if e is not None):
         raise _fail(ArgumentError, f"`wrt` names a parameter twice: {wrt!r}", hint)
-    return tuple(out), bare
+    return out, bare
+
+
+def _label(item) -> str:
+    name, entry = item
+    return name if entry is None else f"{name}[{entry}]"
 
 
 def _bind(f, params, args, kwargs) -> list:
-    if not kwargs and len(args) == len(params):
+    """One value per parameter, in order: `*args` as a tuple, `**kwargs` as a dict."""
+    if not kwargs and len(args) == len(params) and all(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
         return list(args)
     spec = spec_of(f)
     n = len(spec.extra) if spec is not None else 0
@@ -173,36 +188,88 @@ class _Derivative:
         self.f = f
         self.mode = mode
         self.params = _params(f)
-        self.names, self.bare = _resolve_wrt(f, wrt)
-        self.index = [[p.name for p in self.params].index(n) for n in self.names]
+        self.items, self.bare = _resolve_wrt(f, wrt)
+        self.names = [_label(item) for item in self.items]
+        # the parameters the generated function differentiates: `*xs` whole
+        # when wrt picks entries of it
+        self.wrt = tuple(dict.fromkeys(name for name, _ in self.items))
+        positions = {p.name: k for k, p in enumerate(self.params)}
+        self.index = [positions[name] for name, _ in self.items]
+        self.star = next((p.name for p in self.params if p.kind is p.VAR_POSITIONAL), None)
         self._code = None
         self._version = None
-        self._derived = None
+        self._derived: dict = {}
 
-    def generated(self) -> Callable:
-        """The generated function; re-fetched if f, the rules or a helper changed."""
-        d = self._derived
+    def generated(self, values=None) -> Callable:
+        """The generated function; re-fetched if f, the rules or a helper
+        changed. With `*args`, one per number (and kind) of its entries."""
+        kinds_ = _star_kinds(self.star, self.params, values)
+        d = self._derived.get(kinds_)
         code = getattr(self.f, "__code__", None)
         if (d is None or code is not self._code or RULES.version != self._version
                 or (d.guards and not d.valid())):
+            if code is not self._code or RULES.version != self._version:
+                self._derived = {}
             self._code, self._version = code, RULES.version
-            d = self._derived = transform(self.f, self.mode, self.names)
+            d = self._derived[kinds_] = transform(self.f, self.mode, self.wrt, kinds_)
         return d.function
 
     def derived(self):
         """The current `Derived` (function and source) of the generated code."""
         self.generated()
-        return self._derived
+        return self._derived[()]
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
         declared = _declared_kinds(self.f)
-        for k, name in zip(self.index, self.names):
-            _check_differentiable_arg(self.f, name, values[k], declared.get(name))
+        for item, label, k in zip(self.items, self.names, self.index):
+            name, entry = item
+            if entry is not None and entry >= len(values[k]):
+                raise _fail(ArgumentError, f"wrt picks `{label}`, but the call passes "
+                                           f"{len(values[k])} values for `*{name}`",
+                            "count `*args` entries from the index of the `*args` parameter")
+            value = values[k] if entry is None else values[k][entry]
+            whole_star = entry is None and name == self.star
+            _check_differentiable_arg(self.f, label, value,
+                                      kinds.UNKNOWN if whole_star else declared.get(name))
         return values
 
-    def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec:
-        """How the wrapper of `kind` built on this derivative computes, for nesting."""
+    def call(self, values):
+        """`f` itself on copies of `values` (one per parameter, in order)."""
+        args, kwargs = [], {}
+        for p, v in zip(self.params, _copies(values)):
+            if p.kind is p.VAR_POSITIONAL:
+                args.extend(_copies(v))
+            elif p.kind is p.VAR_KEYWORD:
+                kwargs.update(v)
+            elif p.kind is p.KEYWORD_ONLY:
+                kwargs[p.name] = v
+            else:
+                args.append(v)
+        return self.f(*args, **kwargs)
+
+    def picked(self, values) -> list:
+        """The value of each `wrt` item."""
+        return [values[k] if e is None else values[k][e] for (_, e), k in zip(self.items, self.index)]
+
+    def seeds(self, values, tangents) -> list:
+        """One tangent per differentiated parameter, from one per `wrt` item:
+        a tuple for `*xs`, zeros where wrt picks no entry of it."""
+        given = dict(zip(self.items, tangents))
+        out = []
+        for name in self.wrt:
+            if (name, None) in given:
+                out.append(given[(name, None)])
+                continue
+            xs = values[[p.name for p in self.params].index(name)]
+            out.append(tuple(given.get((name, k), _zeros(x)) for k, x in enumerate(xs)))
+        return out
+
+    def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec | None:
+        """How the wrapper of `kind` built on this derivative computes, for
+        nesting; None (not nestable) for a function with `*args` or `**kwargs`."""
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self.params):
+            return None
         inner_spec = spec_of(self.f)
         base = inner_spec.name if inner_spec is not None else getattr(self.f, "__name__", "f")
         defaults = {p.name: p.default for p in self.params if p.default is not inspect.Parameter.empty}
@@ -210,8 +277,29 @@ class _Derivative:
                     [p.name for p in self.params], self.names, self.bare, defaults, kinds)
 
     def pack(self, grads, values, seed=None):
-        out = [_unshared(_match_dtype(g, values[k]), (*values, seed)) for g, k in zip(grads, self.index)]
+        by_name = dict(zip(self.wrt, grads))
+        picked = [by_name[name] if e is None else by_name[name][e] for name, e in self.items]
+        out = [_unshared(_match_dtype(g, x), (*values, seed)) for g, x in zip(picked, self.picked(values))]
         return out[0] if self.bare else tuple(out)
+
+
+def _star_kinds(star, params, values) -> tuple:
+    """The declared kind of a `*args` parameter for these argument values."""
+    if star is None:
+        return ()
+    if values is None:  # any number of entries
+        return ((star, ("list", kinds.ARRAY)),)
+    k = [p.name for p in params].index(star)
+    return ((star, _value_kind(values[k])),)
+
+
+def _value_kind(value):
+    """The kind (analysis/kinds.py) of a value passed in."""
+    if isinstance(value, tuple):
+        return ("tuple", tuple(_value_kind(v) for v in value))
+    if isinstance(value, list):
+        return kinds.UNKNOWN if value else ("list", kinds.BOTTOM)
+    return kinds.ARRAY
 
 
 def _unshared(out, inputs):
@@ -361,7 +449,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     the derivative code at this point. The error keeps the traceback of the
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        return d.generated()(*values, *seeds)
+        return d.generated(values)(*values, *seeds)
     except TangentishError as exc:
         if exc.origin is not None:
             raise
@@ -372,7 +460,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     except Exception as exc:
         name = getattr(d.f, "__name__", "f")
         try:
-            value = d.f(*_copies(values))
+            value = d.call(values)
         except Exception as own:
             raise also_raised_as(FunctionRaisedError, type(own))(
                 f"{name} raised {type(own).__name__} for these arguments: {own}",
@@ -513,7 +601,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         _tangent_check(d, values, tangents)
-        value, tangent = _run(d, values, tangents)
+        value, tangent = _run(d, values, d.seeds(values, tangents))
         _output_check(f, value)
         return _unshared(value, values), _unshared(tangent, (*values, *tangents))
 
@@ -521,13 +609,13 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
 
 
 def _tangent_check(d: _Derivative, values: list, tangents) -> None:
-    for k, name, t in zip(d.index, d.names, tangents):
+    for x, name, t in zip(d.picked(values), d.names, tangents):
         _seed_check(d.f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
-        if _layout(t) != _layout(values[k]):
+        if _layout(t) != _layout(x):
             raise _fail(
                 ArgumentError,
                 f"the tangent for `{name}` has shape {_layout(t)} but `{name}` has "
-                f"shape {_layout(values[k])}", "pass one tangent per wrt entry, "
+                f"shape {_layout(x)}", "pass one tangent per wrt entry, "
                                                "shaped like its argument")
 
 
@@ -563,7 +651,7 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
             raise _fail(ArgumentError, f"hvp with wrt={d.names} needs v as a tuple of "
                                        f"{len(d.names)} vectors")
         _tangent_check(d, values, tangents)
-        _, hv = _run(d, values, tangents)
+        _, hv = _run(d, values, d.seeds(values, tangents))
         return _unshared(hv, (*values, *tangents))
 
     return hvp_f
@@ -582,7 +670,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = d.picked(values)
         blocks = [[None] * len(xs) for _ in xs]
         for j, xj in enumerate(xs):
             columns = []
@@ -612,7 +700,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = d.picked(values)
         if mode == "forward":
             return _forward_jacobian(d, values, xs)
         return _reverse_jacobian(d, f, values, xs)
@@ -627,17 +715,17 @@ def _forward_jacobian(d, values, xs):
         columns = []
         for e in _basis(xj):
             tangents = [e if i == j else _zeros(x) for i, x in enumerate(xs)]
-            value, column = _run(d, values, tangents)
+            value, column = _run(d, values, d.seeds(values, tangents))
             columns.append(column)
         if value is None:  # an empty input: one call for the output's shape
-            value, _ = _run(d, values, [_zeros(x) for x in xs])
+            value, _ = _run(d, values, d.seeds(values, [_zeros(x) for x in xs]))
         _array_output(d.f, value)
         out.append(_assemble(columns, np.shape(value), np.shape(xj)))
     return out[0] if d.bare else tuple(out)
 
 
 def _reverse_jacobian(d, f, values, xs):
-    value = f(*_copies(values))
+    value = d.call(values)
     _array_output(d.f, value)
     rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
     out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
@@ -688,9 +776,8 @@ def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
-    f = _target(f)
-    names, _ = _resolve_wrt(f, wrt)
-    return full_source(transform(f, mode, names))
+    d = _Derivative(f, mode, wrt)
+    return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star, d.params, None)))
 
 
 class Differentiable:

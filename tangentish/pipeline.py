@@ -26,7 +26,7 @@ from .derive import calls
 from . import nesting
 from .analysis import kinds
 from .derive import containers
-from .derive.context import Context, Derived
+from .derive.context import SELF, Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
 from .errors import NoRuleError, SourceUnavailableError, TangentishError, UnsupportedSyntaxError
@@ -159,7 +159,7 @@ class Transformer:
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
-        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps),
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps, func, _key(mode, wrt, param_kinds)),
                       aliases=aliases(ir.fn, resolve), kinds=facts.kinds)
         if spec is not None:  # rebuilt when the level below changes
             ctx.guards.extend(spec.guards())
@@ -189,16 +189,29 @@ class Transformer:
         function.__tangentish_returns__ = ("tuple", entries)
         derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards),
                           tuple(ctx.aliases.params_to_copy(ir.params)))
+        if ctx.recursive and derived.updates_params:
+            # each level's derivative would work on its own copy of the array
+            raise ir.error(UnsupportedSyntaxError,
+                           f"a recursive function that changes its parameter "
+                           f"'{derived.updates_params[0]}' in place", ir.fn, ir.name,
+                           "update a copy (`y = x.copy()`) and pass that on")
         return Entry(derived, _fingerprint(func), deps)
 
-    def _helper_deriver(self, deps: list) -> Callable:
-        """How a generator gets the derivative of a helper it calls."""
+    def _helper_deriver(self, deps: list, func, key) -> Callable:
+        """How a generator gets the derivative of a helper it calls: for a
+        call of `func` to itself with the same differentiable arguments,
+        `SELF` (the generated function calls itself)."""
         def derive_helper(helper, helper_mode, positions, caller: IR, stmt, param_kinds=()) -> Derived:
-            if helper in self.in_progress:
-                raise caller.error(UnsupportedSyntaxError, "recursive calls are not supported yet",
-                                   stmt, getattr(helper, "__name__", "?"),
-                                   "rewrite the recursion as a loop")
             names = tuple(_param_names(helper)[k] for k in positions)
+            if helper is func and _key(helper_mode, names, param_kinds) == key:
+                return SELF
+            if helper in self.in_progress:
+                raise caller.error(UnsupportedSyntaxError,
+                                   "recursion other than a function calling itself with "
+                                   "differentiable values in the same arguments",
+                                   stmt, getattr(helper, "__name__", "?"),
+                                   "call the function itself, passing the differentiable values "
+                                   "in the same parameters, or rewrite the recursion as a loop")
             try:
                 entry = self.transform(helper, helper_mode, names, param_kinds)
             except SourceUnavailableError as exc:
@@ -298,9 +311,9 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
     return is_pure
 
 
-def transform(func, mode: str, wrt: tuple[str, ...]) -> Derived:
-    """The compiled derivative of `func` (cached)."""
-    return Transformer().transform(func, mode, wrt).derived
+def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Derived:
+    """The compiled derivative of `func` (cached); `param_kinds` as in `Transformer.transform`."""
+    return Transformer().transform(func, mode, wrt, param_kinds).derived
 
 
 def return_kind(func):

@@ -7,6 +7,8 @@ of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .errors import TangentishError
@@ -1636,3 +1638,12 @@ def qr_jvp(t, ans, a, mode="reduced"):
     omega = low - _T(low)
     r_dot = (c - omega) @ r
     return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)
+
+def arguments(fn, positional, keywords, star, dstar) -> list:
+    """The values of `fn`'s parameters, in signature order (`*args` as a
+    tuple, `**kwargs` as a dict), for `fn(*positional, *star, **keywords,
+    **dstar)`: how a generated derivative takes them, for a call whose
+    unpacked arguments bind only when it runs. Raises as the call would."""
+    bound = inspect.signature(fn).bind(*positional, *star, **keywords, **dstar)
+    bound.apply_defaults()
+    return list(bound.arguments.values())

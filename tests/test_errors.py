@@ -7,6 +7,7 @@ find it with `inspect`, so editing this file does not break them.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import math
@@ -64,8 +65,8 @@ def unknown_method(v):
 
 
 def starred_unpacking(x, y):
-    a, *rest = x * y, x + y, y  # <-
-    return a * rest[0]
+    a, b, c, *rest = x * y, x + y  # <-
+    return a * b
 
 
 def store_into_element_of_element(M, x):
@@ -94,15 +95,44 @@ def store_into_global(v, x):
     return np.sum(v * GLOBAL_ARRAY)
 
 
-def uses_lambda(x):
-    g = lambda t: t * t  # noqa: E731  # <-
-    return g(x)
+def uses_lambda(v):
+    return sum(map(lambda t: t * t, v))  # <-
 
 
-def nested_def(x):
-    def inner(t):  # <-
+def nested_def(v):
+    def inner(t):
         return t * t
-    return inner(x) + x
+    return np.sum(np.apply_along_axis(inner, 0, v))  # <-
+
+
+def nested_def_recursive(x, n):
+    def power(t, k):
+        if k == 0:
+            return 1.0
+        return t * power(t, k - 1)  # <-
+    return power(x, n)
+
+
+def nested_def_called_before_definition(x):
+    y = square(x) * 2.0  # <-
+
+    def square(t):
+        return t * t
+    return y
+
+
+def nested_def_rebound(x):
+    def f(t):
+        return t * 2.0
+    f = np.sin  # <-
+    return f(x)
+
+
+def nested_def_decorated(x):
+    @functools.lru_cache  # <-
+    def f(t):
+        return t * 2.0
+    return f(x)
 
 
 def list_comprehension(v):
@@ -199,18 +229,36 @@ def nested_loop_target(v):
     return s
 
 
-def recursive(x, n):
+def recursive(x, y, n):
     if n == 0:
-        return x
-    return x * recursive(x, n - 1)  # <-
+        return x * y
+    return recursive(y, x * y, n - 1)  # <-
 
 
-def star_args(x, *rest):  # <-
-    return x * x
+def _two_parameters(a, b):
+    return a * b
 
 
-def star_kwargs(x, **options):  # <-
-    return x * x
+def star_args(x, y):
+    pair = (x, y)
+    return _two_parameters(*pair)  # <-
+
+
+def _takes_options(t, **options):
+    return t * options["c"]
+
+
+def star_kwargs(x):
+    return _takes_options(x, c=x)  # <-
+
+
+def lambda_to_sorted(v):
+    return np.sum(sorted(v, key=lambda t: -t))  # <-
+
+
+def starred_in_display(x, y):
+    pair = (x, y)
+    return sum((*pair, x))  # <-
 
 
 def tuple_arithmetic(x, y):
@@ -260,10 +308,12 @@ def calls_builtin_without_rule(x):
 
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
-    store_into_global, uses_lambda, nested_def, list_comprehension,
+    store_into_global, uses_lambda, nested_def, nested_def_recursive,
+    nested_def_called_before_definition, nested_def_rebound, nested_def_decorated, list_comprehension,
     generator_expression, dict_comprehension, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
+    lambda_to_sorted, starred_in_display,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
     dict_of_values, no_rule, calls_no_source,
     calls_builtin_without_rule,

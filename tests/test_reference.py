@@ -55,8 +55,8 @@ def _autograd_module(module, done):
 
 
 MODULES: dict = {}
-for _m in (C.scalar, C.control, C.helpers, C.arrays, C.methods, C.inplace, C.sequences, C.containers,
-           C.assembly, C.textbook, C.tricky):
+for _m in (C.scalar, C.control, C.helpers, C.functions, C.arrays, C.methods, C.inplace, C.sequences,
+           C.containers, C.assembly, C.textbook, C.tricky):
     MODULES[_m.__name__] = _autograd_module(_m, MODULES)
 
 CASES = [pytest.param(f, p, id=f"{S.function_id(f)}-{p}")

@@ -79,6 +79,7 @@ NO_RULES_YET = {
     "svd_vjp", "svdvals_jvp", "svdvals_vjp", "tensorinv_jvp",
     "tensorinv_vjp", "tensorsolve_jvp", "tensorsolve_vjp", "trapezoid_jvp_x", "trapezoid_vjp", "unpermute",
     "vander_partial",
+    "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
 }
 
 

@@ -176,7 +176,7 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
             op = ops.get(id(value))
             if op is None:
                 op = ops[id(value)] = resolve(value)
-            args = [of(a) for a in op.args]
+            args = [("*", of(a.value)) if isinstance(a, N.Starred) else of(a) for a in op.args]
             if op.fn is runtime.zeros_like:  # nondiff, but shaped like its argument
                 return args[0] if args else UNKNOWN
             if op.kind == "helper":
@@ -251,10 +251,27 @@ def return_kind(fn: N.FunctionDef, kinds: dict):
 
 def bind_kinds(func, args: list, kwargs: dict) -> dict:
     """Parameter name -> kind for a call of `func` with arguments of these kinds;
-    only containers are listed (the rest are ARRAY)."""
+    only containers are listed (the rest are ARRAY). `("*", kind)` is a
+    tuple unpacked into the call (`g(*t)`); a `**` entry has the key None."""
+    star = next((a[1] for a in args if isinstance(a, tuple) and a[0] == "*"), BOTTOM)
+    plain = [a for a in args if not (isinstance(a, tuple) and a[0] == "*")]
     try:
-        bound = inspect.signature(func).bind_partial(*args, **kwargs)
+        signature = inspect.signature(func)
+        bound = signature.bind_partial(*plain, **{k: v for k, v in kwargs.items() if k is not None})
     except (TypeError, ValueError):
         return {}
-    return {name: kind for name, kind in bound.arguments.items()
-            if isinstance(kind, (tuple, str)) and is_container(kind)}
+    params = signature.parameters
+    out = {}
+    for name, kind in bound.arguments.items():
+        if params[name].kind is inspect.Parameter.VAR_POSITIONAL:
+            kind = ("tuple", kind)
+        elif params[name].kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        if isinstance(kind, (tuple, str)) and is_container(kind):
+            out[name] = kind
+    vararg = next((p for p in params.values() if p.kind is inspect.Parameter.VAR_POSITIONAL), None)
+    named = [p for p in params.values() if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                                       inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    if star != BOTTOM and vararg is not None and len(plain) == len(named):
+        out[vararg.name] = star  # `g(*t)` passes t whole as `*args`
+    return out

@@ -12,14 +12,17 @@ from typing import Callable
 
 from .. import runtime
 from ..analysis.aliases import Aliases
-from ..analysis.kinds import bind_kinds
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
 from ..rules import operand_params, seed_params
+from .binding import bind_call
 from .calls import Op, index_value, resolve
 from .inline import BindError, Inliner
+
+
+SELF = "self"  # what `derive_helper` gives for a function calling itself
 
 
 @dataclass
@@ -66,6 +69,15 @@ class Context:
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
         self.inliner = Inliner(self.namer, self.global_ref, self.object_ref)
         self._ids: dict[int, str] = {}
+        self._own_name: str | None = None
+        self.recursive = False
+
+    def own_name(self) -> str:
+        """The generated function's name (`f_vjp`, `f_jvp`), which a recursive call uses."""
+        if self._own_name is None:
+            suffix = "jvp" if self.mode == "forward" else "vjp"
+            self._own_name = self.namer.unique(f"{self.ir.name}_{suffix}")
+        return self._own_name
 
     # ------------------------------------------------------------ names
     def global_ref(self, name: str, obj) -> N.expr:
@@ -222,28 +234,27 @@ class Context:
             return lambda: globals_[name]
         return None
 
-    def helper(self, stmt, op: Op, varied) -> tuple[N.expr, list, list[int]]:
-        """The derivative of a user helper, and its call's positional args."""
+    def helper(self, stmt, op: Op, varied) -> tuple[N.expr, list, list[str]]:
+        """The derivative of a user helper, the arguments of its call (one
+        per parameter of the helper, in order) and the names of the
+        differentiable ones, in the order of its `wrt`."""
         fn = op.fn
-        try:
-            sig = inspect.signature(fn)
-            bound = sig.bind(*op.args, **op.kwargs)
-        except TypeError as exc:
-            raise self.ir.error(UnsupportedSyntaxError, f"bad call to {fn.__name__} ({exc})",
-                                stmt, op.label) from None
-        bound.apply_defaults()
-        params = list(sig.parameters.values())
-        if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
-            raise self.ir.error(UnsupportedSyntaxError,
-                                "calling a helper with *args, **kwargs or keyword-only parameters",
-                                stmt, op.label, "give the helper plain parameters")
-        args = [bound.arguments[p.name] for p in params]
-        args = [a if isinstance(a, N.AST) else self.inliner.literal(a) for a in args]
-        wrt = [k for k, a in enumerate(args) if isinstance(a, N.Name) and a.id in varied]
-        arg_kinds = [self.kinds.get(a.id) if isinstance(a, N.Name) else None for a in args]
-        param_kinds = bind_kinds(fn, arg_kinds, {})
-        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
+        binding = bind_call(fn, op.args, op.kwargs, varied, self.kinds, self.inliner.literal)
+        if isinstance(binding, str):
+            raise self.ir.error(UnsupportedSyntaxError, binding, stmt, op.label,
+                                f"pass each differentiable value to `{fn.__name__}` by name or "
+                                "position")
+        args, wrt, param_kinds = binding.args, binding.wrt, binding.kinds
+        if args is None:  # bound when the call runs
+            args = [N.Starred(value=self.rt_call("arguments", self.object_ref(fn), *binding.runtime),
+                              ctx=N.Load())]
+        positions = tuple(k for k, _ in wrt)
+        names = [name for _, name in wrt]
+        derived = self.derive_helper(fn, self.mode, positions, self.ir, stmt,
                                      tuple(sorted(param_kinds.items())))
+        if derived is SELF:  # recursion: the generated function calls itself
+            self.recursive = True
+            return N.load(self.own_name()), args, names
         if derived.updates_params:
             # the derivative works on a private copy, the primal on the caller's
             # array: the two would see different values
@@ -265,4 +276,4 @@ class Context:
             callee = self.ir.namespace.resolve(stmt.value.func, self.local_names)
             self.guards.append((getter, tuple(path), callee))
         name = self._inject(derived.name, derived.function)
-        return N.load(name), args, wrt
+        return N.load(name), args, names

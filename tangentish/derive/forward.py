@@ -39,7 +39,7 @@ class Forward:
             ret_dot = self.ctx.rt_call("zeros_like", ret)
         body.append(N.ret(N.tuple_([ret, ret_dot])))
         params = ir.params + [self.dot(w) for w in self.ctx.wrt]
-        return N.function(self.namer.unique(f"{ir.name}_jvp"), params, body)
+        return N.function(self.ctx.own_name(), params, body)
 
     def block(self, stmts) -> list:
         """The statements with their tangents, each run from one user line
@@ -105,7 +105,7 @@ class Forward:
             return [s, N.assign(t_dot, N.load(self.dot(op.args[0].id)))]
         if op.kind == "helper":
             func, args, wrt = ctx.helper(s, op, varied)
-            call = N.call(func, args + [N.load(self.dot(args[k].id)) for k in wrt])
+            call = N.call(func, args + [N.load(self.dot(name)) for name in wrt])
             both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
             return [self.ctx.ir.inherit(N.assign(both, call), s)]
         ctx.check_keywords(s, op, varied)

@@ -203,7 +203,7 @@ class Reverse:
         grads = [N.load(self.bar(w)) for w in ctx.wrt]
         stmts = (inits + stack + head + fwd + tail + [N.comment(REVERSE_MARKER)] + seed + rev
                  + [N.ret(N.tuple_([value] + grads))])
-        return N.function(self.namer.unique(f"{ir.name}_vjp"), ir.params + [out_bar], stmts)
+        return N.function(self.ctx.own_name(), ir.params + [out_bar], stmts)
 
     def block(self, stmts, scope: int | None = None) -> tuple[list, list]:
         fwd, rev, last = [], [], None
@@ -365,7 +365,7 @@ class Reverse:
             discard = self.namer.unique("_")  # the helper's value: the primal has it
             targets = N.tuple_([N.store(discard)] + [N.store(x) for x in temps], store_ctx=True)
             out = [ctx.ir.inherit(N.assign(targets, N.call(func, args + [g])), s)]
-            return out + [self.accumulate(args[k].id, N.load(x)) for k, x in zip(wrt, temps)]
+            return out + [self.accumulate(name, N.load(x)) for name, x in zip(wrt, temps)]
         ctx.check_keywords(s, op, varied)
         rule = op.rule
         if op.kind != "rule" or not rule.has_reverse:

@@ -202,7 +202,15 @@ def is_number(node: AST) -> bool:
 
 
 def param_names(fn: FunctionDef) -> list[str]:
-    return [a.id for a in fn.args.args]
+    """Every parameter, in signature order: `*args` and `**kwargs` included."""
+    args = fn.args
+    names = [a.id for a in args.posonlyargs + args.args]
+    if args.vararg is not None:
+        names.append(args.vararg.id)
+    names += [a.id for a in args.kwonlyargs]
+    if args.kwarg is not None:
+        names.append(args.kwarg.id)
+    return names
 
 
 def assigned_name(node: AST) -> str | None:

@@ -23,8 +23,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import (arrays, assembly, containers, control, helpers, inplace, methods, scalar, sequences,
-               textbook, tricky)
+from . import (arrays, assembly, containers, control, functions, helpers, inplace, methods, scalar,
+               sequences, textbook, tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -56,6 +56,13 @@ CORPUS = [
     helpers.helper_kwargs, helpers.helper_nested_calls, helpers.helper_in_loop,
     helpers.helper_with_branches, helpers.helper_arrays,
     helpers.helper_twice_same_arg, helpers.helper_result_in_condition,
+    # functions.py
+    functions.nested_def_twice, functions.closure_over_locals, functions.closure_in_loop,
+    functions.def_inside_loop, functions.late_binding, functions.lambdas,
+    functions.functions_calling_functions, functions.nested_def_with_early_return,
+    functions.nested_def_star_params, functions.keyword_only_helper, functions.star_args_helpers,
+    functions.kwargs_passed_through, functions.recursion_fixed_depth, functions.starred_unpacking,
+    functions.assert_and_raise_on_guards,
     # arrays.py
     arrays.broadcast_scalar, arrays.broadcast_column_row, arrays.outer_output,
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,
@@ -130,7 +137,10 @@ DOMAINS = {
     "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "repeated_call_on_one_path": {"x": (-1.0, 1.0), "v": {"range": (-0.5, 1.0)}},
+    "closure_in_loop": {"x": (0.2, 1.0), "y": (0.5, 1.5)},
+    "nested_def_with_early_return": {"v": {"range": (0.1, 1.0)}},
 }
 
 __all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
-           "arrays", "assembly", "containers", "control", "helpers", "scalar", "textbook", "tricky"]
+           "arrays", "assembly", "containers", "control", "functions", "helpers", "scalar", "textbook",
+           "tricky"]
