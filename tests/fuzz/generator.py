@@ -6,7 +6,8 @@ NumPy and math calls from the rule table, reductions and element reads,
 array methods (`.sum()`, `.dot`), `if`/`elif`/`else`, conditional
 expressions, `and`/`or` tests, `for` loops over ranges, over `v` itself,
 `enumerate` and `zip`, `while` loops with `break`/`continue`, early returns,
-helper calls, tuple unpacking (of a helper's tuple, too) and in-place
+helper calls, nested defs and lambdas closing over `x` and `y`, tuple
+unpacking (of a helper's tuple, too) and in-place
 updates of arrays (elements and slices, `=` and `+=`/`*=`, on copies, fresh
 arrays and aliases of `v`), and always returns a scalar.
 """
@@ -49,12 +50,28 @@ UPDATES = ["{a}[{k}] = {s}", "{a}[{k}] += {s}", "{a}[{k}] *= np.cos({s})", "{a}[
 NEW_ARRAYS = ["v.copy()", "np.zeros(3)", "np.ones(3) * {s}", "v", "np.array({v})"]
 
 
+# bodies of nested defs and lambdas: elementwise in `t`, closing over x and y
+LOCAL_BODIES = ["np.sin(t) * {a} + t ** 2", "np.tanh(t * {a}) + {b}", "np.exp(0.1 * t) - {a} * t",
+                "t * t * 0.5 + np.cos({a})"]
+
+
 class _Writer:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.names = ["x", "y"]      # scalars
         self.arrays = ["v"]          # shape (3,)
+        self.local_functions = []    # nested defs and lambdas, called as g(t)
         self.fresh = 0
+
+    def local_function(self, pad: str) -> list:
+        """A nested def or a lambda over x and y (read when called, as in Python)."""
+        r = self.rng
+        name = f"g{len(self.local_functions)}"
+        body = r.choice(LOCAL_BODIES).format(a=r.choice(["x", "y", "0.5"]), b=r.choice(["x", "y", "1.0"]))
+        self.local_functions.append(name)
+        if r.random() < 0.5:
+            return [f"{pad}{name} = lambda t: {body}"]
+        return [f"{pad}def {name}(t):", f"{pad}    return {body}"]
 
     def leaf(self, array: bool) -> str:
         r = self.rng
@@ -76,6 +93,8 @@ class _Writer:
             pool = UNARY if array else UNARY + SCALAR_ONLY
             if array and r.random() < 0.1:
                 return f"vector_helper({self.expr(depth + 1, True)}, {self.expr(depth + 1)})"
+            if self.local_functions and r.random() < 0.25:
+                return f"{r.choice(self.local_functions)}({self.expr(depth + 1, array)})"
             return r.choice(pool).format(self.expr(depth + 1, array))
         if c < 0.62:
             return f"({self.expr(depth + 1, array)} if {self.test()} else {self.expr(depth + 1, array)})"
@@ -190,5 +209,6 @@ class _Writer:
 def generate(seed: int) -> str:
     """The source of a module defining the helpers and `f(x, y, v)`."""
     writer = _Writer(random.Random(seed))
-    body = writer.block(1, 0, False) + [f"    return {writer.expr()}"]
+    head = writer.local_function("    ") if writer.rng.random() < 0.3 else []
+    body = head + writer.block(1, 0, False) + [f"    return {writer.expr()}"]
     return HEADER + "def f(x, y, v):\n" + "\n".join(body) + "\n"
