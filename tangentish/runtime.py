@@ -996,3 +996,14 @@ def svdvals_vjp(g, a):
 def svdvals_jvp(t, a):
     u, _, vh = np.linalg.svd(a, full_matrices=False)
     return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
+
+
+# ----------------------------------------------------------- vector mode
+# helpers of derivatives whose tangents carry a direction axis, in their
+# own module; generated code reaches them here, as `_rt.*`
+
+from .runtime_vector import (  # noqa: E402,F401
+    batch_axis, batch_dot_a, batch_dot_b, batch_getitem, batch_matmul_a, batch_matmul_b,
+    batch_reshape, batch_setitem, batch_sum_to, batch_transpose, batch_unindex, batch_unreduce,
+    broadcast_directions, direction, direction_zeros, each_direction, lift, n_directions,
+    stack_directions)

@@ -4,7 +4,7 @@ puts each element of g back where it came from."""
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, jvp, linear, vjp
+from . import available, batched, jvp, linear, vjp
 
 # ----------------------------------------------------------- same elements, new shape
 
@@ -56,6 +56,21 @@ def real_vjp(g, ans, x):
 linear(np.ravel, np.squeeze, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,
        np.broadcast_to, np.copy, np.ascontiguousarray, np.asarray, np.asanyarray, np.array,
        np.asfortranarray, np.float64, np.float32, *available(np, "astype"), np.real)
+
+
+@batched(np.ravel, np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def reshaped_batched(g, ans, x):
+    return _rt.batch_reshape(g, ans)  # C order only: `order` falls back
+
+
+@batched(np.squeeze, np.expand_dims)
+def squeeze_batched(g, ans, x, axis=None):
+    return _rt.batch_reshape(g, ans)
+
+
+@batched(np.copy, np.asarray, np.array)
+def copy_batched(g, ans, x):
+    return np.array(g)
 
 # ----------------------------------------------------------- axis order
 
