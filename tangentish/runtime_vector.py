@@ -251,3 +251,51 @@ def batch_dot_b(a, t):
     if 1 <= np.ndim(a) <= 2 and 1 <= t.ndim - 1 <= 2:
         return batch_matmul_b(a, t)
     return np.stack([np.dot(a, row) for row in t])
+
+
+# ----------------------------------------------------------- products in reverse code
+# the cotangent g of `a @ b` (or np.dot) moves to a and b by products with
+# the other factor; these take t, g's tangent, for 1-d and 2-d factors
+
+def batch_matmul_vjp_a(t, a, b):
+    """The tangent of `_rt.matmul_vjp_a(g, a, b)` from the tangent `t` of g."""
+    na, nb = np.ndim(a), np.ndim(b)
+    b = np.asarray(b)
+    if nb == 2 and na in (1, 2):
+        return t @ b.T
+    if nb == 1 and na == 2:
+        return t[:, :, None] * b
+    if nb == 1 and na == 1:
+        return t[:, None] * b
+    from .runtime import matmul_vjp_a
+    return np.stack([matmul_vjp_a(row, a, b) for row in t])
+
+
+def batch_matmul_vjp_b(t, a, b):
+    """The tangent of `_rt.matmul_vjp_b(g, a, b)` from the tangent `t` of g."""
+    na, nb = np.ndim(a), np.ndim(b)
+    a = np.asarray(a)
+    if na == 2 and nb == 2:
+        return a.T @ t
+    if na == 2 and nb == 1:
+        return t @ a
+    if na == 1 and nb == 2:
+        return a[:, None] * t[:, None, :]
+    if na == 1 and nb == 1:
+        return t[:, None] * a
+    from .runtime import matmul_vjp_b
+    return np.stack([matmul_vjp_b(row, a, b) for row in t])
+
+
+def batch_dot_vjp_a(t, a, b):
+    if 1 <= np.ndim(a) <= 2 and 1 <= np.ndim(b) <= 2:  # np.dot is matmul here
+        return batch_matmul_vjp_a(t, a, b)
+    from .runtime import dot_vjp_a
+    return np.stack([dot_vjp_a(row, a, b) for row in t])
+
+
+def batch_dot_vjp_b(t, a, b):
+    if 1 <= np.ndim(a) <= 2 and 1 <= np.ndim(b) <= 2:
+        return batch_matmul_vjp_b(t, a, b)
+    from .runtime import dot_vjp_b
+    return np.stack([dot_vjp_b(row, a, b) for row in t])

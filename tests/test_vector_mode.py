@@ -162,9 +162,9 @@ def test_traps_match_one_direction_at_a_time(f, args, wrt, n):
 
 def test_fallback_statements_say_so_and_batched_ones_do_not():
     src = tg.source(fallbacks, mode="forward-vector")
-    assert "# np.cumprod has no batched rule: one direction at a time" in src
+    assert "# np.cumprod: no batched rule for this call, one direction at a time" in src
     assert "for _k in range(_dirs):" in src
-    assert "has no batched rule" not in tg.source(indexing, mode="forward-vector")
+    assert "no batched rule" not in tg.source(indexing, mode="forward-vector")
 
 
 # -- control flow, helpers, containers ---------------------------------------------
@@ -196,7 +196,7 @@ def test_control_flow_helpers_and_containers(n):
         expected = tg.jacobian(control, wrt=name, mode="reverse")(x, w, n)
         np.testing.assert_allclose(Jk, expected, rtol=1e-10, atol=1e-12)
     src = tg.source(control, mode="forward-vector", wrt=(0, 1))
-    assert "def _helper_jvp_vec(" in src and "has no batched rule" not in src
+    assert "def _helper_jvp_vec(" in src and "no batched rule" not in src
 
 
 # -- the API: jacobian(mode="forward") and hessian use the sweep --------------------
@@ -253,7 +253,7 @@ def test_hessian_is_one_sweep_per_chunk(monkeypatch):
     hvp = tg.hvp(rosenbrock)
     v = RNG.normal(size=130)
     np.testing.assert_allclose(H @ v, hvp(x, v), rtol=1e-10, atol=1e-10)
-    assert "has no batched rule" not in tg.source(tg.grad(rosenbrock), mode="forward-vector")
+    assert "no batched rule" not in tg.source(tg.grad(rosenbrock), mode="forward-vector")
 
 
 def indexed_energy(x, y):
@@ -310,7 +310,8 @@ def test_batch_safe_rules_match_one_direction_at_a_time(fn):
     """Three directions: as long as the axes of length 3 in the cases. The
     last cases of elementwise rules mix a scalar with an array."""
     rng = np.random.default_rng(4)
-    for c in cases(fn)[-2:]:
+    elementwise = RULES.get(fn).partials is not None
+    for c in cases(fn)[-2:] if elementwise else cases(fn):
         f = c.via or fn
         for k in c.wrt:
             tangent = rng.normal(size=(3,) + np.shape(c.args[k]))

@@ -187,7 +187,7 @@ class VectorForward(Forward):
         append = N.expr_stmt(N.call(N.attr(N.load(t_dot), "append"), [total]))
         directions = N.call(ctx.global_ref("range", builtins.range), [N.load(self.n_dirs)])
         return [s,
-                N.comment(f"{name} has no batched rule: one direction at a time"),
+                N.comment(f"{name}: no batched rule for this call, one direction at a time"),
                 N.assign(t_dot, N.List(elts=[], ctx=N.Load())),
                 N.for_(self.k, directions, pre + [ctx.ir.inherit(append, s)]),
                 ctx.ir.inherit(N.assign(t_dot, ctx.rt_call("stack_directions", N.load(t_dot),

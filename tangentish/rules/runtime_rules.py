@@ -128,6 +128,18 @@ def matmul_vjp_b_jvp(t, ans, g, a, b):
     return _rt.matmul_vjp_b(t, a, b), _rt.matmul_vjp_b(g, t, b), None
 
 
+# vector mode, for g's tangent t alone (with a or b varied too: per direction)
+
+@batched(_rt.matmul_vjp_a)
+def matmul_vjp_a_batched(t, ans, g, a, b):
+    return _rt.batch_matmul_vjp_a(t, a, b)
+
+
+@batched(_rt.matmul_vjp_b)
+def matmul_vjp_b_batched(t, ans, g, a, b):
+    return _rt.batch_matmul_vjp_b(t, a, b)
+
+
 @vjp(_rt.dot_vjp_a)
 def dot_vjp_a_vjp(cot, ans, g, a, b):
     return np.dot(cot, b), None, _rt.dot_vjp_b(g, cot, b)
@@ -146,6 +158,15 @@ def dot_vjp_b_vjp(cot, ans, g, a, b):
 @jvp(_rt.dot_vjp_b)
 def dot_vjp_b_jvp(t, ans, g, a, b):
     return _rt.dot_vjp_b(t, a, b), _rt.dot_vjp_b(g, t, b), None
+
+@batched(_rt.dot_vjp_a)
+def dot_vjp_a_batched(t, ans, g, a, b):
+    return _rt.batch_dot_vjp_a(t, a, b)
+
+
+@batched(_rt.dot_vjp_b)
+def dot_vjp_b_batched(t, ans, g, a, b):
+    return _rt.batch_dot_vjp_b(t, a, b)
 
 # ----------------------------------------------------------- what rule bodies call
 # derivative code contains the bodies of rules, so what they call needs rules too
