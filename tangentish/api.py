@@ -252,9 +252,10 @@ class _Derivative:
         """The value of each `wrt` item."""
         return [values[k] if e is None else values[k][e] for (_, e), k in zip(self.items, self.index)]
 
-    def seeds(self, values, tangents) -> list:
+    def seeds(self, values, tangents, zeros=None) -> list:
         """One tangent per differentiated parameter, from one per `wrt` item:
-        a tuple for `*xs`, zeros where wrt picks no entry of it."""
+        a tuple for `*xs`, `zeros(x)` where wrt picks no entry of it."""
+        zeros = zeros or _zeros
         given = dict(zip(self.items, tangents))
         out = []
         for name in self.wrt:
@@ -262,7 +263,7 @@ class _Derivative:
                 out.append(given[(name, None)])
                 continue
             xs = values[[p.name for p in self.params].index(name)]
-            out.append(tuple(given.get((name, k), _zeros(x)) for k, x in enumerate(xs)))
+            out.append(tuple(given.get((name, k), zeros(x)) for k, x in enumerate(xs)))
         return out
 
     def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec | None:
@@ -660,12 +661,12 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
 def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     """Dense Hessian of scalar f: `H(*args)` of shape `x.shape + x.shape`.
 
-    Built one column at a time from Hessian-vector products (forward over
-    reverse), one per entry of `x`. With a tuple `wrt`, a tuple of tuples:
-    `H[i][j]` of shape `x_i.shape + x_j.shape`.
+    Forward over reverse in vector mode: the forward derivative of the
+    generated gradient pushes up to `_CHUNK` unit vectors through one sweep,
+    so the gradient's primal runs once per chunk of columns. With a tuple
+    `wrt`, a tuple of tuples: `H[i][j]` of shape `x_i.shape + x_j.shape`.
     """
-    h = hvp(f, wrt)
-    d = _Derivative(f, "reverse", wrt)  # binds and checks the arguments
+    d = _Derivative(grad(f, wrt), "forward-vector", wrt)
 
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
@@ -673,13 +674,13 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
         xs = d.picked(values)
         blocks = [[None] * len(xs) for _ in xs]
         for j, xj in enumerate(xs):
-            columns = []
-            for e in _basis(xj):
-                v = tuple(e if i == j else _zeros(x) for i, x in enumerate(xs))
-                hv = h(*values, v[0] if d.bare else v)
-                columns.append((hv,) if d.bare else hv)
+            parts = [[] for _ in xs]
+            for tangents in _direction_chunks(xs, j):
+                _, hv = _run(d, values, tangents)
+                for i, hv_i in enumerate((hv,) if d.bare else hv):
+                    parts[i].append(_directions_check(hv_i, xs[i], tangents[j]))
             for i, xi in enumerate(xs):
-                blocks[i][j] = _assemble([c[i] for c in columns], np.shape(xi), np.shape(xj))
+                blocks[i][j] = _columns(parts[i], np.shape(xi), np.shape(xj))
         return blocks[0][0] if d.bare else tuple(tuple(row) for row in blocks)
 
     return hessian_f
@@ -689,13 +690,14 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     """Jacobian of f: `J(*args)` of shape `out.shape + x.shape`.
 
     `mode="reverse"`: one vector-Jacobian product per output entry (rows);
-    `mode="forward"`: one Jacobian-vector product per input entry (columns).
-    The generated function is made once and reused for every row or
-    column. With a tuple `wrt`, a tuple of Jacobians.
+    `mode="forward"`: the columns, up to `_CHUNK` input directions pushed
+    through one vector-mode sweep (derive/vector.py). The generated function
+    is made once and reused for every row or chunk of columns. With a tuple
+    `wrt`, a tuple of Jacobians.
     """
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
-    d = _Derivative(f, mode, wrt)
+    d = _Derivative(f, "forward-vector" if mode == "forward" else mode, wrt)
 
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
@@ -710,25 +712,62 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
 
 def _forward_jacobian(d, values, xs):
     out = []
-    value = None
     for j, xj in enumerate(xs):
-        columns = []
-        for e in _basis(xj):
-            tangents = [e if i == j else _zeros(x) for i, x in enumerate(xs)]
-            value, column = _run(d, values, d.seeds(values, tangents))
-            columns.append(column)
-        if value is None:  # an empty input: one call for the output's shape
-            value, _ = _run(d, values, d.seeds(values, [_zeros(x) for x in xs]))
-        _array_output(d.f, value)
-        out.append(_assemble(columns, np.shape(value), np.shape(xj)))
+        parts, value = [], None
+        for tangents in _direction_chunks(xs, j):
+            count = len(tangents[j])
+            seeds = d.seeds(values, tangents, lambda x: np.zeros((count,) + np.shape(x)))
+            value, columns = _run(d, values, seeds)
+            _array_output(d.f, value)
+            parts.append(_directions_check(columns, value, tangents[j]))
+        out.append(_columns(parts, np.shape(value), np.shape(xj)))
     return out[0] if d.bare else tuple(out)
+
+
+# directions per vector-mode sweep: each tangent in the sweep holds this
+# many copies of its value, so this bounds the memory (see benchmarks/README.md)
+_CHUNK = 64
+
+
+def _direction_chunks(xs, j):
+    """Tangents for vector-mode sweeps covering the unit vectors of xs[j]:
+    each a list with one tangent per x, with a leading direction axis
+    (zeros for the other xs). An empty xs[j] still gets one sweep of a
+    zero direction, for the shape of the output."""
+    n = int(np.size(xs[j]))
+    for start in range(0, max(n, 1), _CHUNK):
+        stop = min(start + _CHUNK, n)
+        count = max(stop - start, 1)
+        unit = np.zeros((count, n))
+        unit[np.arange(stop - start), np.arange(start, stop)] = 1.0
+        yield [unit.reshape((count,) + np.shape(x)) if i == j else np.zeros((count,) + np.shape(x))
+               for i, x in enumerate(xs)]
+
+
+def _directions_check(columns, value, seed):
+    """The sweep's output tangents, one row per direction. Their shape is
+    checked, as a misplaced direction axis must never pass unnoticed."""
+    expected = (len(seed),) + np.shape(value)
+    if np.shape(columns) != expected:
+        raise TangentishError(f"internal error: a vector-mode derivative returned shape "
+                              f"{np.shape(columns)}, not {expected}; please report it")
+    return np.reshape(columns, (len(seed), -1))
+
+
+def _columns(parts: list, out_shape: tuple, in_shape: tuple):
+    """Rows of the sweeps (one per input direction, the output raveled)
+    -> array of out_shape + in_shape."""
+    n = int(np.prod(in_shape, dtype=int))
+    rows = np.concatenate(parts)[:n]
+    J = np.ascontiguousarray(rows.T).reshape(out_shape + in_shape)
+    return J[()] if J.ndim == 0 else J
 
 
 def _reverse_jacobian(d, f, values, xs):
     value = d.call(values)
     _array_output(d.f, value)
     rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
-    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
+    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi))
            for i, xi in enumerate(xs)]
     return out[0] if d.bare else tuple(out)
 
@@ -756,25 +795,26 @@ def _basis(x):
         yield e.reshape(np.shape(x))
 
 
-def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = False):
-    """Columns (one per input entry, shaped like the output), or rows (one
-    per output entry, shaped like the input) -> array of out_shape + in_shape."""
+def _assemble(parts: list, out_shape: tuple, in_shape: tuple):
+    """Rows (one per output entry, shaped like the input) -> array of
+    out_shape + in_shape."""
     m = int(np.prod(out_shape, dtype=int))
     n = int(np.prod(in_shape, dtype=int))
     J = np.zeros((m, n))
     for k, part in enumerate(parts):  # a zero derivative may come back as 0.0
-        if by_rows:
-            J[k, :] = np.broadcast_to(np.ravel(part), (n,))
-        else:
-            J[:, k] = np.broadcast_to(np.ravel(part), (m,))
+        J[k, :] = np.broadcast_to(np.ravel(part), (n,))
     J = J.reshape(out_shape + in_shape)
     return J[()] if J.ndim == 0 else J
 
 
 def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
-    """The generated derivative source of `f` (and of helpers it calls)."""
-    if mode not in ("reverse", "forward"):
-        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
+    """The generated derivative source of `f` (and of helpers it calls).
+
+    `mode="forward-vector"` shows the sweep `jacobian(mode="forward")` and
+    `hessian` use: forward mode with a leading direction axis on tangents."""
+    if mode not in ("reverse", "forward", "forward-vector"):
+        raise _fail(ArgumentError, f"mode must be 'reverse', 'forward' or 'forward-vector', "
+                                   f"not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     d = _Derivative(f, mode, wrt)
     return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star, d.params, None)))

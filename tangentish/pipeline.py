@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import runtime
+from . import runtime, runtime_vector
 from .analysis.activity import analyze
 from .analysis.aliases import aliases
 from .codegen import compile_function
@@ -29,6 +29,7 @@ from .derive import containers
 from .derive.context import SELF, Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
+from .derive.vector import VectorForward
 from .errors import NoRuleError, SourceUnavailableError, TangentishError, UnsupportedSyntaxError
 from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params, target
 from .ir import grammar, nodes as N
@@ -38,7 +39,7 @@ from .ir.normalize import normalize
 from .optimize import Env, optimize
 from .rules import RULES
 
-MODES = ("forward", "reverse")
+MODES = ("forward", "forward-vector", "reverse")  # forward-vector: derive/vector.py
 
 
 @dataclass
@@ -165,6 +166,8 @@ class Transformer:
             ctx.guards.extend(spec.guards())
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
+        elif mode == "forward-vector":
+            fn, stack = VectorForward(ctx, facts).run(), None
         else:
             gen = Reverse(ctx, facts)
             fn, stack = gen.run(), gen._stack
@@ -304,7 +307,7 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
         fn = lookup(call.func)
         if fn is _MISSING:
             return False
-        if getattr(fn, "__module__", None) == runtime.__name__:
+        if getattr(fn, "__module__", None) in (runtime.__name__, runtime_vector.__name__):
             return True
         return fn in _PURE_BUILTINS or RULES.get(fn) is not None
 

@@ -1647,3 +1647,15 @@ def arguments(fn, positional, keywords, star, dstar) -> list:
     bound = inspect.signature(fn).bind(*positional, *star, **keywords, **dstar)
     bound.apply_defaults()
     return list(bound.arguments.values())
+
+
+# ----------------------------------------------------------- vector mode
+# helpers of derivatives whose tangents carry a direction axis, in their
+# own module; generated code reaches them here, as `_rt.*`
+
+from .runtime_vector import (  # noqa: E402,F401
+    batch_axis, batch_dot_a, batch_dot_b, batch_dot_vjp_a, batch_dot_vjp_b, batch_getitem,
+    batch_matmul_a, batch_matmul_b, batch_matmul_vjp_a, batch_matmul_vjp_b,
+    batch_reshape, batch_setitem, batch_sum_to, batch_transpose, batch_unindex, batch_unreduce,
+    broadcast_directions, direction, direction_zeros, each_direction, lift, n_directions,
+    stack_directions)

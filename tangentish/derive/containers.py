@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import operator
 import re
+import types
 
 from .. import runtime
 from ..analysis.kinds import is_sure_container, list_append, list_pop, unpack_targets
@@ -45,7 +46,7 @@ def _discard(gen) -> str:
     return gen.discard
 
 
-def _zero(ctx, atom) -> N.expr:
+def zero(ctx, atom) -> N.expr:
     if isinstance(atom, N.Constant):
         return N.const(0.0)
     return ctx.rt_call("zeros_like", N.copy(atom))
@@ -67,10 +68,10 @@ def forward(gen, s) -> list | None:
             discard = _discard(gen)
             elts = [N.store(gen.dot(n)) if n in active else N.store(discard) for n in names]
             return [s, ctx.ir.inherit(N.assign(N.tuple_(elts, store_ctx=True), N.load(gen.dot(src))), s)]
-        return [s] + [N.assign(gen.dot(n), ctx.zeros_like(n)) for n in names if n in active]
+        return [s] + [N.assign(gen.dot(n), gen.zeros(n)) for n in names if n in active]
     if isinstance(s, N.Assign) and isinstance(s.value, (N.Tuple, N.List)) and s in gen.facts.active_stmts:
         target = N.assigned_name(s)
-        elts = [N.load(gen.dot(e.id)) if isinstance(e, N.Name) and e.id in active else _zero(ctx, e)
+        elts = [N.load(gen.dot(e.id)) if isinstance(e, N.Name) and e.id in active else gen.zero(e)
                 for e in s.value.elts]
         literal = type(s.value)(elts=elts, ctx=N.Load())
         return [s, ctx.ir.inherit(N.assign(gen.dot(target), literal), s)]
@@ -95,7 +96,7 @@ def _forward_stack_op(gen, s) -> list | None:
     if appended:
         v = appended[1]
         tangent = (N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active
-                   else _zero(gen.ctx, v))
+                   else gen.zero(v))
         return [s, N.expr_stmt(_method(gen.dot(lst), "append", [tangent]))]
     pop = _method(gen.dot(lst), "pop")
     v = popped[0]
@@ -188,8 +189,11 @@ def check_lists(ir, facts, resolve) -> None:
     container, a returned value) would see updates the mirror does not, and
     reading `lst[i]` in the reverse sweep would see the list as it ends."""
     mutated: dict[str, N.AST] = {}
+    local = N.names_stored(ir.fn) | set(ir.params)
     for s in N.walk(ir.fn):
         for name in N.mutated_names(s):
+            if name not in local and isinstance(ir.namespace.lookup(name), types.ModuleType):
+                continue  # `np.sort(x)` is a function call, not `lst.sort()`
             mutated.setdefault(name, s)
             method = s.value.func.attr
             ok = (list_append(s) is not None or list_pop(s) is not None)

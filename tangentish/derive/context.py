@@ -57,7 +57,7 @@ class Context:
     ir: IR
     namer: Namer
     wrt: list[str]
-    mode: str                              # "forward" | "reverse"
+    mode: str                              # "forward" | "forward-vector" | "reverse"
     derive_helper: Callable                # (func, mode, wrt positions, caller, stmt, kinds) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
@@ -73,9 +73,9 @@ class Context:
         self.recursive = False
 
     def own_name(self) -> str:
-        """The generated function's name (`f_vjp`, `f_jvp`), which a recursive call uses."""
+        """The generated function's name (`f_vjp`, `f_jvp`, `f_jvp_vec`), which a recursive call uses."""
         if self._own_name is None:
-            suffix = "jvp" if self.mode == "forward" else "vjp"
+            suffix = {"forward": "jvp", "forward-vector": "jvp_vec"}.get(self.mode, "vjp")
             self._own_name = self.namer.unique(f"{self.ir.name}_{suffix}")
         return self._own_name
 
@@ -196,11 +196,12 @@ class Context:
                     f"pass `{value.id}` positionally to `{op.label.split('(')[0]}`")
 
     def no_rule(self, stmt, op: Op, extra: str = "") -> NoRuleError:
-        decorator = "register_adjoint" if self.mode == "reverse" else "register_tangent"
+        reverse = self.mode == "reverse"
+        decorator = "register_adjoint" if reverse else "register_tangent"
         written = op.label.split("(")[0]
         fn = written if written.replace(".", "").replace("_", "").isalnum() else (
             getattr(op.fn, "__name__", None) or written)
-        why = op.why or f"`{fn}` has no {self.mode}-mode derivative rule"
+        why = op.why or f"`{fn}` has no {'reverse' if reverse else 'forward'}-mode derivative rule"
         hint = op.hint or (f"register one with @tangentish.{decorator}({fn}), or compute "
                            "this value outside the differentiated function")
         return self.ir.error(NoRuleError, f"cannot differentiate: {why}{extra}", stmt,

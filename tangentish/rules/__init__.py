@@ -15,6 +15,10 @@ through `register_adjoint` / `register_tangent`. A rule is a plain runnable
     linear(np.sum)                  # tangent: apply the function to it
     nondiff(np.shape, len)          # no derivative flows through
 
+    @batched(np.sum)                # vector mode: g carries a leading direction axis
+    def sum_batched(g, ans, x, axis=None, dtype=None, *, keepdims=False, where=True):
+        return np.sum(g, _rt.batch_axis(axis, x), dtype, keepdims=keepdims, where=where)
+
 Conventions (autograd's): a `vjp` rule returns one cotangent per positional
 argument (a bare value for the first one only); a `jvp` rule returns one
 term per positional argument, where `g` is that argument's tangent. Partials
@@ -33,6 +37,14 @@ tangents, and its cotangent is returned as a list (or tuple) like it.
 then tuples or lists too, and its jvp rule returns the whole output tangent
 (these functions have one differentiable operand).
 
+Vector mode (derive/vector.py) pushes many tangent directions through one
+sweep: every tangent carries a leading direction axis. Elementwise partials
+are batch-safe as they are (the engine lines the tangent up with the
+result); a `linear` or `jvp` rule is batch-safe only through a `batched`
+form, a jvp-shaped rule whose `g` has that extra axis and whose terms have
+shape `(n,) + np.shape(ans)`. A statement whose rule has none runs one
+direction at a time, so leaving a rule out is slow, never wrong.
+
 Every registration bumps `RULES.version`, which keys the derivative cache.
 """
 from __future__ import annotations
@@ -44,7 +56,7 @@ from typing import Any, Callable
 
 from ..analysis.kinds import ARRAY, UNKNOWN
 
-__all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff",
+__all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff", "batched",
            "sequence_operand", "returns", "register_adjoint", "register_tangent"]
 
 
@@ -60,6 +72,7 @@ class Rule:
     sequence: bool = False            # first operand: a list or tuple of arrays
     outputs: Any = None               # a container kind (analysis/kinds.py), or a
                                       # function of the call's constant arguments giving one
+    batched: Callable | None = None   # vector mode: a jvp rule whose g has a direction axis
 
     @property
     def has_forward(self) -> bool:
@@ -158,6 +171,17 @@ def jvp(*fns, replace: bool = False, user: bool = False):
     def declare(rule):
         for fn in fns:
             RULES.update(fn, jvp=rule, replace=replace, **({"user": True} if user else {}))
+        return rule
+    return declare
+
+
+def batched(*fns, replace: bool = False):
+    """Declare the vector-mode form of a `linear` or `jvp` rule:
+    `(g, ans, *args, **kwargs) -> term(s)` as for `jvp`, where `g` carries a
+    leading direction axis and each term has shape `(n,) + np.shape(ans)`."""
+    def declare(rule):
+        for fn in fns:
+            RULES.update(fn, batched=rule, replace=replace)
         return rule
     return declare
 

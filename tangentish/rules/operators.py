@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, elementwise, jvp, linear, nondiff, vjp
+from . import available, batched, elementwise, jvp, linear, nondiff, vjp
 
 # ----------------------------------------------------------- arithmetic
 
@@ -65,11 +65,21 @@ def matmul_vjp(g, ans, a, b):
 def matmul_jvp(g, ans, a, b):
     return g @ b, a @ g
 
+
+@batched(operator.matmul, np.matmul)
+def matmul_batched(g, ans, a, b):
+    return _rt.batch_matmul_a(g, b), _rt.batch_matmul_b(a, g)
+
 # ----------------------------------------------------------- indexing
 
 @vjp(operator.getitem)
 def getitem_vjp(g, ans, x, idx):
     return _rt.unindex(g, x, idx), None
+
+
+@batched(operator.getitem)
+def getitem_batched(g, ans, x, idx):
+    return _rt.batch_getitem(g, idx), None
 
 
 linear(operator.getitem)

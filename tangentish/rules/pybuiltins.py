@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, jvp, linear, nondiff, sequence_operand, vjp
+from . import batched, elementwise, jvp, linear, nondiff, sequence_operand, vjp
 
 
 @elementwise(builtins.abs)
@@ -20,6 +20,11 @@ def extremum_partials(x, y, ans):
 @vjp(builtins.float)
 def float_vjp(g, ans, x):
     return g
+
+
+@batched(builtins.float)
+def float_batched(g, ans, x):
+    return _rt.batch_reshape(g, ans)
 
 
 linear(builtins.float)

@@ -9,7 +9,7 @@ never bind to the wrong slot.
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, jvp, linear, vjp
+from . import available, batched, jvp, linear, vjp
 
 # ----------------------------------------------------------- sums and means
 
@@ -46,6 +46,16 @@ def nanmean_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
 
 
 linear(np.sum, np.mean)
+
+
+@batched(np.sum)
+def sum_batched(g, ans, x, axis=None, *, keepdims=False):
+    return np.sum(g, _rt.batch_axis(axis, x), keepdims=keepdims)
+
+
+@batched(np.mean)
+def mean_batched(g, ans, x, axis=None, *, keepdims=False):
+    return np.mean(g, _rt.batch_axis(axis, x), keepdims=keepdims)
 
 # ----------------------------------------------------------- products
 

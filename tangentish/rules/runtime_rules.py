@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import ANY, elementwise, jvp, linear, nondiff, returns, sequence_operand, vjp
+from . import ANY, batched, elementwise, jvp, linear, nondiff, returns, sequence_operand, vjp
 
 # ----------------------------------------------------------- no derivative
 # zeros, element counts and the extremum's tie split are piecewise constant
@@ -31,6 +31,11 @@ def add_vjp(g, ans, a, b):
 @jvp(_rt.add)
 def add_jvp(g, ans, a, b):
     return _rt.broadcast_like(g, ans), _rt.broadcast_like(g, ans)
+
+
+@batched(_rt.add)
+def add_batched(t, ans, a, b):
+    return _rt.broadcast_directions(t, ans), _rt.broadcast_directions(t, ans)
 
 # ----------------------------------------------------------- shapes (linear in the first argument)
 # the tangent is the helper applied to the tangent; the other arguments
@@ -58,6 +63,28 @@ def unreduce_vjp(cot, ans, g, x, axis=None, keepdims=False):
 @vjp(_rt.unindex)
 def unindex_vjp(cot, ans, g, x, idx):
     return cot[idx], None, None
+
+# vector mode: t, the tangent of g, carries a leading direction axis
+
+
+@batched(_rt.unbroadcast, _rt.unbroadcast_to)
+def unbroadcast_batched(t, ans, g, x):
+    return _rt.batch_sum_to(t, ans)
+
+
+@batched(_rt.broadcast_like)
+def broadcast_like_batched(t, ans, g, like):
+    return _rt.broadcast_directions(t, ans)
+
+
+@batched(_rt.unreduce)
+def unreduce_batched(t, ans, g, x, axis=None, keepdims=False):
+    return _rt.batch_unreduce(t, x, axis, keepdims)
+
+
+@batched(_rt.unindex)
+def unindex_batched(t, ans, g, x, idx):
+    return _rt.batch_unindex(t, x, idx)
 
 
 @vjp(_rt.cast_like)
@@ -101,6 +128,18 @@ def matmul_vjp_b_jvp(t, ans, g, a, b):
     return _rt.matmul_vjp_b(t, a, b), _rt.matmul_vjp_b(g, t, b), None
 
 
+# vector mode, for g's tangent t alone (with a or b varied too: per direction)
+
+@batched(_rt.matmul_vjp_a)
+def matmul_vjp_a_batched(t, ans, g, a, b):
+    return _rt.batch_matmul_vjp_a(t, a, b)
+
+
+@batched(_rt.matmul_vjp_b)
+def matmul_vjp_b_batched(t, ans, g, a, b):
+    return _rt.batch_matmul_vjp_b(t, a, b)
+
+
 @vjp(_rt.dot_vjp_a)
 def dot_vjp_a_vjp(cot, ans, g, a, b):
     return np.dot(cot, b), None, _rt.dot_vjp_b(g, cot, b)
@@ -119,6 +158,15 @@ def dot_vjp_b_vjp(cot, ans, g, a, b):
 @jvp(_rt.dot_vjp_b)
 def dot_vjp_b_jvp(t, ans, g, a, b):
     return _rt.dot_vjp_b(t, a, b), _rt.dot_vjp_b(g, t, b), None
+
+@batched(_rt.dot_vjp_a)
+def dot_vjp_a_batched(t, ans, g, a, b):
+    return _rt.batch_dot_vjp_a(t, a, b)
+
+
+@batched(_rt.dot_vjp_b)
+def dot_vjp_b_batched(t, ans, g, a, b):
+    return _rt.batch_dot_vjp_b(t, a, b)
 
 # ----------------------------------------------------------- what rule bodies call
 # derivative code contains the bodies of rules, so what they call needs rules too
@@ -144,6 +192,11 @@ def cotangent_at_vjp(cot, ans, x_bar, idx, v):
 
 
 linear(_rt.private_copy, _rt.cotangent_at)
+
+
+@batched(_rt.private_copy)
+def private_copy_batched(t, ans, x):
+    return _rt.private_copy(t)
 
 # ----------------------------------------------------------- partials of reductions
 # which entries an extremum or a mean picks: piecewise constant

@@ -4,7 +4,7 @@ puts each element of g back where it came from."""
 import numpy as np
 
 from .. import runtime as _rt
-from . import LIST_OF_ARRAYS, available, jvp, linear, returns, sequence_operand, vjp
+from . import LIST_OF_ARRAYS, available, batched, jvp, linear, returns, sequence_operand, vjp
 
 # ----------------------------------------------------------- same elements, new shape
 
@@ -57,6 +57,21 @@ linear(np.ravel, np.squeeze, np.expand_dims, np.atleast_1d, np.atleast_2d, np.at
        np.broadcast_to, np.copy, np.ascontiguousarray, np.asarray, np.asanyarray, np.array,
        np.asfortranarray, np.float64, np.float32, np.float16, *available(np, "astype"), np.real,
        np.asarray_chkfinite, np.require, np.real_if_close)
+
+
+@batched(np.ravel, np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def reshaped_batched(g, ans, x):
+    return _rt.batch_reshape(g, ans)  # C order only: `order` falls back
+
+
+@batched(np.squeeze, np.expand_dims)
+def squeeze_batched(g, ans, x, axis=None):
+    return _rt.batch_reshape(g, ans)
+
+
+@batched(np.copy, np.asarray, np.array)
+def copy_batched(g, ans, x):
+    return np.array(g)
 
 # ----------------------------------------------------------- axis order
 
