@@ -27,6 +27,7 @@ import numpy as np
 from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
                      NonScalarOutputError, SourceUnavailableError, TangentishError,
                      UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
+from . import structure
 from .analysis import kinds
 from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
@@ -142,12 +143,18 @@ def _check_differentiable_arg(f, name, value, declared=None) -> None:
     cls = value.__class__
     if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
         return  # the common cases, checked on every call
-    if declared is not None and isinstance(value, (tuple, list)):
-        for entry in value:
-            _check_differentiable_arg(f, name, entry, kinds.UNKNOWN)
-        return
     kind = None
-    if isinstance(value, (bool, np.bool_)):
+    if structure.is_container(value):
+        leaves = structure.leaves(value)
+        for leaf in leaves:  # ints and others inside get derivatives too
+            if isinstance(leaf, (complex, np.complexfloating)) or (
+                    isinstance(leaf, np.ndarray) and leaf.dtype.kind not in "fiub"):
+                _check_differentiable_arg(f, name, leaf)
+        if any(isinstance(leaf, (float, np.floating)) or (
+                isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f") for leaf in leaves):
+            return
+        kind = f"a {type(value).__name__} holding no floats"
+    elif isinstance(value, (bool, np.bool_)):
         kind = "a bool"
     elif isinstance(value, (int, np.integer)):
         kind = "an integer"
@@ -177,22 +184,43 @@ class _Derivative:
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
         self._code = None
         self._version = None
-        self._derived = None
+        self._derived: dict = {}   # kinds of the container arguments -> Derived
 
-    def generated(self) -> Callable:
-        """The generated function; re-fetched if f, the rules or a helper changed."""
-        d = self._derived
+    def generated(self, param_kinds: tuple = ()) -> Callable:
+        """The generated function for arguments whose containers have these
+        kinds; re-fetched if f, the rules or a helper changed."""
+        d = self._derived.get(param_kinds)
         code = getattr(self.f, "__code__", None)
-        if (d is None or code is not self._code or RULES.version != self._version
-                or (d.guards and not d.valid())):
+        if code is not self._code or RULES.version != self._version:
             self._code, self._version = code, RULES.version
-            d = self._derived = transform(self.f, self.mode, self.names)
+            self._derived = {}
+            d = None
+        if d is None or (d.guards and not d.valid()):
+            d = self._derived[param_kinds] = transform(self.f, self.mode, self.names, param_kinds)
         return d.function
 
-    def derived(self):
+    def derived(self, param_kinds: tuple = ()):
         """The current `Derived` (function and source) of the generated code."""
-        self.generated()
-        return self._derived
+        self.generated(param_kinds)
+        return self._derived[param_kinds]
+
+    def kinds_of(self, values: list) -> tuple:
+        """(parameter, kind) for the arguments that are containers (kinds.py)."""
+        found = []
+        for p, v in zip(self.params, values):
+            if v.__class__ not in _PLAIN_REAL and v.__class__ is not np.ndarray:
+                kind = kinds.of_value(v)
+                if kind is not kinds.ARRAY:
+                    found.append((p.name, kind))
+        spec = spec_of(self.f) if found else None
+        if spec is not None:  # the level below was made for arguments without containers
+            own = set(spec.params)
+            if any(name in own and name in spec.wrt for name, _ in found):
+                raise _fail(ArgumentError, "derivatives of derivatives with respect to a "
+                                           "tuple, list, dict or object are not supported yet",
+                            "pass the arrays inside it as separate arguments")
+            found = [(name, kind) for name, kind in found if name not in own]
+        return tuple(found)
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
@@ -218,16 +246,17 @@ def _unshared(out, inputs):
     """`out`, copied if it may be one of the caller's arrays or a view of it:
     the optimizer turns `g * 1.0` into `g`, and a transpose's adjoint is a
     view, but a caller updating a result in place must not change its
-    arguments or seeds."""
+    arguments or seeds. A container is rebuilt (records shallowly copied):
+    it may be the caller's own."""
     if isinstance(out, np.ndarray):
         for a in inputs:
-            if isinstance(a, (tuple, list)):
-                if _unshared(out, a) is not out:
+            if structure.is_container(a):
+                if _unshared(out, structure.leaves(a)) is not out:
                     return out.copy()
             elif isinstance(a, np.ndarray) and np.may_share_memory(out, a):
                 return out.copy()
-    elif isinstance(out, (tuple, list)):
-        return type(out)(_unshared(e, inputs) for e in out)
+    elif structure.is_container(out):
+        return structure.rebuild(out, [_unshared(e, inputs) for _, e in structure.entries(out)])
     return out
 
 
@@ -360,7 +389,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     the derivative code at this point. The error keeps the traceback of the
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        return d.generated()(*values, *seeds)
+        return d.generated(d.kinds_of(values))(*values, *seeds)
     except TangentishError:
         raise
     except Exception as exc:
@@ -437,9 +466,10 @@ def _seed_check(f, what: str, value, shaped: str) -> None:
     """A tangent or cotangent must be real (a tuple of reals for a tuple)."""
     if type(value) in _PLAIN_REAL:
         return
-    if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
-        for entry in value:
-            _seed_check(f, what, entry, shaped)
+    if structure.is_container(value):  # of a container argument or result (_layout checks the rest)
+        for entry in structure.leaves(value):  # strings, functions: no derivative, no check
+            if isinstance(entry, (complex, np.complexfloating, np.ndarray)):
+                _seed_check(f, what, entry, shaped)
         return
     kind = _not_real(value, allow_bool=False)
     if kind:
@@ -461,11 +491,8 @@ def _output_check(f, value) -> None:
 
 
 def _layout(x) -> str:
-    """Shape of an array, or the shapes inside a tuple or list: `(3,)`, `((), (2, 3))`."""
-    if isinstance(x, (tuple, list)):
-        inner = ", ".join(_layout(e) for e in x)
-        return f"({inner},)" if len(x) == 1 else f"({inner})"
-    return str(np.shape(x))
+    """Shape of an array, or the structure and shapes of a container (structure.py)."""
+    return structure.layout(x)
 
 
 def _cotangent_check(f, cotangent, value) -> None:
@@ -569,7 +596,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = _arrays_only(d, [values[k] for k in d.index], "hessian")
         blocks = [[None] * len(xs) for _ in xs]
         for j, xj in enumerate(xs):
             columns = []
@@ -599,7 +626,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = _arrays_only(d, [values[k] for k in d.index], "jacobian")
         if mode == "forward":
             return _forward_jacobian(d, values, xs)
         return _reverse_jacobian(d, f, values, xs)
@@ -630,6 +657,16 @@ def _reverse_jacobian(d, f, values, xs):
     out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
            for i, xi in enumerate(xs)]
     return out[0] if d.bare else tuple(out)
+
+
+def _arrays_only(d: _Derivative, xs: list, what: str) -> list:
+    for name, x in zip(d.names, xs):
+        if structure.is_container(x):
+            raise _fail(ArgumentError, f"{what} needs `wrt` arguments that are arrays or floats, "
+                                       f"but `{name}` is a {type(x).__name__}",
+                        f"use tg.grad or tg.vjp (they return the derivative in the same "
+                        f"structure), or pass the arrays inside `{name}` as separate arguments")
+    return xs
 
 
 def _array_output(f, value) -> None:
@@ -670,12 +707,20 @@ def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = Fa
     return J[()] if J.ndim == 0 else J
 
 
-def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
-    """The generated derivative source of `f` (and of helpers it calls)."""
+def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | None = None) -> str:
+    """The generated derivative source of `f` (and of helpers it calls).
+
+    Args:
+        args: example arguments, needed when some hold tuples, lists, dicts
+            or objects: the derivative is made for their structure.
+    """
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     f = _target(f)
+    if args is not None:
+        d = _Derivative(f, mode, wrt)
+        return full_source(d.derived(d.kinds_of(_bind(f, d.params, list(args), {}))))
     names, _ = _resolve_wrt(f, wrt)
     return full_source(transform(f, mode, names))
 

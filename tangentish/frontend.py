@@ -63,6 +63,8 @@ class IR:
     origins: dict = field(default_factory=dict)
     # `x = x + e` lowered from `x += e` where x may share memory: stmt -> Origin
     inplace_checks: dict = field(default_factory=dict)
+    # lists built by a lowered comprehension: complete when first read
+    finished_lists: set = field(default_factory=set)
 
     @property
     def name(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import structure
 from .errors import TangentishError
 
 _ndarray = np.ndarray
@@ -24,31 +25,68 @@ LN10 = 2.302585092994046
 
 def zeros_like(x):
     """A zero of `x`'s shape and float dtype (0.0 for scalars and None);
-    for a tuple or list, a new one of the zeros of its entries."""
+    for a container (structure.py), one like it holding zeros, with None
+    for a record's fields that carry no derivative (strings, functions)."""
     if isinstance(x, _ndarray):
         if x.dtype.kind in "fc":
             return np.zeros_like(x)
         return np.zeros(x.shape)
-    if isinstance(x, (tuple, list)):
+    if x.__class__ is _pyfloat:
+        return 0.0
+    if isinstance(x, (tuple, list)) and not structure.is_namedtuple(x):
         return type(x)([zeros_like(e) for e in x])
+    if structure.is_container(x):
+        record = structure.is_record(x)
+        return structure.rebuild(x, [zeros_like(v) if not record or _has_derivative(v) else None
+                                     for _, v in structure.entries(x)])
     return 0.0
 
 
+_NUMBERS = (_ndarray, float, np.generic)
+
+
+def _has_derivative(v) -> bool:
+    return isinstance(v, (_ndarray, np.generic, float, int)) or structure.is_container(v)
+
+
 def add(a, b):
-    """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
-    how derivative code accumulates the adjoint of a container."""
-    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
-        if type(a) is not type(b) or len(a) != len(b):
+    """`a + b`, entry by entry for containers (tuples' and lists' `+`
+    concatenates): how derivative code accumulates the adjoint of a container.
+    None (a record field without a derivative) adds as nothing."""
+    if isinstance(a, _NUMBERS) and isinstance(b, _NUMBERS):
+        return a + b
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if structure.is_container(a) or structure.is_container(b):
+        if not _same_structure(a, b):
             raise TangentishError(
                 f"cannot add derivatives of different structure: {_structure(a)} and "
                 f"{_structure(b)}")
-        return type(a)([add(x, y) for x, y in zip(a, b)])
+        if isinstance(a, dict):
+            return {k: add(v, b[k]) for k, v in a.items()}
+        like = b if type(a) is tuple else a  # a namedtuple wins over a plain tuple
+        return structure.rebuild(like, [add(x, y) for (_, x), (_, y)
+                                        in zip(structure.entries(a), structure.entries(b))])
     return a + b
 
 
+def _same_structure(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):  # a namedtuple and a plain tuple
+        return len(a) == len(b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b)
+    if isinstance(a, dict):
+        return a.keys() == b.keys()
+    return structure.fields(a).keys() == structure.fields(b).keys()
+
+
 def _structure(x) -> str:
-    if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of {len(x)}"
+    if structure.is_container(x):
+        return f"a {type(x).__name__} of {len(structure.entries(x))}"
     return f"shape {_shape(x)}"
 
 
@@ -59,7 +97,7 @@ def unbroadcast(g, x):
     # an array, about 1 µs).
     if g.__class__ is _pyfloat and x.__class__ is _pyfloat:
         return g
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return g  # containers are never broadcast
     if isinstance(g, _ndarray):
         is_array = isinstance(x, _ndarray)
@@ -77,7 +115,7 @@ def shape_of(x):
         return None
     if isinstance(x, _ndarray):
         return x.shape
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return CONTAINER
     shape = _shape(x)
     return list(shape) if shape else None
@@ -117,7 +155,7 @@ def _sum_to(g, gs, xs, is_array):
 
 def broadcast_like(t, ans):
     """`t` broadcast to the shape of `ans`: a tangent must match its value."""
-    if isinstance(ans, (tuple, list)):
+    if structure.is_container(ans):
         return t
     ts = _shape(t)
     s = _shape(ans)
@@ -171,7 +209,7 @@ def _is_basic_index(idx) -> bool:
 
 def unindex(g, x, idx):
     """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`
-    (for a tuple or list `x`, a tuple or list of zeros with `g` at `idx`)."""
+    (for a container `x`, a container of zeros with `g` at entry `idx`)."""
     if isinstance(x, (tuple, list)):
         out = zeros_like(list(x))
         if isinstance(idx, slice):
@@ -179,13 +217,65 @@ def unindex(g, x, idx):
                 out[k] = add(out[k], gk)
         else:
             out[idx] = add(out[idx], g)
-        return type(x)(out)
+        return structure.rebuild(x, out)
+    if isinstance(x, dict):
+        out = zeros_like(x)
+        out[idx] = add(out[idx], g)
+        return out
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
     else:
         np.add.at(out, idx, g)
     return out
+
+
+def field(x, name):
+    """`x.name` for a record `x` (structure.py): a function, so it has rules."""
+    return getattr(x, name)
+
+
+def unfield(g, x, name):
+    """Cotangent of `x.name`: a zero record like `x` with `g` in field `name`."""
+    out = zeros_like(x)
+    value = add(getattr(out, name), g)
+    if structure.is_namedtuple(out):
+        return out._replace(**{name: value})
+    object.__setattr__(out, name, value)
+    return out
+
+
+def unarray(g, x):
+    """Cotangent of `np.array(x)`: `g` itself for an array, its rows for a
+    list or tuple of values (nested lists: rows of rows)."""
+    if isinstance(x, (tuple, list)):
+        return structure.rebuild(x, [unarray(g[k], e) for k, e in enumerate(x)])
+    return g
+
+
+def unsum(g, xs):
+    """Cotangent of `sum(xs)`: `g` for every entry (summed down to its shape)."""
+    if isinstance(xs, _ndarray):  # the sum of its rows
+        return np.broadcast_to(unbroadcast_to(g, xs.shape[1:]), xs.shape).copy()
+    return structure.rebuild(xs, [unbroadcast(g, e) for e in xs])
+
+
+def undict(g, pairs):
+    """Cotangent of `dict(pairs)`: each value's entry of `g`, keys getting zeros;
+    a pair whose key comes again later was overwritten and gets zero."""
+    if isinstance(pairs, dict):
+        return dict(g)
+    last = {key: k for k, (key, _) in enumerate(pairs)}
+    out = [(zeros_like(key), g[key] if last[key] == k else zeros_like(value))
+           for k, (key, value) in enumerate(pairs)]
+    return structure.rebuild(pairs, out)
+
+
+def redict(t, pairs):
+    """Tangent of `dict(pairs)`: the pairs' keys with the values' tangents."""
+    if isinstance(pairs, dict):
+        return dict(t)
+    return {key: value for (key, _), (_, value) in zip(pairs, t)}
 
 
 def add_at(x_bar, idx, g) -> None:

@@ -105,17 +105,24 @@ def nested_def(x):
     return inner(x) + x
 
 
-def list_comprehension(v):
-    return np.sum(np.array([t * t for t in v]))  # <-
+def set_comprehension(v):
+    return sum({t * t for t in v})  # <-
 
 
-def generator_expression(v):
-    return sum(t * t for t in v)  # <-
+def dict_unpacking(x):
+    d = {"a": x}
+    e = {**d, "b": x}  # <-
+    return e["a"] * e["b"]
 
 
-def dict_comprehension(x):
-    d = {k: x * k for k in range(3)}  # <-
-    return d[1]
+def list_passed_to_helper_while_appended(x):
+    out = [x]
+    out.append(x * x)
+    return helper_sum(out)  # <-
+
+
+def helper_sum(items):
+    return items[0] + items[1]
 
 
 def generator_function(x):
@@ -230,15 +237,11 @@ def list_updated_through_alias(x):
     return stack[0] * 2.0
 
 
-def list_read_after_update(x):
+def list_inside_a_tuple_while_appended(x):
     stack = [x]
     stack.append(x * x)
-    return stack[0] * 2.0  # <-
-
-
-def dict_of_values(x):
-    d = {"a": x}  # <-
-    return d["a"] * 2.0
+    pair = (stack, x)  # <-
+    return pair[1] * 2.0
 
 
 def no_rule(M):
@@ -260,12 +263,12 @@ def calls_builtin_without_rule(x):
 
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
-    store_into_global, uses_lambda, nested_def, list_comprehension,
-    generator_expression, dict_comprehension, generator_function, async_function,
+    store_into_global, uses_lambda, nested_def, set_comprehension,
+    dict_unpacking, list_passed_to_helper_while_appended, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
-    tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
-    dict_of_values, no_rule, calls_no_source,
+    tuple_arithmetic, list_argument_updated, list_updated_through_alias,
+    list_inside_a_tuple_while_appended, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
 

@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, linear, nondiff, vjp
+from . import elementwise, jvp, linear, nondiff, vjp
 
 
 @elementwise(builtins.abs)
@@ -23,6 +23,26 @@ def float_vjp(g, ans, x):
 
 
 linear(builtins.float)
+
+
+@vjp(builtins.sum)
+def sum_vjp(g, ans, iterable, start=0):
+    return _rt.unsum(g, iterable), _rt.unbroadcast(g, start)
+
+
+@jvp(builtins.sum)
+def sum_jvp(g, ans, iterable, start=0):
+    return _rt.broadcast_like(sum(g, 0.0), ans), _rt.broadcast_like(g, ans)
+
+
+@vjp(builtins.dict)
+def dict_vjp(g, ans, pairs):
+    return _rt.undict(g, pairs)
+
+
+@jvp(builtins.dict)
+def dict_jvp(g, ans, pairs):
+    return _rt.redict(g, pairs)
 nondiff(builtins.len, builtins.range, builtins.slice, builtins.int, builtins.bool,
         builtins.round, builtins.isinstance, builtins.print, builtins.type,
         builtins.str, builtins.repr, builtins.id, builtins.hash)

@@ -30,7 +30,7 @@ def copy_vjp(g, ans, x):
 
 @vjp(np.asarray, np.asanyarray, np.array)
 def asarray_vjp(g, ans, x, dtype=None):
-    return g if dtype is None else _rt.cast_like(g, x)
+    return _rt.unarray(g, x) if dtype is None else _rt.cast_like(g, x)
 
 
 @vjp(np.ascontiguousarray, np.asfortranarray)
