@@ -65,6 +65,8 @@ class IR:
     inplace_checks: dict = field(default_factory=dict)
     # lists built by a lowered comprehension: complete when first read
     finished_lists: set = field(default_factory=set)
+    # `_seqN` sequences a `for` loop indexes by position -> the user's loop
+    sequences: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -157,6 +157,7 @@ class Transformer:
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
                         lambda value: calls.structural(resolve(value)))
         facts.kinds = found
+        containers.check_iteration(ir, found)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []

@@ -357,9 +357,12 @@ def astype(x, dtype):
 
 
 def private_copy(x):
-    """A copy the derivative code may update in place (arrays and lists)."""
-    if isinstance(x, (_ndarray, list)):
+    """A copy the derivative code may update in place (arrays, and containers
+    with the arrays inside them copied too)."""
+    if isinstance(x, _ndarray):
         return x.copy()
+    if structure.is_container(x):
+        return structure.rebuild(x, [private_copy(v) for _, v in structure.entries(x)])
     return x
 
 

@@ -109,6 +109,14 @@ def set_comprehension(v):
     return sum({t * t for t in v})  # <-
 
 
+def dict_iterated_directly(x):
+    d = {0: x, 1: 2.0 * x}
+    t = 0.0
+    for k in d:  # <-
+        t = t + k * x
+    return t
+
+
 def dict_unpacking(x):
     d = {"a": x}
     e = {**d, "b": x}  # <-
@@ -264,7 +272,7 @@ def calls_builtin_without_rule(x):
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
     store_into_global, uses_lambda, nested_def, set_comprehension,
-    dict_unpacking, list_passed_to_helper_while_appended, generator_function, async_function,
+    dict_unpacking, dict_iterated_directly, list_passed_to_helper_while_appended, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias,

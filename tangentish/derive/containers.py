@@ -139,7 +139,8 @@ def _read_in_reverse(gen, lst: str) -> bool:
         for stmt in gen.facts.active_stmts:
             if not N.mutated_names(stmt) and isinstance(stmt, (N.Assign, N.Expr)):
                 reads |= N.names_loaded(stmt.value)
-    return lst in reads
+    # a comprehension's list is read once, complete: nothing reads it half-built
+    return lst in reads and lst not in gen.ctx.ir.finished_lists
 
 
 def reverse_adjoint(gen, s, targets: list[str]) -> list | None:
@@ -206,6 +207,23 @@ def check_operands(ctx, stmt, op, active: list[int], kinds: dict) -> None:
                 UnsupportedSyntaxError, f"arithmetic or a NumPy function applied to a {what} "
                 f"of differentiable values", stmt, op.label,
                 f"`{arg.id}` is a {what}: take its entries out first (e.g. `a, b = {arg.id}`)")
+
+
+def check_iteration(ir, kinds: dict) -> None:
+    """`for k in d:` loops over a dict's keys, but normalize made it a loop
+    that indexes its sequence by position (`k = _seq0[_k0]`): refuse it for
+    a dict or a record, whose positions are not what the loop visits."""
+    for s in N.walk(ir.fn):
+        value = s.value if isinstance(s, N.Assign) else None
+        if not (isinstance(value, N.Subscript) and isinstance(value.value, N.Name)
+                and value.value.id in ir.sequences):
+            continue
+        kind = kinds.get(value.value.id)
+        if isinstance(kind, tuple) and (kind[0] == "dict" or (
+                kind[0] == "record" and not issubclass(kind[1], tuple))):
+            what = "iterating over a dict directly" if kind[0] == "dict" else "iterating over an object"
+            raise ir.error(UnsupportedSyntaxError, f"{what} yet", ir.sequences[value.value.id], None,
+                           "iterate over `d.keys()`, `d.values()` or `d.items()`")
 
 
 def check_lists(ir, facts, resolve) -> None:

@@ -608,6 +608,7 @@ class Normalizer:
             name = self.namer.fresh("_seq")
             head.append(self.emit(name, self.op(seq, head), seq))
             seqs.append(name)
+            self.ir.sequences[name] = s
         lengths = []
         for name in seqs:
             n = self.namer.fresh("_t")
