@@ -158,6 +158,7 @@ class Transformer:
                         lambda value: calls.structural(resolve(value)))
         facts.kinds = found
         containers.check_iteration(ir, found)
+        containers.check_stores(ir, found)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []

@@ -117,6 +117,18 @@ def dict_iterated_directly(x):
     return t
 
 
+def store_into_list_entry(v):
+    items = [v, 2.0 * v]
+    items[0] = v * v  # <-
+    return np.sum(items[0] * items[1])
+
+
+def store_into_dict_entry(x):
+    d = {"a": x}
+    d["a"] = 2.0 * x  # <-
+    return d["a"]
+
+
 def dict_unpacking(x):
     d = {"a": x}
     e = {**d, "b": x}  # <-
@@ -272,7 +284,7 @@ def calls_builtin_without_rule(x):
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
     store_into_global, uses_lambda, nested_def, set_comprehension,
-    dict_unpacking, dict_iterated_directly, list_passed_to_helper_while_appended, generator_function, async_function,
+    dict_unpacking, dict_iterated_directly, store_into_list_entry, store_into_dict_entry, list_passed_to_helper_while_appended, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
     nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
     tuple_arithmetic, list_argument_updated, list_updated_through_alias,

@@ -26,7 +26,7 @@ import operator
 import numpy as np
 
 from .. import runtime
-from ..analysis.kinds import is_sure_container, list_append, list_pop, unpack_targets
+from ..analysis.kinds import describe, is_sure_container, list_append, list_pop, unpack_targets
 from ..errors import UnsupportedSyntaxError
 from ..ir import nodes as N
 from ..rules import RULES
@@ -224,6 +224,16 @@ def check_iteration(ir, kinds: dict) -> None:
             what = "iterating over a dict directly" if kind[0] == "dict" else "iterating over an object"
             raise ir.error(UnsupportedSyntaxError, f"{what} yet", ir.sequences[value.value.id], None,
                            "iterate over `d.keys()`, `d.values()` or `d.items()`")
+
+
+def check_stores(ir, kinds: dict) -> None:
+    """`x[i] = v` has exact adjoints for arrays only (arrays-in-place.md)."""
+    for s in N.walk(ir.fn):
+        name = N.updated_name(s)
+        if name is not None and is_sure_container(kinds.get(name)):
+            raise ir.error(UnsupportedSyntaxError, f"assignment into an entry of {describe(kinds[name])} yet",
+                           s, None, "build a new container instead (a literal, a comprehension, "
+                                    "or `.append` to a list)")
 
 
 def check_lists(ir, facts, resolve) -> None:
