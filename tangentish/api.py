@@ -27,6 +27,7 @@ import numpy as np
 from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
                      NonScalarOutputError, SourceUnavailableError, TangentishError,
                      UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
+from . import structure
 from .analysis import kinds
 from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
@@ -157,12 +158,18 @@ def _check_differentiable_arg(f, name, value, declared=None) -> None:
     cls = value.__class__
     if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
         return  # the common cases, checked on every call
-    if declared is not None and isinstance(value, (tuple, list)):
-        for entry in value:
-            _check_differentiable_arg(f, name, entry, kinds.UNKNOWN)
-        return
     kind = None
-    if isinstance(value, (bool, np.bool_)):
+    if structure.is_container(value):
+        leaves = structure.leaves(value)
+        for leaf in leaves:  # ints and others inside get derivatives too
+            if isinstance(leaf, (complex, np.complexfloating)) or (
+                    isinstance(leaf, np.ndarray) and leaf.dtype.kind not in "fiub"):
+                _check_differentiable_arg(f, name, leaf)
+        if any(isinstance(leaf, (float, np.floating)) or (
+                isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f") for leaf in leaves):
+            return
+        kind = f"a {type(value).__name__} holding no floats"
+    elif isinstance(value, (bool, np.bool_)):
         kind = "a bool"
     elif isinstance(value, (int, np.integer)):
         kind = "an integer"
@@ -198,26 +205,44 @@ class _Derivative:
         self.star = next((p.name for p in self.params if p.kind is p.VAR_POSITIONAL), None)
         self._code = None
         self._version = None
-        self._derived: dict = {}
+        self._derived: dict = {}   # kinds of the container arguments -> Derived
 
-    def generated(self, values=None) -> Callable:
-        """The generated function; re-fetched if f, the rules or a helper
-        changed. With `*args`, one per number (and kind) of its entries."""
-        kinds_ = _star_kinds(self.star, self.params, values)
-        d = self._derived.get(kinds_)
+    def generated(self, param_kinds: tuple = ()) -> Callable:
+        """The generated function for arguments whose containers (a `*args`
+        tuple too) have these kinds (`kinds_of`); re-fetched if f, the rules
+        or a helper changed."""
+        d = self._derived.get(param_kinds)
         code = getattr(self.f, "__code__", None)
-        if (d is None or code is not self._code or RULES.version != self._version
-                or (d.guards and not d.valid())):
-            if code is not self._code or RULES.version != self._version:
-                self._derived = {}
+        if code is not self._code or RULES.version != self._version:
             self._code, self._version = code, RULES.version
-            d = self._derived[kinds_] = transform(self.f, self.mode, self.wrt, kinds_)
+            self._derived = {}
+            d = None
+        if d is None or (d.guards and not d.valid()):
+            d = self._derived[param_kinds] = transform(self.f, self.mode, self.wrt, param_kinds)
         return d.function
 
-    def derived(self):
+    def derived(self, param_kinds: tuple = ()):
         """The current `Derived` (function and source) of the generated code."""
-        self.generated()
-        return self._derived[()]
+        self.generated(param_kinds)
+        return self._derived[param_kinds]
+
+    def kinds_of(self, values: list) -> tuple:
+        """(parameter, kind) for the arguments that are containers (kinds.py)."""
+        found = []
+        for p, v in zip(self.params, values):
+            if v.__class__ not in _PLAIN_REAL and v.__class__ is not np.ndarray:
+                kind = kinds.of_value(v)
+                if kind is not kinds.ARRAY:
+                    found.append((p.name, kind))
+        spec = spec_of(self.f) if found else None
+        if spec is not None:  # the level below was made for arguments without containers
+            own = set(spec.params)
+            if any(name in own and name in spec.wrt for name, _ in found):
+                raise _fail(ArgumentError, "derivatives of derivatives with respect to a "
+                                           "tuple, list, dict or object are not supported yet",
+                            "pass the arrays inside it as separate arguments")
+            found = [(name, kind) for name, kind in found if name not in own]
+        return tuple(found)
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
@@ -284,40 +309,27 @@ class _Derivative:
         return out[0] if self.bare else tuple(out)
 
 
-def _star_kinds(star, params, values) -> tuple:
-    """The declared kind of a `*args` parameter for these argument values."""
-    if star is None:
-        return ()
-    if values is None:  # any number of entries
-        return ((star, ("list", kinds.ARRAY)),)
-    k = [p.name for p in params].index(star)
-    return ((star, _value_kind(values[k])),)
-
-
-def _value_kind(value):
-    """The kind (analysis/kinds.py) of a value passed in."""
-    if isinstance(value, tuple):
-        return ("tuple", tuple(_value_kind(v) for v in value))
-    if isinstance(value, list):
-        return kinds.UNKNOWN if value else ("list", kinds.BOTTOM)
-    return kinds.ARRAY
+def _star_kinds(star) -> tuple:
+    """The kind of a `*args` parameter holding any number of entries (for
+    `source` without example arguments; calls use `kinds_of`)."""
+    return () if star is None else ((star, ("list", kinds.ARRAY)),)
 
 
 def _unshared(out, inputs):
     """`out`, copied if it may be one of the caller's arrays or a view of it:
     the optimizer turns `g * 1.0` into `g`, and a transpose's adjoint is a
     view, but a caller updating a result in place must not change its
-    arguments or seeds."""
+    arguments or seeds. A container is rebuilt (records shallowly copied):
+    it may be the caller's own."""
     if isinstance(out, np.ndarray):
         for a in inputs:
-            if isinstance(a, (tuple, list)):
-                if _unshared(out, a) is not out:
+            if structure.is_container(a):
+                if _unshared(out, structure.leaves(a)) is not out:
                     return out.copy()
             elif isinstance(a, np.ndarray) and np.may_share_memory(out, a):
                 return out.copy()
-    elif isinstance(out, (tuple, list)):
-        entries = [_unshared(e, inputs) for e in out]
-        return type(out)(*entries) if hasattr(out, "_fields") else type(out)(entries)
+    elif structure.is_container(out):
+        return structure.rebuild(out, [_unshared(e, inputs) for _, e in structure.entries(out)])
     return out
 
 
@@ -450,7 +462,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     the derivative code at this point. The error keeps the traceback of the
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        return d.generated(values)(*values, *seeds)
+        return d.generated(d.kinds_of(values))(*values, *seeds)
     except TangentishError as exc:
         if exc.origin is not None:
             raise
@@ -539,9 +551,10 @@ def _seed_check(f, what: str, value, shaped: str) -> None:
     """A tangent or cotangent must be real (a tuple of reals for a tuple)."""
     if type(value) in _PLAIN_REAL:
         return
-    if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
-        for entry in value:
-            _seed_check(f, what, entry, shaped)
+    if structure.is_container(value):  # of a container argument or result (_layout checks the rest)
+        for entry in structure.leaves(value):  # strings, functions: no derivative, no check
+            if isinstance(entry, (complex, np.complexfloating, np.ndarray)):
+                _seed_check(f, what, entry, shaped)
         return
     kind = _not_real(value, allow_bool=False)
     if kind:
@@ -563,16 +576,13 @@ def _output_check(f, value) -> None:
 
 
 def _layout(x) -> str:
-    """Shape of an array, or the shapes inside a tuple or list: `(3,)`, `((), (2, 3))`."""
-    if isinstance(x, (tuple, list)):
-        inner = ", ".join(_layout(e) for e in x)
-        return f"({inner},)" if len(x) == 1 else f"({inner})"
-    return str(np.shape(x))
+    """Shape of an array, or the structure and shapes of a container (structure.py)."""
+    return structure.layout(x)
 
 
 def _cotangent_check(f, cotangent, value) -> None:
     _output_check(f, value)
-    if _layout(cotangent) != _layout(value):
+    if _layout(structure.plain(cotangent)) != _layout(structure.plain(value)):
         raise _fail(
             ArgumentError,
             f"the cotangent has shape {_layout(cotangent)} but "
@@ -671,7 +681,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = d.picked(values)
+        xs = _arrays_only(d, d.picked(values), "hessian")
         blocks = [[None] * len(xs) for _ in xs]
         for j, xj in enumerate(xs):
             parts = [[] for _ in xs]
@@ -702,7 +712,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = d.picked(values)
+        xs = _arrays_only(d, d.picked(values), "jacobian")
         if mode == "forward":
             return _forward_jacobian(d, values, xs)
         return _reverse_jacobian(d, f, values, xs)
@@ -772,6 +782,16 @@ def _reverse_jacobian(d, f, values, xs):
     return out[0] if d.bare else tuple(out)
 
 
+def _arrays_only(d: _Derivative, xs: list, what: str) -> list:
+    for name, x in zip(d.names, xs):
+        if structure.is_container(x):
+            raise _fail(ArgumentError, f"{what} needs `wrt` arguments that are arrays or floats, "
+                                       f"but `{name}` is a {type(x).__name__}",
+                        f"use tg.grad or tg.vjp (they return the derivative in the same "
+                        f"structure), or pass the arrays inside `{name}` as separate arguments")
+    return xs
+
+
 def _array_output(f, value) -> None:
     if isinstance(value, (tuple, list)):
         raise _fail(ArgumentError, f"jacobian needs a function returning one array, but "
@@ -807,17 +827,24 @@ def _assemble(parts: list, out_shape: tuple, in_shape: tuple):
     return J[()] if J.ndim == 0 else J
 
 
-def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
+def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | None = None) -> str:
     """The generated derivative source of `f` (and of helpers it calls).
 
     `mode="forward-vector"` shows the sweep `jacobian(mode="forward")` and
-    `hessian` use: forward mode with a leading direction axis on tangents."""
+    `hessian` use: forward mode with a leading direction axis on tangents.
+
+    Args:
+        args: example arguments, needed when some hold tuples, lists, dicts
+            or objects: the derivative is made for their structure.
+    """
     if mode not in ("reverse", "forward", "forward-vector"):
         raise _fail(ArgumentError, f"mode must be 'reverse', 'forward' or 'forward-vector', "
                                    f"not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     d = _Derivative(f, mode, wrt)
-    return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star, d.params, None)))
+    if args is not None:
+        return full_source(d.derived(d.kinds_of(_bind(d.f, d.params, list(args), {}))))
+    return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star)))
 
 
 class Differentiable:

@@ -74,6 +74,10 @@ class IR:
     def describe(self, name: str) -> str:
         """How a message names a variable: `v`, or what a temporary holds."""
         return self.described.get(name, f"`{name}`")
+    # lists built by a lowered comprehension: complete when first read
+    finished_lists: set = field(default_factory=set)
+    # `_seqN` sequences a `for` loop indexes by position -> the user's loop
+    sequences: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:

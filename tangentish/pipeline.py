@@ -120,7 +120,7 @@ class Transformer:
         self._kinds: dict = {}
 
     def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Entry:
-        """`param_kinds`: (name, kind) of parameters that hold tuples or lists."""
+        """`param_kinds`: (name, kind) of parameters that hold containers (kinds.py)."""
         func = target(func)
         key = _key(mode, wrt, param_kinds)
         entry = CACHE.get(func, key)
@@ -149,14 +149,17 @@ class Transformer:
         namer = Namer(user | set(ir.namespace.closure))
         normalize(ir, namer)
         local_names = N.names_stored(ir.fn) | set(ir.params)
-        resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
-        _share_common_subexpressions(ir, resolve, user)
+        _share_common_subexpressions(ir, lambda value: calls.resolve(value, ir, local_names), user)
         grammar.verify(ir.fn)
         show("normalized", ir.fn)
+        declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
+        found = kinds.infer(ir.fn, _resolver(ir, local_names), declared, self.helper_kind)
+        resolve = lambda value: calls.resolve(value, ir, local_names, found)  # noqa: E731
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
                         lambda value: calls.structural(resolve(value)))
-        declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
-        facts.kinds = kinds.infer(ir.fn, resolve, declared, self.helper_kind)
+        facts.kinds = found
+        containers.check_iteration(ir, found)
+        containers.check_stores(ir, found)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []
@@ -242,13 +245,18 @@ class Transformer:
             ir, spec = _parse(target(func))
             normalize(ir, Namer(N.all_names(ir.fn) | set(ir.namespace.closure)))
             local_names = N.names_stored(ir.fn) | set(ir.params)
-            resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
             declared = {**params, **(spec.param_kinds if spec is not None else {})}
-            result = kinds.return_kind(ir.fn, kinds.infer(ir.fn, resolve, declared, self.helper_kind))
+            found = kinds.infer(ir.fn, _resolver(ir, local_names), declared, self.helper_kind)
+            result = kinds.return_kind(ir.fn, found)
         except TangentishError:  # reported if and when the call is differentiated
             result = kinds.UNKNOWN
         self._kinds[key] = result
         return result
+
+
+def _resolver(ir: IR, local_names: set) -> Callable:
+    """`resolve(value, kinds)` for kinds.infer: records' methods need kinds."""
+    return lambda value, found=None: calls.resolve(value, ir, local_names, found)
 
 
 def _key(mode: str, wrt: tuple, param_kinds: tuple) -> tuple:
@@ -315,7 +323,8 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
 
 
 def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Derived:
-    """The compiled derivative of `func` (cached); `param_kinds` as in `Transformer.transform`."""
+    """The compiled derivative of `func` (cached) for arguments whose
+    containers have these kinds (`(name, kind)` pairs, kinds.py)."""
     return Transformer().transform(func, mode, wrt, param_kinds).derived
 
 

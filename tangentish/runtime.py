@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from . import structure
 from .errors import TangentishError
 
 _ndarray = np.ndarray
@@ -26,38 +27,68 @@ LN10 = 2.302585092994046
 
 def zeros_like(x):
     """A zero of `x`'s shape and float dtype (0.0 for scalars and None);
-    for a tuple or list, a new one of the zeros of its entries."""
+    for a container (structure.py), one like it holding zeros, with None
+    for a record's fields that carry no derivative (strings, functions)."""
     if isinstance(x, _ndarray):
         if x.dtype.kind in "fc":
             return np.zeros_like(x)
         return np.zeros(x.shape)
-    if isinstance(x, (tuple, list)):
-        return _like(x, [zeros_like(e) for e in x])
+    if x.__class__ is _pyfloat:
+        return 0.0
+    if isinstance(x, (tuple, list)) and not structure.is_namedtuple(x):
+        return type(x)([zeros_like(e) for e in x])
+    if structure.is_container(x):
+        record = structure.is_record(x)
+        return structure.rebuild(x, [zeros_like(v) if not record or _has_derivative(v) else None
+                                     for _, v in structure.entries(x)])
     return 0.0
 
 
-def _like(x, entries):
-    """`entries` as a list if `x` is one, else as a tuple: the derivative of
-    one of NumPy's named tuples (`np.linalg.eigh(a)`) is a plain tuple."""
-    return list(entries) if isinstance(x, list) else tuple(entries)
+_NUMBERS = (_ndarray, float, np.generic)
+
+
+def _has_derivative(v) -> bool:
+    return isinstance(v, (_ndarray, np.generic, float, int)) or structure.is_container(v)
 
 
 def add(a, b):
-    """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
-    how derivative code accumulates the adjoint of a container."""
-    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
-        if (not isinstance(a, (tuple, list)) or isinstance(a, list) != isinstance(b, list)
-                or len(a) != len(b)):
+    """`a + b`, entry by entry for containers (tuples' and lists' `+`
+    concatenates): how derivative code accumulates the adjoint of a container.
+    None (a record field without a derivative) adds as nothing."""
+    if isinstance(a, _NUMBERS) and isinstance(b, _NUMBERS):
+        return a + b
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if structure.is_container(a) or structure.is_container(b):
+        if not _same_structure(a, b):
             raise TangentishError(
                 f"cannot add derivatives of different structure: {_structure(a)} and "
                 f"{_structure(b)}")
-        return _like(a, [add(x, y) for x, y in zip(a, b)])
+        if isinstance(a, dict):
+            return {k: add(v, b[k]) for k, v in a.items()}
+        like = b if type(a) is tuple else a  # a namedtuple wins over a plain tuple
+        return structure.rebuild(like, [add(x, y) for (_, x), (_, y)
+                                        in zip(structure.entries(a), structure.entries(b))])
     return a + b
 
 
+def _same_structure(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):  # a namedtuple and a plain tuple
+        return len(a) == len(b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b)
+    if isinstance(a, dict):
+        return a.keys() == b.keys()
+    return structure.fields(a).keys() == structure.fields(b).keys()
+
+
 def _structure(x) -> str:
-    if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of {len(x)}"
+    if structure.is_container(x):
+        return f"a {type(x).__name__} of {len(structure.entries(x))}"
     return f"shape {_shape(x)}"
 
 
@@ -68,7 +99,7 @@ def unbroadcast(g, x):
     # an array, about 1 µs).
     if g.__class__ is _pyfloat and x.__class__ is _pyfloat:
         return g
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return g  # containers are never broadcast
     if isinstance(g, _ndarray):
         is_array = isinstance(x, _ndarray)
@@ -86,7 +117,7 @@ def shape_of(x):
         return None
     if isinstance(x, _ndarray):
         return x.shape
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return CONTAINER
     shape = _shape(x)
     return list(shape) if shape else None
@@ -126,7 +157,7 @@ def _sum_to(g, gs, xs, is_array):
 
 def broadcast_like(t, ans):
     """`t` broadcast to the shape of `ans`: a tangent must match its value."""
-    if isinstance(ans, (tuple, list)):
+    if structure.is_container(ans):
         return t
     ts = _shape(t)
     s = _shape(ans)
@@ -180,7 +211,7 @@ def _is_basic_index(idx) -> bool:
 
 def unindex(g, x, idx):
     """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`
-    (for a tuple or list `x`, a tuple or list of zeros with `g` at `idx`)."""
+    (for a container `x`, a container of zeros with `g` at entry `idx`)."""
     if isinstance(x, (tuple, list)):
         out = zeros_like(list(x))
         if isinstance(idx, slice):
@@ -188,13 +219,57 @@ def unindex(g, x, idx):
                 out[k] = add(out[k], gk)
         else:
             out[idx] = add(out[idx], g)
-        return _like(x, out)
+        return structure.rebuild(x, out)
+    if isinstance(x, dict):
+        out = zeros_like(x)
+        out[idx] = add(out[idx], g)
+        return out
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
     else:
         np.add.at(out, idx, g)
     return out
+
+
+def field(x, name):
+    """`x.name` for a record `x` (structure.py): a function, so it has rules."""
+    return getattr(x, name)
+
+
+def unfield(g, x, name):
+    """Cotangent of `x.name`: a zero record like `x` with `g` in field `name`."""
+    out = zeros_like(x)
+    value = add(getattr(out, name), g)
+    if structure.is_namedtuple(out):
+        return out._replace(**{name: value})
+    object.__setattr__(out, name, value)
+    return out
+
+
+def unsum(g, xs):
+    """Cotangent of `sum(xs)`: `g` for every entry (summed down to its shape)."""
+    if isinstance(xs, _ndarray):  # the sum of its rows
+        return np.broadcast_to(unbroadcast_to(g, xs.shape[1:]), xs.shape).copy()
+    return structure.rebuild(xs, [unbroadcast(g, e) for e in xs])
+
+
+def undict(g, pairs):
+    """Cotangent of `dict(pairs)`: each value's entry of `g`, keys getting zeros;
+    a pair whose key comes again later was overwritten and gets zero."""
+    if isinstance(pairs, dict):
+        return dict(g)
+    last = {key: k for k, (key, _) in enumerate(pairs)}
+    out = [(zeros_like(key), g[key] if last[key] == k else zeros_like(value))
+           for k, (key, value) in enumerate(pairs)]
+    return structure.rebuild(pairs, out)
+
+
+def redict(t, pairs):
+    """Tangent of `dict(pairs)`: the pairs' keys with the values' tangents."""
+    if isinstance(pairs, dict):
+        return dict(t)
+    return {key: value for (key, _), (_, value) in zip(pairs, t)}
 
 
 def add_at(x_bar, idx, g) -> None:
@@ -276,9 +351,12 @@ def astype(x, dtype):
 
 
 def private_copy(x):
-    """A copy the derivative code may update in place (arrays and lists)."""
-    if isinstance(x, (_ndarray, list)):
+    """A copy the derivative code may update in place (arrays, and containers
+    with the arrays inside them copied too)."""
+    if isinstance(x, _ndarray):
         return x.copy()
+    if structure.is_container(x):
+        return structure.rebuild(x, [private_copy(v) for _, v in structure.entries(x)])
     return x
 
 
@@ -1488,7 +1566,7 @@ def unconcatenate(g, arrays, axis=0, prep=None):
     pieces = [cast_like(np.reshape(p, s), a) for p, s, a in zip(pieces, shapes, arrays)]
     if isinstance(arrays, _ndarray):  # np.concatenate(x) joins the rows of an array
         return np.reshape(np.stack(pieces), arrays.shape)
-    return _like(arrays, pieces)
+    return structure.rebuild(arrays, pieces)
 
 
 def concatenate_like(pieces, axis=0, prep=None):
@@ -1502,24 +1580,15 @@ def unstack(g, arrays, axis=0):
     slices = np.moveaxis(g, axis, 0)
     if isinstance(arrays, _ndarray):
         return np.reshape(slices, arrays.shape)
-    return _like(arrays, [cast_like(s, a) for s, a in zip(slices, arrays)])
+    return structure.rebuild(arrays, [cast_like(s, a) for s, a in zip(slices, arrays)])
 
 
 def unstack_like(g, x):
     """Cotangent of `np.array(x)`: g itself, or for a (nested) list or tuple
     x, g's entries in a (nested) list or tuple like x."""
     if isinstance(x, (tuple, list)):
-        return _like(x, [unstack_like(gk, xk) for gk, xk in zip(g, x)])
+        return structure.rebuild(x, [unstack_like(gk, xk) for gk, xk in zip(g, x)])
     return cast_like(g, x)
-
-
-def unsum(g, xs):
-    """Cotangents of the entries `sum(xs)` added: g for each, summed down to
-    its shape (the rows of an array each get g)."""
-    if isinstance(xs, (tuple, list)):
-        return _like(xs, [unbroadcast(g, x) for x in xs])
-    shape = _shape(xs)
-    return np.broadcast_to(unbroadcast_to(g, shape[1:]), shape).copy()
 
 
 # ----------------------------------------------------------- factorizations with several outputs

@@ -17,16 +17,17 @@ import operator
 
 import numpy as np
 
+from .structure import entries, is_container, rebuild
+
 _ndarray = np.ndarray
 _shape = np.shape
-_CONTAINERS = (tuple, list)
 
 
 def n_directions(*tangents) -> int:
     """How many directions the tangents carry (the length of their first axis)."""
     for t in tangents:
-        if isinstance(t, _CONTAINERS):
-            n = n_directions(*t)
+        if is_container(t):
+            n = n_directions(*_values(t))
             if n:
                 return n
         else:
@@ -41,8 +42,10 @@ def _float_dtype(x):
 
 def direction_zeros(n: int, x):
     """The zero tangent of `x` in each of `n` directions."""
-    if isinstance(x, _CONTAINERS):
-        return _like(x, [direction_zeros(n, e) for e in x])
+    if is_container(x):
+        return rebuild(x, [direction_zeros(n, e) for e in _values(x)])
+    if x is None or isinstance(x, (str, bytes)) or callable(x):
+        return None  # a record field without a derivative
     return np.zeros((n,) + _shape(x), dtype=_float_dtype(x))
 
 
@@ -63,7 +66,7 @@ def lift(t, ans):
 
 def broadcast_directions(t, ans):
     """Tangent `t` spread to the exact shape `(n,) + np.shape(ans)`."""
-    if isinstance(ans, _CONTAINERS):
+    if is_container(ans):
         return t
     shape = t.shape[:1] + _shape(ans)
     if t.shape == shape:
@@ -71,26 +74,26 @@ def broadcast_directions(t, ans):
     return np.broadcast_to(_lift_to(t, len(shape) - 1), shape).copy()
 
 
-def _like(container, entries: list):
-    """`entries` in a container of the type of `container` (named tuples too)."""
-    if hasattr(container, "_fields"):
-        return type(container)(*entries)
-    return type(container)(entries)
+def _values(x) -> list:
+    return [v for _, v in entries(x)]
 
 
 def direction(t, k: int):
     """The tangent in direction `k` (entry by entry for a tuple or list)."""
-    if isinstance(t, _CONTAINERS):
-        return _like(t, [direction(e, k) for e in t])
-    return t[k]
+    if is_container(t):
+        return rebuild(t, [direction(e, k) for e in _values(t)])
+    return None if t is None else t[k]
 
 
 def stack_directions(parts: list, ans):
     """Tangents of `ans`, one per direction, as one tangent with a direction
     axis; each part is broadcast to the shape of `ans`, as a tangent may be
     a scalar zero."""
-    if isinstance(ans, _CONTAINERS):
-        return _like(ans, [stack_directions([p[i] for p in parts], a) for i, a in enumerate(ans)])
+    if is_container(ans):
+        rows = [_values(p) for p in parts]
+        return rebuild(ans, [stack_directions([r[i] for r in rows], a) for i, a in enumerate(_values(ans))])
+    if ans is None or isinstance(ans, (str, bytes)) or callable(ans):
+        return None  # a record field without a derivative
     out = np.empty((len(parts),) + _shape(ans), dtype=_float_dtype(ans))
     for k, part in enumerate(parts):
         out[k] = part
@@ -126,7 +129,7 @@ def _parts(idx) -> tuple:
 
 def batch_getitem(t, idx):
     """The tangent of `x[idx]` from the tangent `t` of `x`."""
-    if isinstance(t, _CONTAINERS):
+    if is_container(t):
         return t[idx]  # entries of a tuple or list: each has its own direction axis
     parts = _parts(idx)
     if _advanced_apart(parts):
@@ -137,7 +140,7 @@ def batch_getitem(t, idx):
 def batch_setitem(t, idx, v) -> None:
     """`x_dot[idx] = v_dot` in every direction, `v_dot` carrying its own
     direction axis (or being a constant zero)."""
-    if isinstance(t, _CONTAINERS):
+    if is_container(t):
         t[idx] = v
         return
     parts = _parts(idx)
@@ -154,7 +157,7 @@ def batch_setitem(t, idx, v) -> None:
 def batch_unindex(t, x, idx):
     """The tangent of `_rt.unindex(g, x, idx)` from the tangent `t` of g:
     zeros shaped like x, with t added at idx in every direction."""
-    if isinstance(x, _CONTAINERS):
+    if is_container(x):
         from .runtime import unindex
         return stack_directions([unindex(direction(t, k), x, idx) for k in range(len(t))], x)
     out = np.zeros((len(t),) + _shape(x), dtype=np.result_type(x, t, np.float16))
@@ -179,7 +182,7 @@ def batch_axis(axis, x):
     past the direction axis (None: all axes but that one)."""
     if axis is None:
         return tuple(range(1, np.ndim(x) + 1))
-    if isinstance(axis, _CONTAINERS):
+    if isinstance(axis, (tuple, list)):
         return tuple(batch_axis(a, x) for a in axis)
     axis = operator.index(axis)
     return axis + 1 if axis >= 0 else axis
@@ -201,7 +204,7 @@ def batch_transpose(t, axes=None):
 def batch_sum_to(t, ans):
     """Tangent `t` summed down to the shape of `ans`: the batched
     `_rt.unbroadcast` (a tangent smaller than ans is spread instead)."""
-    if isinstance(ans, _CONTAINERS):
+    if is_container(ans):
         return t
     shape = _shape(ans)
     t = _lift_to(t, len(shape))

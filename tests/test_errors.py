@@ -135,17 +135,44 @@ def nested_def_decorated(x):
     return f(x)
 
 
-def list_comprehension(v):
-    return np.sum(np.array([t * t for t in v]))  # <-
+def set_comprehension(v):
+    return sum({t * t for t in v})  # <-
 
 
-def generator_expression(v):
-    return sum(t * t for t in v)  # <-
+def dict_iterated_directly(x):
+    d = {0: x, 1: 2.0 * x}
+    t = 0.0
+    for k in d:  # <-
+        t = t + k * x
+    return t
 
 
-def dict_comprehension(x):
-    d = {k: x * k for k in range(3)}  # <-
-    return d[1]
+def store_into_list_entry(v):
+    items = [v, 2.0 * v]
+    items[0] = v * v  # <-
+    return np.sum(items[0] * items[1])
+
+
+def store_into_dict_entry(x):
+    d = {"a": x}
+    d["a"] = 2.0 * x  # <-
+    return d["a"]
+
+
+def dict_unpacking(x):
+    d = {"a": x}
+    e = {**d, "b": x}  # <-
+    return e["a"] * e["b"]
+
+
+def list_passed_to_helper_while_appended(x):
+    out = [x]
+    out.append(x * x)
+    return helper_sum(out)  # <-
+
+
+def helper_sum(items):
+    return items[0] + items[1]
 
 
 def generator_function(x):
@@ -244,14 +271,6 @@ def star_args(x, y):
     return _two_parameters(*pair)  # <-
 
 
-def _takes_options(t, **options):
-    return t * options["c"]
-
-
-def star_kwargs(x):
-    return _takes_options(x, c=x)  # <-
-
-
 def lambda_to_sorted(v):
     return np.sum(sorted(v, key=lambda t: -t))  # <-
 
@@ -278,15 +297,11 @@ def list_updated_through_alias(x):
     return stack[0] * 2.0
 
 
-def list_read_after_update(x):
+def list_inside_a_tuple_while_appended(x):
     stack = [x]
     stack.append(x * x)
-    return stack[0] * 2.0  # <-
-
-
-def dict_of_values(x):
-    d = {"a": x}  # <-
-    return d["a"] * 2.0
+    pair = (stack, x)  # <-
+    return pair[1] * 2.0
 
 
 def no_rule(M):
@@ -309,13 +324,14 @@ def calls_builtin_without_rule(x):
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
     store_into_global, uses_lambda, nested_def, nested_def_recursive,
-    nested_def_called_before_definition, nested_def_rebound, nested_def_decorated, list_comprehension,
-    generator_expression, dict_comprehension, generator_function, async_function,
+    nested_def_called_before_definition, nested_def_rebound, nested_def_decorated, set_comprehension,
+    dict_unpacking, dict_iterated_directly, store_into_list_entry, store_into_dict_entry,
+    list_passed_to_helper_while_appended, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
+    nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args,
     lambda_to_sorted, starred_in_display,
-    tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
-    dict_of_values, no_rule, calls_no_source,
+    tuple_arithmetic, list_argument_updated, list_updated_through_alias,
+    list_inside_a_tuple_while_appended, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
 

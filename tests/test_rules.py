@@ -102,6 +102,45 @@ def _pad_with(x):
     return np.pad(x, 1, constant_values=0.5)
 
 
+# rules whose operands are containers, through a def that builds them from arrays
+def _dict_of_pairs(a, b):
+    d = dict([("a", a), ("b", b * b), ("a", a * b)])  # a repeated key keeps its last value
+    return d["a"] + d["b"]
+
+
+def _sum_of_list(a, b):
+    return sum([a, b * b, a], b)
+
+
+def _array_of_list(a, b):
+    return np.array([a, b * a, [0.5, 0.25]]) * 2.0
+
+
+def _undict_redict(g, a):
+    pairs = [("a", a), ("b", a * a)]
+    return _rt.redict(_rt.undict({"a": g, "b": g * a}, pairs), pairs)["b"]
+
+
+def _field_of(a, b):
+    record = _rt.unfield(a * b, _PAIR, "w")  # a record holding a * b in `w`
+    return _rt.field(record, "w") * b
+
+
+def _unfield_of(g, a):
+    return _rt.field(_rt.unfield(g, _PAIR, "v"), "v") * a
+
+
+
+
+class _Pair:
+    def __init__(self, w, v):
+        self.w = w
+        self.v = v
+
+
+_PAIR = _Pair(np.zeros(3), np.zeros(3))
+
+
 def _vecdot_axis0(a, b):
     return np.vecdot(a, b, axis=0)
 
@@ -472,6 +511,13 @@ STRUCTURAL = {
                   case(_mat(3), _mat(5), np.array([0, 2, 2])),
                   case(_mat(4), _mat(3, 4), 1)],
     _rt.cast_like: [case(_mat(3), _mat(3)), case(0.5, 0.25)],
+    builtins.dict: [case(_mat(3), _mat(3), via=_dict_of_pairs, wrt=(0, 1))],
+    builtins.sum: [case(_mat(3, 2)), case(_mat(3, 2), _mat(2), wrt=(0, 1)),
+                   case(_mat(3), _mat(3), via=_sum_of_list, wrt=(0, 1))],
+    _rt.undict: [case(_mat(3), _mat(3), via=_undict_redict, wrt=(0, 1))],
+    _rt.redict: [case(_mat(3), _mat(3), via=_undict_redict, wrt=(0, 1))],
+    _rt.field: [case(_mat(3), _mat(3), via=_field_of, wrt=(0, 1))],
+    _rt.unfield: [case(_mat(3), _mat(3), via=_unfield_of, wrt=(0, 1))],
     _rt.pick: [case(_mat(3), 0)],
     _rt.unpick: [case(_mat(3), _mat(3), 0)],
     _rt.matmul_vjp_a: [case(_mat(2, 4), _mat(2, 3), _mat(3, 4), wrt=(0, 2)),

@@ -54,7 +54,18 @@ def _assert_same(got, expected):
 
 # -- the corpus: every function, all its differentiable parameters at once -------
 
-@pytest.mark.parametrize("f", [pytest.param(f, id=S.function_id(f)) for f in CORPUS])
+# vector sweeps serve tg.jacobian and tg.hessian, which take arrays and floats
+# and give the Jacobian of one array: the corpus functions of that kind
+ARRAY_FUNCTIONS = [f for f in CORPUS
+                   if all(S.kind(p) != S.CONTAINER for p in S.params(f))
+                   and not S.is_container(f(*S.random_args(f, np.random.default_rng(3), DIMS)))]
+
+
+def test_most_of_the_corpus_is_swept():
+    assert len(ARRAY_FUNCTIONS) > 0.8 * len(CORPUS)
+
+
+@pytest.mark.parametrize("f", [pytest.param(f, id=S.function_id(f)) for f in ARRAY_FUNCTIONS])
 def test_corpus_vector_sweep_matches_one_direction_at_a_time(f):
     rng = np.random.default_rng(3)
     args = S.random_args(f, rng, DIMS)
@@ -324,3 +335,36 @@ def test_batch_safe_rules_match_one_direction_at_a_time(fn):
             assert np.shape(got) == np.shape(expected), f"{_id(fn)} {c}"
             np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12,
                                        err_msg=f"{_id(fn)}, argument {k}, {c}")
+
+
+# -- containers inside the function: dicts, records, **kwargs ---------------------
+
+def _through_a_dict(v, x):
+    d = {"scale": x * v, "shift": np.sin(v)}
+    return d["scale"] * d["shift"] + sum(t * t for t in v)
+
+
+def _through_kwargs(v, x):
+    def scaled(t, **options):
+        return t * options["c"]
+    return scaled(v, c=x * x) + np.tanh(scaled(x, c=v))
+
+
+@pytest.mark.parametrize("f", [_through_a_dict, _through_kwargs])
+def test_jacobian_through_containers_inside_the_function(f):
+    rng = np.random.default_rng(5)
+    v, x = rng.normal(size=3), 0.7
+    for wrt in (0, 1):
+        forward = tg.jacobian(f, wrt=wrt, mode="forward")(v, x)
+        reverse = tg.jacobian(f, wrt=wrt, mode="reverse")(v, x)
+        np.testing.assert_allclose(forward, reverse, rtol=1e-12, atol=1e-12)
+        h = 1e-6
+        args_hi, args_lo = [v.copy(), x], [v.copy(), x]
+        e = np.eye(3) if wrt == 0 else np.ones((1,))
+        cols = []
+        for k in range(len(e)):
+            args_hi[wrt] = (v + h * e[k]) if wrt == 0 else x + h
+            args_lo[wrt] = (v - h * e[k]) if wrt == 0 else x - h
+            cols.append((f(*args_hi) - f(*args_lo)) / (2 * h))
+        expected = np.stack(cols, axis=-1) if wrt == 0 else cols[0]
+        np.testing.assert_allclose(forward, expected, rtol=1e-6, atol=1e-8)

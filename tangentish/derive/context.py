@@ -112,7 +112,7 @@ class Context:
 
     # ------------------------------------------------------------ ops
     def op(self, stmt) -> Op:
-        op = resolve(stmt.value, self.ir, self.local_names)
+        op = resolve(stmt.value, self.ir, self.local_names, self.kinds)
         if op.kind == "rule" and op.kwargs:
             self._positionalize(op)
         return op
@@ -172,7 +172,7 @@ class Context:
         known pure function, it may update x in place, which no rule sees."""
         if not isinstance(stmt, N.Expr) or not isinstance(stmt.value, N.Call):
             return
-        op = resolve(stmt.value, self.ir, self.local_names)
+        op = resolve(stmt.value, self.ir, self.local_names, self.kinds)
         names = set()
         for a in list(op.args) + list(op.kwargs.values()):
             names |= N.names_loaded(a)
@@ -268,11 +268,13 @@ class Context:
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)
-        path, base = [], stmt.value.func
+        path, base = [], stmt.value.func if isinstance(stmt.value, N.Call) else None
         while isinstance(base, N.Attribute):
             path.insert(0, base.attr)
             base = base.value
-        getter = self.live_binding(base.id) if isinstance(base, N.Name) else None
+        # a method of a record is found through its class, part of the cache key
+        getter = (self.live_binding(base.id)
+                  if isinstance(base, N.Name) and base.id not in self.local_names else None)
         if getter is not None:
             callee = self.ir.namespace.resolve(stmt.value.func, self.local_names)
             self.guards.append((getter, tuple(path), callee))

@@ -183,8 +183,8 @@ class Reverse:
         touched = isinstance(ret, N.Name) and self.ctx.aliases.touched(ret.id)
         if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
             g = N.load(out_bar)
-            if ret.id in self.ctx.aliases.updated:
-                g = ctx.rt_call("private_copy", g)
+            if ret.id in self.ctx.aliases.updated or N.names_mutated(ir.fn) & {ret.id}:
+                g = ctx.rt_call("private_copy", g)  # updated in place by the reverse sweep
             seed.append(N.assign(self.bar(ret.id), g))
         head = ctx.private_copies(ctx.aliases.params_to_copy(ir.params))
         tail = []
@@ -354,6 +354,8 @@ class Reverse:
         active = ctx.varied_args(op, varied)
         g = N.load(self.bar(t))
         if op.kind == "copy":
+            if op.args[0].id in ctx.ir.finished_lists:  # its adjoint is popped from: a copy
+                g = ctx.rt_call("private_copy", g)
             return [self.accumulate(op.args[0].id, g)]
         x = op.args[0].id if op.fn is operator.getitem and isinstance(op.args[0], N.Name) else None
         if x in ctx.aliases.updated and active == [0]:  # its adjoint is ours: add in place

@@ -252,6 +252,11 @@ def mutated_names(stmt: AST) -> set[str]:
     return set()
 
 
+def names_mutated(node: AST) -> set[str]:
+    """Names some `lst.append(v)`-like call inside `node` updates in place."""
+    return {name for n in walk(node) for name in mutated_names(n)}
+
+
 def names_loaded(node: AST) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, Name) and isinstance(n.ctx, Load)}
 

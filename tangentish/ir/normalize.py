@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
+from . import comprehensions
 from . import local_functions as L
 from . import nodes as N
 from .naming import Namer
@@ -39,10 +40,7 @@ _REJECTED = {
     N.Try: ("`try` blocks", "move error handling outside the differentiated function"),
     N.Delete: ("`del` statements", "let the variable go out of scope"),
     N.NamedExpr: ("assignment expressions (`:=`)", "assign in a separate statement"),
-    N.ListComp: ("list comprehensions", "write a `for` loop"),
     N.SetComp: ("set comprehensions", "write a `for` loop"),
-    N.DictComp: ("dict comprehensions", "write a `for` loop"),
-    N.GeneratorExp: ("generator expressions", "write a `for` loop"),
 }
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
@@ -204,11 +202,43 @@ class Normalizer(L.Inlining, VariadicCalls):
             return type(e)(elts=[self.atom(x, pre) for x in e.elts], **(
                 {"ctx": N.Load()} if not isinstance(e, N.Set) else {}))
         if isinstance(e, N.Dict):
-            return N.Dict(keys=[self.atom(k, pre) for k in e.keys],
-                          values=[self.atom(v, pre) for v in e.values])
+            return self.dict_literal(e, pre)
+        if isinstance(e, comprehensions.LOWERED):
+            return self.comprehension(e, pre)
         if isinstance(e, N.JoinedStr):
             return e  # f-strings only format values; they carry no derivative
         raise self.reject(e, f"the expression {type(e).__name__}", "rewrite it with simpler operations")
+
+    # ---------------------------------------------------------- containers
+    def dict_literal(self, e, pre: list):
+        """`{"a": x}` as it is; with keys known only when it runs, `dict([(k, x), ...])`,
+        whose rules know that a repeated key keeps the last value."""
+        if any(k is None for k in e.keys):
+            raise self.reject(e, "unpacking a dict into a dict literal", "write the entries one by one")
+        if all(isinstance(k, N.Constant) for k in e.keys):
+            return N.Dict(keys=list(e.keys), values=[self.atom(v, pre) for v in e.values])
+        pairs = N.List(elts=[N.tuple_([k, v]) for k, v in zip(e.keys, e.values)], ctx=N.Load())
+        return N.call(self.builtin("dict", e), [self.atom(self.ir.inherit(pairs, e), pre)])
+
+    def builtin(self, name: str, user_node) -> N.Name:
+        """A reference to a builtin the lowered code calls (`dict`, `list`)."""
+        if name in self.locals or self.ir.namespace.lookup(name) is not getattr(builtins, name):
+            raise self.reject(user_node, f"this construct where `{name}` is not the builtin",
+                              f"do not rebind the name `{name}`")
+        return N.load(name)
+
+    def comprehension(self, e, pre: list):
+        """A comprehension or generator expression, as the loop it abbreviates."""
+        bound = comprehensions.rename_targets(e, self.ir.fn, self.namer.unique)
+        result = self.namer.fresh("_t")
+        self.locals |= bound | {result}
+        inherit = lambda new: self.ir.inherit(new, e)  # noqa: E731
+        for s in comprehensions.lower(e, result, inherit):
+            pre += self.stmt(s)[0]
+        self.ir.finished_lists.add(result)
+        if isinstance(e, N.DictComp):
+            return N.call(self.builtin("dict", e), [N.load(result)])
+        return N.load(result)
 
     def index(self, s, pre):
         if isinstance(s, N.Slice):
@@ -575,6 +605,9 @@ class Normalizer(L.Inlining, VariadicCalls):
         `zip` or `reversed` as a `range` loop that indexes the sequences."""
         it = s.iter
         head: list = []
+        view = comprehensions.dict_view(it)
+        if view is not None:
+            return self.dict_loop(s, *view)
         if self.calls_builtin(it, builtins.range) and isinstance(s.target, N.Name):
             args = [self.atom(a, head) for a in it.args]
             index, bind = s.target.id, []
@@ -585,6 +618,23 @@ class Normalizer(L.Inlining, VariadicCalls):
         if loop.skip:  # `_skip = False` stays first
             body.insert(0, body.pop(len(bind)))
         return self.after_loop(s, loop, head, N.for_(index, N.call(N.load("range"), args), body))
+
+    def dict_loop(self, s, mapping, view: str) -> tuple[list, bool]:
+        """`for k, v in d.items():` as a loop over `list(d.keys())` reading `d[k]`."""
+        head: list = []
+        if not isinstance(mapping, N.Name) or mapping.id in N.names_stored(N.module(s.body)):
+            name = self.namer.fresh("_seq")
+            head.append(self.emit(name, self.op(mapping, head), mapping))
+            mapping = N.load(name)
+        key = self.namer.fresh("_key")
+        self.locals.add(key)
+        self.builtin("list", s.iter)
+        loop = comprehensions.over_keys(s, mapping, view, key, lambda new: self.ir.inherit(new, s))
+        if loop is None:
+            raise self.reject(s.target, f"this loop target for `.{view}()`",
+                              f"write `for k, v in d.{view}():` with plain names")
+        out, returns = self.stmt_For(loop)
+        return head + out, returns
 
     def calls_builtin(self, e, fn) -> bool:
         return (isinstance(e, N.Call) and not e.keywords
@@ -613,6 +663,7 @@ class Normalizer(L.Inlining, VariadicCalls):
             raise self.reject(target, "this loop target yet",
                               "unpack into plain names, one per sequence")
         seqs = []
+        sequences = [self.reversed_copy(seq) for seq in sequences]
         for seq in sequences:  # evaluated once, before the loop, as Python does
             name = self.namer.fresh("_seq")
             head.append(self.emit(name, self.op(seq, head), seq))
@@ -622,6 +673,7 @@ class Normalizer(L.Inlining, VariadicCalls):
                                        if where else "the sequence a `for` loop iterates") + (
                                            f" (`{text}`)" if text else "")
             seqs.append(name)
+            self.ir.sequences[name] = s
         lengths = []
         for name in seqs:
             n = self.namer.fresh("_t")
@@ -647,6 +699,13 @@ class Normalizer(L.Inlining, VariadicCalls):
             bind.append(self.emit(t.id, N.Subscript(value=N.load(name), slice=N.load(index),
                                                     ctx=N.Load()), s.target))
         return index, args, bind
+
+    def reversed_copy(self, seq):
+        """`reversed(xs)` inside `enumerate` or `zip` as `xs[::-1]`, which can be indexed."""
+        if not (self.calls_builtin(seq, builtins.reversed) and len(seq.args) == 1):
+            return seq
+        step = N.Slice(lower=None, upper=None, step=N.const(-1))
+        return self.ir.inherit(N.Subscript(value=seq.args[0], slice=step, ctx=N.Load()), seq)
 
     def stmt_While(self, s):
         head: list = []

@@ -38,10 +38,20 @@ def sum_vjp(g, ans, xs, start=0):
 
 @jvp(builtins.sum)
 def sum_jvp(g, ans, xs, start=0):
-    return _rt.broadcast_like(sum(g), ans), _rt.broadcast_like(g, ans)
+    return _rt.broadcast_like(sum(g, 0.0), ans), _rt.broadcast_like(g, ans)
 
 
 sequence_operand(builtins.sum)
+
+
+@vjp(builtins.dict)
+def dict_vjp(g, ans, pairs):
+    return _rt.undict(g, pairs)
+
+
+@jvp(builtins.dict)
+def dict_jvp(g, ans, pairs):
+    return _rt.redict(g, pairs)
 nondiff(builtins.len, builtins.range, builtins.slice, builtins.int, builtins.bool,
         builtins.round, builtins.isinstance, builtins.print, builtins.type,
         builtins.str, builtins.repr, builtins.id, builtins.hash)

@@ -42,7 +42,7 @@ def add_batched(t, ans, a, b):
 # give shapes and indices only (None in the vjp: no derivative flows)
 
 linear(_rt.unbroadcast, _rt.unbroadcast_to, _rt.broadcast_like, _rt.unreduce, _rt.unindex,
-       _rt.cast_like, _rt.pick, _rt.unpick)
+       _rt.cast_like, _rt.pick, _rt.unpick, _rt.unsum, _rt.undict, _rt.redict)
 
 
 @vjp(_rt.unbroadcast, _rt.unbroadcast_to)
@@ -87,9 +87,39 @@ def unindex_batched(t, ans, g, x, idx):
     return _rt.batch_unindex(t, x, idx)
 
 
+# ----------------------------------------------------------- fields of records (structure.py)
+
+@vjp(_rt.field)
+def field_vjp(g, ans, x, name):
+    return _rt.unfield(g, x, name), None
+
+
+@vjp(_rt.unfield)
+def unfield_vjp(cot, ans, g, x, name):
+    return _rt.field(cot, name), None, None
+
+
+linear(_rt.field, _rt.unfield)
+
+
 @vjp(_rt.cast_like)
 def cast_like_vjp(cot, ans, g, x):
     return _rt.cast_like(cot, g), None
+
+
+@vjp(_rt.unsum)
+def unsum_vjp(cot, ans, g, xs):
+    return _rt.broadcast_like(sum(cot, 0.0), g), None
+
+
+@vjp(_rt.undict)
+def undict_vjp(cot, ans, g, pairs):
+    return _rt.redict(cot, pairs), None
+
+
+@vjp(_rt.redict)
+def redict_vjp(cot, ans, t, pairs):
+    return _rt.undict(cot, pairs), None
 
 
 @vjp(_rt.pick)
@@ -441,12 +471,7 @@ def unstack_like_vjp(cot, ans, g, x):
     return np.array(cot), None
 
 
-@vjp(_rt.unsum)
-def unsum_vjp(cot, ans, g, xs):
-    return _rt.broadcast_like(sum(cot), g), None
-
-
-linear(_rt.unconcatenate, _rt.concatenate_like, _rt.unstack, _rt.unstack_like, _rt.unsum)
+linear(_rt.unconcatenate, _rt.concatenate_like, _rt.unstack, _rt.unstack_like)
 sequence_operand(_rt.concatenate_like)
 returns(ANY, _rt.unconcatenate, _rt.unstack, _rt.unstack_like, _rt.unsum)  # a list or tuple like theirs
 

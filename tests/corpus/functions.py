@@ -169,3 +169,12 @@ def assert_and_raise_on_guards(x, v, n):
         assert i < n
         s = s * np.sum(np.sin(v)) + x
     return s
+
+
+def _scale_with(t, **options):
+    return t * options["c"]
+
+
+def differentiable_value_through_kwargs(x, v):
+    # x reaches the helper inside its **options dict
+    return np.sum(_scale_with(v, c=x * x) + _scale_with(x, c=v))
