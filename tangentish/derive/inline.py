@@ -211,6 +211,10 @@ class _Simplifier(N.NodeTransformer):
             same = _identical(node.left, node.comparators[0])
             if same is not None:
                 return N.const(same if isinstance(node.ops[0], N.Is) else not same)
+        if (len(node.ops) == 1 and isinstance(node.ops[0], (N.Eq, N.NotEq))
+                and isinstance(node.left, N.Constant) and isinstance(node.comparators[0], N.Constant)):
+            equal = node.left.value == node.comparators[0].value  # `which == 0` in a rule
+            return N.const(equal if isinstance(node.ops[0], N.Eq) else not equal)
         return node
 
     def visit_IfExp(self, node):

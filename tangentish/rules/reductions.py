@@ -185,17 +185,18 @@ linear(np.cumsum, np.diff)
 
 @vjp(*available(np, "cumulative_sum"))
 def cumulative_sum_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_vjp(g, x, axis, include_initial)
+    # the initial 0 (or 1 for the product) is a constant: its cotangent is dropped
+    return _rt.cumsum_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
 
 
 @vjp(*available(np, "cumulative_prod"))
 def cumulative_prod_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_vjp(g, x, axis, include_initial, product=True)
+    return _rt.cumprod_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
 
 
 @jvp(*available(np, "cumulative_prod"))
 def cumulative_prod_jvp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_prod_jvp(g, x, axis, include_initial)
+    return _rt.zero_initial(_rt.cumprod_jvp(g, x, axis), axis) if include_initial else _rt.cumprod_jvp(g, x, axis)
 
 
 @vjp(np.nancumprod)
