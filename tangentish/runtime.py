@@ -573,42 +573,26 @@ def zero_initial(t, axis=None):
     return np.pad(t, widths)
 
 
-def _weights(weights, a, axis):
-    """`weights` laid against `a`: 1-D weights with an int axis lie along it."""
+def lay_weights(weights, a, axis=None):
+    """np.average's weights laid against a (1-D weights with an int axis lie
+    along it; None weighs every element 1), linear in the weights."""
+    if weights is None:
+        return np.ones(_shape(a), _float_dtype(a))
     w = np.asarray(weights)
     if w.shape == _shape(a) or w.ndim != 1 or axis is None:
-        return np.broadcast_to(w, _shape(a))
+        return np.broadcast_to(w, _shape(a)).copy()
     shape = [1] * np.ndim(a)
     shape[int(np.ravel(axis)[0]) % np.ndim(a)] = w.size
-    return np.broadcast_to(w.reshape(shape), _shape(a))
+    return np.broadcast_to(w.reshape(shape), _shape(a)).copy()
 
 
-def average_vjp_a(g, ans, a, axis, weights, keepdims=False):
-    if weights is None:
-        return unreduce(g, a, axis, keepdims) / mean_count(a, ans)
-    w = _weights(weights, a, axis)
-    return unreduce(g, a, axis, keepdims) * w / np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-
-
-def _average_w_partial(ans, a, axis, weights, keepdims):
-    """d average / d weights (laid against a): (a - average) / sum(weights)."""
-    w = _weights(weights, a, axis)
-    total = np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-    return (np.asarray(a) - unreduce(ans, a, axis, keepdims)) / total
-
-
-def average_vjp_w(g, ans, a, axis, weights, keepdims=False):
-    contribution = unreduce(g, a, axis, keepdims) * _average_w_partial(ans, a, axis, weights, keepdims)
+def unlay_weights(g, weights, a, axis=None):
+    """The transpose of lay_weights: g, shaped like a, summed to the weights."""
     w = np.asarray(weights)
-    if w.shape == _shape(a) or axis is None:
-        return contribution
+    if w.shape == _shape(a) or w.ndim != 1 or axis is None:
+        return unbroadcast(g, w)
     other = tuple(k for k in range(np.ndim(a)) if k != int(np.ravel(axis)[0]) % np.ndim(a))
-    return np.sum(contribution, axis=other)
-
-
-def average_jvp_w(t, ans, a, axis, weights, keepdims=False):
-    terms = _average_w_partial(ans, a, axis, weights, keepdims) * _weights(t, a, axis)
-    return np.sum(terms, axis=None if axis is None else _axes(axis, np.ndim(a)), keepdims=keepdims)
+    return np.sum(g, axis=other)
 
 
 def diff_vjp(g, x, n=1, axis=-1):
@@ -939,17 +923,6 @@ def vecdot_vjp(g, a, b, axis=-1):
     return unbroadcast(np.expand_dims(g, axis) * b, a)
 
 
-class ByPosition:
-    """The derivatives of a call with any number of arguments, one per
-    positional argument, each computed only when indexed."""
-
-    def __init__(self, compute):
-        self._compute = compute
-
-    def __getitem__(self, k):
-        return self._compute(k)
-
-
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -1007,21 +980,10 @@ def _einsum_operand_vjp(g, subscripts, operands, k, optimize=False):
     return result
 
 
-def einsum_vjp(g, subscripts, operands, optimize=False):
-    """Cotangents of np.einsum(subscripts, *operands), by argument position."""
-    return ByPosition(lambda k: None if k == 0 else
-                      _einsum_operand_vjp(g, subscripts, operands, k - 1, optimize))
-
-
-def einsum_jvp(t, subscripts, operands, optimize=False):
-    """Tangent terms of np.einsum: argument k's tangent in operand k's place."""
-    def term(k):
-        if k == 0:
-            return None
-        ops = list(operands)
-        ops[k - 1] = t
-        return np.einsum(subscripts, *ops, optimize=optimize)
-    return ByPosition(term)
+def einsum_operand_vjp(g, subscripts, k, optimize=False, *operands):
+    """Cotangent of np.einsum(subscripts, *operands) for operand k: the
+    gradient in it of <g, einsum>, linear in g and in each other operand."""
+    return _einsum_operand_vjp(g, subscripts, operands, k, optimize)
 
 
 # ----------------------------------------------------------- numpy.linalg

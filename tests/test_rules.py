@@ -98,6 +98,18 @@ def _einsum3(s, a, b, c):
     return np.einsum(s, a, b, c)
 
 
+def _einsum_vjp_a(g, a, b):
+    return _rt.einsum_operand_vjp(g, "ij,jk->ik", 0, False, a, b)
+
+
+def _einsum_vjp_c(g, a, b, c):
+    return _rt.einsum_operand_vjp(g, "ijk,jl,lk->i", 2, False, a, b, c)
+
+
+def _einsum_vjp_diagonal(g, a, b):
+    return _rt.einsum_operand_vjp(g, "ii,i->i", 0, False, a, b)
+
+
 def _pad_with(x):
     return np.pad(x, 1, constant_values=0.5)
 
@@ -565,6 +577,12 @@ STRUCTURAL = {
     _rt.read_triangle: [case(_mat(3, 3)), case(_mat(2, 3, 3), True)],
     _rt.fold_triangle: [case(_mat(3, 3)), case(_mat(2, 3, 3), True)],
     _rt.phi: [case(_mat(3, 3)), case(_mat(2, 3, 3))],
+    _rt.einsum_operand_vjp: [case(_mat(2, 4), _mat(2, 3), _mat(3, 4), via=_einsum_vjp_a, wrt=(0, 2)),
+                             case(_mat(2), _mat(2, 3, 4), _mat(3, 5), _mat(5, 4), via=_einsum_vjp_c, wrt=(0, 1, 2)),
+                             case(_mat(3), _mat(3, 3), _mat(3), via=_einsum_vjp_diagonal, wrt=(0, 2))],
+    _rt.lay_weights: [case(_pos(4), _mat(3, 4), 1), case(_pos(3, 4), _mat(3, 4)), case(_pos(2), _mat(2, 3), 0)],
+    _rt.unlay_weights: [case(_mat(3, 4), _pos(4), _mat(3, 4), 1), case(_mat(3, 4), _pos(3, 4), _mat(3, 4)),
+                        case(_mat(2, 3), _pos(2), _mat(2, 3), 0)],
     _rt.var_partial: [case(_mat(3, 4)), case(_mat(3, 4), 0, 1), case(_mat(3, 4), (0, 1), 0, True)],
     _rt.std_partial: [case(_mat(3, 4), _pos(3), 1, 1, wrt=(0, 1)),
                       case(_mat(3, 4), _pos(3, 1), 1, 0, True, wrt=(0, 1)),

@@ -293,6 +293,26 @@ def vecdot_vjp_vjp(cot, ans, g, a, b, axis=-1):
 def vecdot_vjp_jvp(t, ans, g, a, b, axis=-1):
     return _rt.vecdot_vjp(t, a, b, axis), None, _rt.vecdot_vjp(g, a, t, axis), None
 
+# einsum_operand_vjp(g, ..., k, ..., *operands) = E_k is the gradient in
+# operand k of <g, einsum(operands)>: against a cotangent c shaped like
+# operand k it is <g, einsum(operands with c in k's place)>, so its gradient
+# in g is that einsum, and in operand j != k it is E_j of those operands.
+# Operand k only gives the shape. Rules are expanded per `position`:
+# g, subscripts, k, optimize, then the operands.
+
+@vjp(_rt.einsum_operand_vjp)
+def einsum_operand_vjp_vjp(cot, ans, g, subscripts, k, optimize, *operands, position=0):
+    return (np.einsum(subscripts, *operands[:k], cot, *operands[k + 1:], optimize=optimize) if position == 0
+            else None if position < 4 or position - 4 == k
+            else _rt.einsum_operand_vjp(g, subscripts, position - 4, optimize, *operands[:k], cot, *operands[k + 1:]))
+
+
+@jvp(_rt.einsum_operand_vjp)
+def einsum_operand_vjp_jvp(t, ans, g, subscripts, k, optimize, *operands, position=0):
+    return (_rt.einsum_operand_vjp(t, subscripts, k, optimize, *operands) if position == 0
+            else None if position < 4 or position - 4 == k
+            else _rt.einsum_operand_vjp(g, subscripts, k, optimize, *operands[:position - 4], t, *operands[position - 3:]))
+
 # kron_vjp(g, a, b, 0) is the gradient in a of <g, kron(a, b)> (which=1:
 # in b); bilinear in g and the other factor in the same way
 
@@ -372,6 +392,21 @@ def phi_vjp(cot, ans, x):
 
 
 linear(_rt.read_triangle, _rt.fold_triangle, _rt.phi)
+
+# ----------------------------------------------------------- weights of np.average
+# lay_weights spreads weights over a's shape, unlay_weights sums them back
+
+@vjp(_rt.lay_weights)
+def lay_weights_vjp(cot, ans, weights, a, axis=None):
+    return _rt.unlay_weights(cot, weights, a, axis), None, None
+
+
+@vjp(_rt.unlay_weights)
+def unlay_weights_vjp(cot, ans, g, weights, a, axis=None):
+    return _rt.lay_weights(cot, a, axis), None, None, None
+
+
+linear(_rt.lay_weights, _rt.unlay_weights)
 
 # ----------------------------------------------------------- partials of var and std
 # var_partial(x) = 2 (x - mean) / (n - ddof) is linear in x and
