@@ -489,6 +489,64 @@ def prod_others(x, axis=None):
     return np.transpose((left * right).reshape(xt.shape), np.argsort(perm))
 
 
+def _dual_prefix(x, directions):
+    """Exclusive prefix products along the last axis of x + sum_m eps_m d_m
+    with eps_m^2 = 0, one array per subset of the eps_m (a bit mask): the
+    mixed derivatives of the products, exact where x has zeros."""
+    subsets = 1 << len(directions)
+    dtype = np.result_type(x, *directions, 1.0)
+    running = [np.zeros(x.shape[:-1], dtype) for _ in range(subsets)]
+    running[0] = np.ones(x.shape[:-1], dtype)
+    out = [np.empty(x.shape, dtype) for _ in range(subsets)]
+    for i in range(x.shape[-1]):
+        for mask in range(subsets):
+            out[mask][..., i] = running[mask]
+        running = [running[mask] * x[..., i]
+                   + sum(running[mask ^ 1 << m] * d[..., i] for m, d in enumerate(directions)
+                         if mask >> m & 1) for mask in range(subsets)]
+    return out
+
+
+def _prod_others_along(x, axis, directions):
+    """The derivative of prod_others(x, axis) along each of `directions`
+    (shaped like x), once each: products of all other elements in which
+    one element per direction is replaced by that direction's entry."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    if not axes or x.size == 0:
+        return np.zeros(x.shape, np.result_type(x, *directions, 1.0))
+    flat, back = _reduced_last(x, axes)
+    moved = [_reduced_last(np.broadcast_to(d, x.shape), axes)[0] for d in directions]
+    left = _dual_prefix(flat, moved)
+    right = _dual_prefix(flat[..., ::-1], [d[..., ::-1] for d in moved])
+    full = len(left) - 1
+    return back(sum(left[mask] * right[full ^ mask][..., ::-1] for mask in range(full + 1)))
+
+
+def prod_others_jvp(t, x, axis=None):
+    """The tangent of prod_others along t, H t for H the Hessian of each
+    product: sum over k != i of t_k times the product of the elements other
+    than i and k. Exact with zeros; symmetric, so also the cotangent."""
+    return _prod_others_along(x, axis, [np.asarray(t)])
+
+
+def prod_others_hvp(t, s, x, axis=None):
+    """The third derivative of each product along t and s (symmetric in t,
+    s and the result): prod_others_jvp(t) moved along s."""
+    return _prod_others_along(x, axis, [np.asarray(t), np.asarray(s)])
+
+
+_ORDINALS = {3: "third", 4: "fourth"}
+
+
+def unsupported_derivative(name, order):
+    """Stands in generated code for a derivative that tangentish's rules do
+    not reach (the fourth derivative of np.prod): raises when it runs."""
+    raise TangentishError(
+        f"{_ORDINALS.get(order, f'order-{order}')} and higher derivatives of {name} are not "
+        f"supported", hint=f"write {name} out with elementary operations to differentiate it further")
+
+
 def var_partial(x, axis=None, ddof=0, nan=False):
     """d var / d x = 2 (x - mean) / (n - ddof); NaNs (for nanvar) get 0."""
     x = np.asarray(x)
@@ -522,72 +580,97 @@ def _along_first(x, axis):
     return (x.reshape(-1), 0) if axis is None else (np.moveaxis(x, axis, 0), axis)
 
 
-def cumprod_vjp(g, x, axis=None):
-    """Cotangent of cumprod, exact with zeros: x_bar[k] = y[k-1] s[k] where
-    s[k] = g[k] + x[k+1] s[k+1], a backward recurrence along the axis."""
+def _dual_step(running, factor):
+    """running * factor in hyper-dual arithmetic: both lists indexed by the
+    subset of the eps_m (a bit mask), with eps_m^2 = 0."""
+    return [sum(running[mask ^ part] * factor[part] for part in range(len(factor))
+                if part & mask == part) for mask in range(len(running))]
+
+
+def _dual(x, directions):
+    """x + sum_m eps_m d_m in hyper-dual form, zeros where a part is unused."""
+    parts = [np.zeros_like(x) for _ in range(1 << len(directions))]
+    parts[0] = x
+    for m, d in enumerate(directions):
+        parts[1 << m] = d
+    return parts
+
+
+def _cumprod_layout(x, axis, *others):
+    """x and others (shaped like x) with the running axis first."""
     xs, _ = _along_first(x, axis)
-    gs, _ = _along_first(g, axis)
+    return xs, [_along_first(np.reshape(o, _shape(x)) if axis is None else o, axis)[0] for o in others]
+
+
+def cumprod_jvp(t, x, axis=None, s=None):
+    """Tangent of cumprod along t: y_dot[i] = y_dot[i-1] x[i] + y[i-1] t[i];
+    with s, the second derivative along t and s. The running products are
+    taken in hyper-dual arithmetic (x + eps t + eps' s), exact with zeros."""
+    xs, directions = _cumprod_layout(x, axis, *([t] if s is None else [t, s]))
+    dtype = np.result_type(xs, *directions, 1.0)
+    running = _dual(np.ones(xs.shape[1:], dtype), [np.zeros(xs.shape[1:], dtype)] * len(directions))
+    out = np.empty(xs.shape, dtype)
+    for i in range(xs.shape[0]):
+        running = _dual_step(running, _dual(xs[i], [d[i] for d in directions]))
+        out[i] = running[-1]
+    return out if axis is None else np.moveaxis(out, 0, axis)  # flat, as cumprod is
+
+
+def cumprod_vjp(g, x, axis=None, s=None):
+    """Cotangent of cumprod, exact with zeros: x_bar[k] = y[k-1] r[k] where
+    r[k] = g[k] + x[k+1] r[k+1], a backward recurrence along the axis; with
+    s, that cotangent moved along s (the recurrence in hyper-dual arithmetic)."""
+    xs, rest = _cumprod_layout(x, axis, g, *([] if s is None else [s]))
+    gs, directions = rest[0], rest[1:]
     n = xs.shape[0]
-    out = np.empty(np.broadcast_shapes(xs.shape, gs.shape), dtype=np.result_type(xs, gs))
-    if n:
-        y = np.cumprod(xs, 0)
-        s = gs[n - 1]
-        for k in range(n - 1, -1, -1):
-            if k < n - 1:
-                s = gs[k] + xs[k + 1] * s
-            out[k] = s * y[k - 1] if k else s
+    dtype = np.result_type(xs, gs, *directions, 1.0)
+    zero = np.zeros(xs.shape[1:], dtype)
+    before = [_dual(np.ones(xs.shape[1:], dtype), [zero] * len(directions))]
+    for i in range(n - 1):  # before[k]: the product of x[:k]
+        before.append(_dual_step(before[-1], _dual(xs[i], [d[i] for d in directions])))
+    out = np.empty(xs.shape, dtype)
+    after = _dual(zero, [zero] * len(directions))
+    for k in range(n - 1, -1, -1):
+        if k < n - 1:
+            after = _dual_step(after, _dual(xs[k + 1], [d[k + 1] for d in directions]))
+        after[0] = after[0] + gs[k]
+        out[k] = _dual_step(before[k], after)[-1]
     return np.reshape(out, _shape(x)) if axis is None else np.moveaxis(out, 0, axis)
 
 
-def cumprod_jvp(t, x, axis=None):
-    """Tangent of cumprod: y_dot[i] = y_dot[i-1] x[i] + y[i-1] x_dot[i]."""
-    xs, _ = _along_first(x, axis)
-    ts, _ = _along_first(t, axis)
-    out = np.empty(xs.shape, dtype=np.result_type(xs, ts))
-    if xs.shape[0]:
-        y = np.cumprod(xs, 0)
-        out[0] = ts[0]
-        for i in range(1, xs.shape[0]):
-            out[i] = out[i - 1] * xs[i] + y[i - 1] * ts[i]
-    return out if axis is None else np.moveaxis(out, 0, axis)
+def drop_initial(g, axis=None):
+    """g without its first entry along axis: the cotangent of a running sum
+    or product through include_initial (whose initial 0 or 1 is constant)."""
+    return np.take(g, np.arange(1, _shape(g)[0 if axis is None else axis]), axis=0 if axis is None else axis)
 
 
-def _weights(weights, a, axis):
-    """`weights` laid against `a`: 1-D weights with an int axis lie along it."""
+def zero_initial(t, axis=None):
+    """t with a zero in front along axis: the transpose of drop_initial."""
+    widths = [(0, 0)] * np.ndim(t)
+    widths[0 if axis is None else axis] = (1, 0)
+    return np.pad(t, widths)
+
+
+def lay_weights(weights, a, axis=None):
+    """np.average's weights laid against a (1-D weights with an int axis lie
+    along it; None weighs every element 1), linear in the weights."""
+    if weights is None:
+        return np.ones(_shape(a), _float_dtype(a))
     w = np.asarray(weights)
     if w.shape == _shape(a) or w.ndim != 1 or axis is None:
-        return np.broadcast_to(w, _shape(a))
+        return np.broadcast_to(w, _shape(a)).copy()
     shape = [1] * np.ndim(a)
     shape[int(np.ravel(axis)[0]) % np.ndim(a)] = w.size
-    return np.broadcast_to(w.reshape(shape), _shape(a))
+    return np.broadcast_to(w.reshape(shape), _shape(a)).copy()
 
 
-def average_vjp_a(g, ans, a, axis, weights, keepdims=False):
-    if weights is None:
-        return unreduce(g, a, axis, keepdims) / mean_count(a, ans)
-    w = _weights(weights, a, axis)
-    return unreduce(g, a, axis, keepdims) * w / np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-
-
-def _average_w_partial(ans, a, axis, weights, keepdims):
-    """d average / d weights (laid against a): (a - average) / sum(weights)."""
-    w = _weights(weights, a, axis)
-    total = np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-    return (np.asarray(a) - unreduce(ans, a, axis, keepdims)) / total
-
-
-def average_vjp_w(g, ans, a, axis, weights, keepdims=False):
-    contribution = unreduce(g, a, axis, keepdims) * _average_w_partial(ans, a, axis, weights, keepdims)
+def unlay_weights(g, weights, a, axis=None):
+    """The transpose of lay_weights: g, shaped like a, summed to the weights."""
     w = np.asarray(weights)
-    if w.shape == _shape(a) or axis is None:
-        return contribution
+    if w.shape == _shape(a) or w.ndim != 1 or axis is None:
+        return unbroadcast(g, w)
     other = tuple(k for k in range(np.ndim(a)) if k != int(np.ravel(axis)[0]) % np.ndim(a))
-    return np.sum(contribution, axis=other)
-
-
-def average_jvp_w(t, ans, a, axis, weights, keepdims=False):
-    terms = _average_w_partial(ans, a, axis, weights, keepdims) * _weights(t, a, axis)
-    return np.sum(terms, axis=None if axis is None else _axes(axis, np.ndim(a)), keepdims=keepdims)
+    return np.sum(g, axis=other)
 
 
 def diff_vjp(g, x, n=1, axis=-1):
@@ -918,17 +1001,6 @@ def vecdot_vjp(g, a, b, axis=-1):
     return unbroadcast(np.expand_dims(g, axis) * b, a)
 
 
-class ByPosition:
-    """The derivatives of a call with any number of arguments, one per
-    positional argument, each computed only when indexed."""
-
-    def __init__(self, compute):
-        self._compute = compute
-
-    def __getitem__(self, k):
-        return self._compute(k)
-
-
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -986,21 +1058,10 @@ def _einsum_operand_vjp(g, subscripts, operands, k, optimize=False):
     return result
 
 
-def einsum_vjp(g, subscripts, operands, optimize=False):
-    """Cotangents of np.einsum(subscripts, *operands), by argument position."""
-    return ByPosition(lambda k: None if k == 0 else
-                      _einsum_operand_vjp(g, subscripts, operands, k - 1, optimize))
-
-
-def einsum_jvp(t, subscripts, operands, optimize=False):
-    """Tangent terms of np.einsum: argument k's tangent in operand k's place."""
-    def term(k):
-        if k == 0:
-            return None
-        ops = list(operands)
-        ops[k - 1] = t
-        return np.einsum(subscripts, *ops, optimize=optimize)
-    return ByPosition(term)
+def einsum_operand_vjp(g, subscripts, k, optimize=False, *operands):
+    """Cotangent of np.einsum(subscripts, *operands) for operand k: the
+    gradient in it of <g, einsum>, linear in g and in each other operand."""
+    return _einsum_operand_vjp(g, subscripts, operands, k, optimize)
 
 
 # ----------------------------------------------------------- numpy.linalg
@@ -1032,61 +1093,15 @@ def solve_jvp_a(t, ans, a, b):
     return x_dot[..., 0] if np.ndim(b) == 1 else x_dot
 
 
-def pinv_vjp(g, ans, a):
-    """Cotangent of pinv(a), valid where the rank of a is locally constant."""
-    p, a = ans, np.asarray(a)
-    eye_m = np.eye(a.shape[-2], dtype=p.dtype)
-    eye_n = np.eye(a.shape[-1], dtype=p.dtype)
-    return (-_T(p) @ g @ _T(p) + (eye_m - a @ p) @ _T(g) @ p @ _T(p)
-            + _T(p) @ p @ _T(g) @ (eye_n - p @ a))
-
-
-def pinv_jvp(t, ans, a):
-    p, a = ans, np.asarray(a)
-    eye_m = np.eye(a.shape[-2], dtype=p.dtype)
-    eye_n = np.eye(a.shape[-1], dtype=p.dtype)
-    return (-p @ t @ p + p @ _T(p) @ _T(t) @ (eye_m - a @ p)
-            + (eye_n - p @ a) @ _T(t) @ _T(p) @ p)
-
-
-def _powers(a, n):
-    """[a^0, a^1, ..., a^n]."""
-    out = [np.broadcast_to(np.eye(np.shape(a)[-1], dtype=np.result_type(a)), np.shape(a))]
-    for _ in range(n):
-        out.append(out[-1] @ a)
-    return out
-
-
-def matrix_power_vjp(g, a, n):
-    """Cotangent of a^n: sum over k of (a^k)^T g (a^(n-1-k))^T; through inv(a) if n < 0."""
-    base = np.linalg.inv(a) if n < 0 else np.asarray(a)
-    m = abs(n)
-    if m == 0:
-        return np.zeros_like(base)
-    powers = _powers(base, m - 1)
-    out = sum(_T(powers[k]) @ g @ _T(powers[m - 1 - k]) for k in range(m))
-    return -_T(base) @ out @ _T(base) if n < 0 else out
-
-
-def matrix_power_jvp(t, a, n):
-    base = np.linalg.inv(a) if n < 0 else np.asarray(a)
-    m = abs(n)
-    if m == 0:
-        return np.zeros_like(base)
-    t = -base @ t @ base if n < 0 else t
-    powers = _powers(base, m - 1)
-    return sum(powers[k] @ t @ powers[m - 1 - k] for k in range(m))
-
-
-def _read_triangle(t, upper=False):
+def read_triangle(t, upper=False):
     """The symmetric matrix a routine that reads one triangle of t sees."""
     if upper:
         return np.triu(t) + _T(np.triu(t, 1))
     return np.tril(t) + _T(np.tril(t, -1))
 
 
-def _fold_triangle(s, upper=False):
-    """Adjoint of `_read_triangle`: the cotangent s of a symmetric input, sent
+def fold_triangle(s, upper=False):
+    """Adjoint of `read_triangle`: the cotangent s of a symmetric input, sent
     to the triangle the routine reads (off-diagonal entries count twice)."""
     diagonal = np.tril(np.triu(s))
     if upper:
@@ -1094,39 +1109,21 @@ def _fold_triangle(s, upper=False):
     return np.tril(s + _T(s), -1) + diagonal
 
 
-def _phi(x):
-    """The lower triangle with the diagonal halved."""
+def phi(x):
+    """The lower triangle with the diagonal halved (self-adjoint)."""
     return np.tril(x) - 0.5 * np.tril(np.triu(x))
-
-
-def cholesky_vjp(g, ans, a, upper=False):
-    """Cotangent of cholesky(a) (Murray 2016), for the triangle NumPy reads."""
-    low = _T(ans) if upper else ans
-    g = _T(g) if upper else g
-    inner = _phi(_T(low) @ g)
-    s = np.linalg.solve(_T(low), _T(np.linalg.solve(_T(low), _T(inner))))  # L^-T inner L^-1
-    return _fold_triangle(0.5 * (s + _T(s)), upper)
-
-
-def cholesky_jvp(t, ans, a, upper=False):
-    """Tangent of cholesky(a): L phi(L^-1 t L^-T), t read from NumPy's triangle."""
-    low = _T(ans) if upper else ans
-    t = _read_triangle(t, upper)
-    inner = np.linalg.solve(low, _T(np.linalg.solve(low, _T(t))))  # L^-1 t L^-T
-    dot = low @ _phi(inner)
-    return _T(dot) if upper else dot
 
 
 def eigvalsh_vjp(g, a, uplo="L"):
     """Cotangent of eigvalsh(a): V diag(g) V^T, for the triangle NumPy reads."""
     _, v = np.linalg.eigh(a, uplo)
-    return _fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
+    return fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
 
 
 def eigvalsh_jvp(t, a, uplo="L"):
     """Tangent of eigvalsh(a): v_i^T t v_i (distinct eigenvalues)."""
     _, v = np.linalg.eigh(a, uplo)
-    return np.einsum("...ji,...jk,...ki->...i", v, _read_triangle(t, uplo == "U"), v)
+    return np.einsum("...ji,...jk,...ki->...i", v, read_triangle(t, uplo == "U"), v)
 
 
 def svdvals_vjp(g, a):
@@ -1318,26 +1315,7 @@ def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
     return r_dot if np.ndim(ans) else r_dot[0, 0]
 
 
-# ----------------------------------------------------------- running products, integrals
-
-def cumulative_vjp(g, x, axis=None, include_initial=False, product=False):
-    """Cotangent of np.cumulative_sum / np.cumulative_prod (an initial 0 or 1
-    in front, with include_initial, carries no derivative)."""
-    axis = 0 if axis is None else axis
-    if include_initial:
-        g = np.take(g, np.arange(1, _shape(g)[axis]), axis=axis)
-    return cumprod_vjp(g, x, axis) if product else cumsum_vjp(g, x, axis)
-
-
-def cumulative_prod_jvp(t, x, axis=None, include_initial=False):
-    axis = 0 if axis is None else axis
-    out = cumprod_jvp(t, x, axis)
-    if include_initial:
-        shape = list(_shape(out))
-        shape[axis] = 1
-        out = np.concatenate([np.zeros(shape, dtype=out.dtype), out], axis=axis)
-    return out
-
+# ----------------------------------------------------------- integrals
 
 def _trapezoid_steps(y, x, dx, axis):
     if x is None:
@@ -1611,14 +1589,14 @@ def eigh_vjp(g, ans, a, uplo="L"):
     gw, gv = g
     inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
     s = v @ inner @ _T(v)
-    return _fold_triangle(0.5 * (s + _T(s)), uplo == "U")
+    return fold_triangle(0.5 * (s + _T(s)), uplo == "U")
 
 
 def eigh_jvp(t, ans, a, uplo="L"):
     """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
     dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
     w, v = ans
-    m = _T(v) @ _read_triangle(t, uplo == "U") @ v
+    m = _T(v) @ read_triangle(t, uplo == "U") @ v
     return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
 
 

@@ -98,6 +98,18 @@ def _einsum3(s, a, b, c):
     return np.einsum(s, a, b, c)
 
 
+def _einsum_vjp_a(g, a, b):
+    return _rt.einsum_operand_vjp(g, "ij,jk->ik", 0, False, a, b)
+
+
+def _einsum_vjp_c(g, a, b, c):
+    return _rt.einsum_operand_vjp(g, "ijk,jl,lk->i", 2, False, a, b, c)
+
+
+def _einsum_vjp_diagonal(g, a, b):
+    return _rt.einsum_operand_vjp(g, "ii,i->i", 0, False, a, b)
+
+
 def _pad_with(x):
     return np.pad(x, 1, constant_values=0.5)
 
@@ -590,6 +602,33 @@ STRUCTURAL = {
                          case(_mat(3, 4), _pos(3, 1), -1, 1, True, wrt=(0, 1)),
                          case(_mat(2, 3, 4), _pos(2), "fro", (-2, -1), False, "fro", wrt=(0, 1)),
                          case(_mat(5), np.array(1.1), 3, None, False, 2, wrt=(0, 1))],
+    _rt.prod_others: [case(_mat(5)), case(_mat(3, 4), 1), case(_with(_mat(3, 4), 0.0, (1, 2)), 0),
+                      case(_with(_mat(5), 0.0, 1, 3)), case(_with(_mat(2, 5), 0.0, (0, 0), (0, 2), (0, 4)), 1)],
+    _rt.prod_others_jvp: [case(_mat(5), _mat(5), wrt=(0, 1)), case(_mat(3, 4), _mat(3, 4), (0, 1), wrt=(0, 1)),
+                          case(_mat(3, 4), _with(_mat(3, 4), 0.0, (1, 2), (2, 2)), 0, wrt=(0, 1)),
+                          case(_mat(5), _with(_mat(5), 0.0, 0, 2, 4), wrt=(0, 1))],
+    _rt.prod_others_hvp: [case(_mat(5), _mat(5), _mat(5), wrt=(0, 1)),
+                          case(_mat(3, 4), _mat(3, 4), _with(_mat(3, 4), 0.0, (0, 1), (0, 3)), 1, wrt=(0, 1))],
+    _rt.cumprod_jvp: [case(_mat(5), _mat(5), wrt=(0, 1)), case(_mat(3, 4), _with(_mat(3, 4), 0.0, (1, 1)), 0, wrt=(0, 1)),
+                      case(_mat(2, 3), _mat(2, 3), None, _mat(2, 3), wrt=(0, 3)),
+                      case(_mat(3, 4), _with(_mat(3, 4), 0.0, (0, 1), (0, 2)), 1, _mat(3, 4), wrt=(0, 3))],
+    _rt.cumprod_vjp: [case(_mat(5), _mat(5), wrt=(0, 1)), case(_mat(3, 4), _with(_mat(3, 4), 0.0, (1, 1)), 0, wrt=(0, 1)),
+                      case(_mat(6), _mat(2, 3), None, _mat(2, 3), wrt=(0, 3)),
+                      case(_mat(3, 4), _with(_mat(3, 4), 0.0, (0, 1), (0, 2)), 1, _mat(3, 4), wrt=(0, 3))],
+    _rt.drop_initial: [case(_mat(5)), case(_mat(3, 4), 1)],
+    _rt.zero_initial: [case(_mat(5)), case(_mat(3, 4), 1)],
+    _rt.kron_vjp: [case(_mat(6, 6), _mat(2, 3), _mat(3, 2), 0, wrt=(0, 2)), case(_mat(6), _mat(3), _mat(2), 1, wrt=(0, 1)),
+                   case(_mat(2, 4, 6), _mat(2, 3), _mat(2, 2, 2), 0, wrt=(0, 2)),
+                   case(_mat(2, 4, 6), _mat(2, 3), _mat(2, 2, 2), 1, wrt=(0, 1))],
+    _rt.read_triangle: [case(_mat(3, 3)), case(_mat(2, 3, 3), True)],
+    _rt.fold_triangle: [case(_mat(3, 3)), case(_mat(2, 3, 3), True)],
+    _rt.phi: [case(_mat(3, 3)), case(_mat(2, 3, 3))],
+    _rt.einsum_operand_vjp: [case(_mat(2, 4), _mat(2, 3), _mat(3, 4), via=_einsum_vjp_a, wrt=(0, 2)),
+                             case(_mat(2), _mat(2, 3, 4), _mat(3, 5), _mat(5, 4), via=_einsum_vjp_c, wrt=(0, 1, 2)),
+                             case(_mat(3), _mat(3, 3), _mat(3), via=_einsum_vjp_diagonal, wrt=(0, 2))],
+    _rt.lay_weights: [case(_pos(4), _mat(3, 4), 1), case(_pos(3, 4), _mat(3, 4)), case(_pos(2), _mat(2, 3), 0)],
+    _rt.unlay_weights: [case(_mat(3, 4), _pos(4), _mat(3, 4), 1), case(_mat(3, 4), _pos(3, 4), _mat(3, 4)),
+                        case(_mat(2, 3), _pos(2), _mat(2, 3), 0)],
     _rt.var_partial: [case(_mat(3, 4)), case(_mat(3, 4), 0, 1), case(_mat(3, 4), (0, 1), 0, True)],
     _rt.std_partial: [case(_mat(3, 4), _pos(3), 1, 1, wrt=(0, 1)),
                       case(_mat(3, 4), _pos(3, 1), 1, 0, True, wrt=(0, 1)),

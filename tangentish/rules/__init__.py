@@ -26,8 +26,9 @@ may take a parameter named `ans` for the output. Broadcasting is the
 engine's job for partials, never the rule author's. A rule's parameters
 follow the function's positional order up to the first one it leaves out;
 the rest are keyword-only. A rule for a function of any number of arguments
-(`np.einsum`) takes `*operands` and may return one sequence, indexed by
-argument position.
+(`np.einsum`) takes `*operands` and either returns one sequence, indexed by
+argument position, or takes a keyword-only `position` and is expanded once
+per argument position with it constant (derive/inline.py).
 
 Containers: `sequence_operand(np.concatenate)` says the first operand is a
 list or tuple of arrays; the rule's `g` for it is then the list of their

@@ -40,24 +40,44 @@ def solve_jvp(g, ans, a, b):
     return _rt.solve_jvp_a(g, ans, a, b), np.linalg.solve(a, g)
 
 
+# p = pinv(a) where the rank is locally constant (Golub and Pereyra 1973):
+# dp = -p da p + p p^T da^T (I - a p) + (I - p a) da^T p^T p, and its
+# adjoint the transpose of each term; products of a and p only, so their
+# derivatives follow from the rules of matmul and pinv itself
+
 @vjp(np.linalg.pinv)
 def pinv_vjp(g, ans, a, rcond=None, hermitian=False):
-    return _rt.pinv_vjp(g, ans, a)
+    p_t = np.swapaxes(ans, -1, -2)
+    left = np.swapaxes(g, -1, -2) @ ans @ p_t     # (I - a p) left
+    right = p_t @ ans @ np.swapaxes(g, -1, -2)    # right (I - p a)
+    return -(p_t @ g @ p_t) + left - a @ (ans @ left) + right - (right @ ans) @ a
 
 
 @jvp(np.linalg.pinv)
 def pinv_jvp(g, ans, a, rcond=None, hermitian=False):
-    return _rt.pinv_jvp(g, ans, a)
+    left = ans @ np.swapaxes(ans, -1, -2) @ np.swapaxes(g, -1, -2)    # left (I - a p)
+    right = np.swapaxes(g, -1, -2) @ np.swapaxes(ans, -1, -2) @ ans   # (I - p a) right
+    return -(ans @ g @ ans) + left - (left @ a) @ ans + right - ans @ (a @ right)
 
+
+# d(a^n)[t] is the top-right block of [[a, t], [0, a]]^n, and its adjoint
+# d(a^n)*[g] = sum_k (a^T)^k g (a^T)^(n-1-k) is d((a^T)^n)[g]: both are a
+# matrix power again, so every order of derivative is one (n < 0 included)
 
 @vjp(np.linalg.matrix_power)
 def matrix_power_vjp(g, ans, a, n):
-    return _rt.matrix_power_vjp(g, a, n)
+    size = np.shape(a)[-1]
+    a_t = np.swapaxes(a, -1, -2)
+    block = np.concatenate([np.concatenate([a_t, g], -1), np.concatenate([np.zeros_like(a_t), a_t], -1)], -2)
+    return np.linalg.matrix_power(block, n)[..., :size, size:]
 
 
 @jvp(np.linalg.matrix_power)
 def matrix_power_jvp(g, ans, a, n):
-    return _rt.matrix_power_jvp(g, a, n)
+    size = np.shape(a)[-1]
+    block = np.concatenate([np.concatenate([a, g], -1), np.concatenate([np.zeros_like(a), a], -1)], -2)
+    return np.linalg.matrix_power(block, n)[..., :size, size:]
+
 
 @vjp(np.linalg.tensorinv)
 def tensorinv_vjp(g, ans, a, ind=2):
@@ -147,14 +167,26 @@ returns(_svd_outputs, np.linalg.svd)  # (u, s, vh), or s alone with compute_uv=F
 returns(_qr_outputs, np.linalg.qr)    # (q, r), or r alone with mode="r"
 
 
+# a = L L^T (Murray 2016): dL = L phi(L^-1 da L^-T), phi the lower triangle
+# with the diagonal halved, da read from the triangle NumPy reads; the
+# adjoint is sym(L^-T phi(L^T g) L^-1) folded onto that triangle. Both are
+# solves and products of L, so their derivatives follow from the rules of
+# solve, matmul and cholesky itself, to any order
+
 @vjp(np.linalg.cholesky)
 def cholesky_vjp(g, ans, a, *, upper=False):
-    return _rt.cholesky_vjp(g, ans, a, upper)
+    low_t = ans if upper else np.swapaxes(ans, -1, -2)
+    inner = _rt.phi(low_t @ (np.swapaxes(g, -1, -2) if upper else g))
+    s = np.linalg.solve(low_t, np.swapaxes(np.linalg.solve(low_t, np.swapaxes(inner, -1, -2)), -1, -2))
+    return _rt.fold_triangle(0.5 * (s + np.swapaxes(s, -1, -2)), upper)
 
 
 @jvp(np.linalg.cholesky)
 def cholesky_jvp(g, ans, a, *, upper=False):
-    return _rt.cholesky_jvp(g, ans, a, upper)
+    low = np.swapaxes(ans, -1, -2) if upper else ans
+    inner = np.linalg.solve(low, np.swapaxes(np.linalg.solve(low, _rt.read_triangle(g, upper)), -1, -2))
+    dot = low @ _rt.phi(inner)
+    return np.swapaxes(dot, -1, -2) if upper else dot
 
 
 @vjp(np.linalg.eigvalsh)

@@ -111,11 +111,18 @@ def kron_jvp(g, ans, a, b):
     return np.kron(g, b), np.kron(a, g)
 
 
+# einsum is linear in each operand: its tangent along operand k is einsum
+# with the tangent in k's place, its cotangent for k an einsum of g with the
+# others (einsum_operand_vjp). These rules are expanded once per argument
+# `position` (a constant), so each is its own expression, differentiated again
+# by the same rules and those of einsum_operand_vjp (runtime_rules.py)
+
 @vjp(np.einsum)
-def einsum_vjp(g, ans, subscripts, *operands, optimize=False):
-    return _rt.einsum_vjp(g, subscripts, operands, optimize)
+def einsum_vjp(g, ans, subscripts, *operands, optimize=False, position=0):
+    return None if position == 0 else _rt.einsum_operand_vjp(g, subscripts, position - 1, optimize, *operands)
 
 
 @jvp(np.einsum)
-def einsum_jvp(g, ans, subscripts, *operands, optimize=False):
-    return _rt.einsum_jvp(g, subscripts, operands, optimize)
+def einsum_jvp(g, ans, subscripts, *operands, optimize=False, position=0):
+    return None if position == 0 else np.einsum(subscripts, *operands[:position - 1], g, *operands[position:],
+                                                optimize=optimize)

@@ -147,16 +147,23 @@ def nanstd_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
 
 # ----------------------------------------------------------- weighted mean
 
+# average = sum(a w) / sum(w) over axis, w the weights laid against a
+# (all 1 without weights): d/da = w / sum(w), d/dw = (a - average) / sum(w);
+# sums and products only, so their derivatives follow from these rules again
+
 @vjp(np.average)
 def average_vjp(g, ans, a, axis=None, weights=None, *, keepdims=False):
-    return (_rt.average_vjp_a(g, ans, a, axis, weights, keepdims), None,
-            _rt.average_vjp_w(g, ans, a, axis, weights, keepdims))
+    w = _rt.lay_weights(weights, a, axis)
+    spread = _rt.unreduce(g, a, axis, keepdims) / np.sum(w, axis=axis, keepdims=True)
+    return (spread * w, None,
+            _rt.unlay_weights(spread * (a - _rt.unreduce(ans, a, axis, keepdims)), weights, a, axis))
 
 
 @jvp(np.average)
 def average_jvp(g, ans, a, axis=None, weights=None, *, keepdims=False):
     return (np.average(g, axis, weights, keepdims=keepdims), None,
-            _rt.average_jvp_w(g, ans, a, axis, weights, keepdims))
+            np.sum((a - _rt.unreduce(ans, a, axis, keepdims)) * _rt.lay_weights(g, a, axis), axis=axis,
+                   keepdims=keepdims) / np.sum(_rt.lay_weights(weights, a, axis), axis=axis, keepdims=keepdims))
 
 # ----------------------------------------------------------- running sums, differences
 
@@ -195,17 +202,18 @@ linear(np.cumsum, np.diff)
 
 @vjp(*available(np, "cumulative_sum"))
 def cumulative_sum_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_vjp(g, x, axis, include_initial)
+    # the initial 0 (or 1 for the product) is a constant: its cotangent is dropped
+    return _rt.cumsum_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
 
 
 @vjp(*available(np, "cumulative_prod"))
 def cumulative_prod_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_vjp(g, x, axis, include_initial, product=True)
+    return _rt.cumprod_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
 
 
 @jvp(*available(np, "cumulative_prod"))
 def cumulative_prod_jvp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
-    return _rt.cumulative_prod_jvp(g, x, axis, include_initial)
+    return _rt.zero_initial(_rt.cumprod_jvp(g, x, axis), axis) if include_initial else _rt.cumprod_jvp(g, x, axis)
 
 
 @vjp(np.nancumprod)

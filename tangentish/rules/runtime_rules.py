@@ -376,6 +376,42 @@ def vecdot_vjp_vjp(cot, ans, g, a, b, axis=-1):
 def vecdot_vjp_jvp(t, ans, g, a, b, axis=-1):
     return _rt.vecdot_vjp(t, a, b, axis), None, _rt.vecdot_vjp(g, a, t, axis), None
 
+# einsum_operand_vjp(g, ..., k, ..., *operands) = E_k is the gradient in
+# operand k of <g, einsum(operands)>: against a cotangent c shaped like
+# operand k it is <g, einsum(operands with c in k's place)>, so its gradient
+# in g is that einsum, and in operand j != k it is E_j of those operands.
+# Operand k only gives the shape. Rules are expanded per `position`:
+# g, subscripts, k, optimize, then the operands.
+
+@vjp(_rt.einsum_operand_vjp)
+def einsum_operand_vjp_vjp(cot, ans, g, subscripts, k, optimize, *operands, position=0):
+    return (np.einsum(subscripts, *operands[:k], cot, *operands[k + 1:], optimize=optimize) if position == 0
+            else None if position < 4 or position - 4 == k
+            else _rt.einsum_operand_vjp(g, subscripts, position - 4, optimize, *operands[:k], cot, *operands[k + 1:]))
+
+
+@jvp(_rt.einsum_operand_vjp)
+def einsum_operand_vjp_jvp(t, ans, g, subscripts, k, optimize, *operands, position=0):
+    return (_rt.einsum_operand_vjp(t, subscripts, k, optimize, *operands) if position == 0
+            else None if position < 4 or position - 4 == k
+            else _rt.einsum_operand_vjp(g, subscripts, k, optimize, *operands[:position - 4], t, *operands[position - 3:]))
+
+# kron_vjp(g, a, b, 0) is the gradient in a of <g, kron(a, b)> (which=1:
+# in b); bilinear in g and the other factor in the same way
+
+@vjp(_rt.kron_vjp)
+def kron_vjp_vjp(cot, ans, g, a, b, which=0):
+    return ((np.kron(cot, b) if which == 0 else np.kron(a, cot)),
+            None if which == 0 else _rt.kron_vjp(g, a, cot, 0),
+            _rt.kron_vjp(g, cot, b, 1) if which == 0 else None, None)
+
+
+@jvp(_rt.kron_vjp)
+def kron_vjp_jvp(t, ans, g, a, b, which=0):
+    return (_rt.kron_vjp(t, a, b, which),
+            None if which == 0 else _rt.kron_vjp(g, t, b, which),
+            _rt.kron_vjp(g, a, t, which) if which == 0 else None, None)
+
 # ----------------------------------------------------------- adjoints of solve
 # x = solve(A, b), w = solve(A^T, g): solve_vjp_b = w, solve_vjp_a = -w x^T,
 # solve_jvp_a(T) = -solve(A, T x). Each is linear in g (or T) and in x,
@@ -417,6 +453,43 @@ def solve_jvp_a_vjp(cot, y, t, ans, a, b):
 @jvp(_rt.solve_jvp_a)
 def solve_jvp_a_jvp(s, y, t, ans, a, b):
     return _rt.solve_jvp_a(s, ans, a, b), _rt.solve_jvp_a(t, s, a, b), _rt.solve_jvp_a(s, y, a, b), None
+
+# ----------------------------------------------------------- triangles (cholesky, eigh)
+# read_triangle(t) is the symmetric matrix a routine reading one triangle
+# of t sees; fold_triangle is its transpose; phi (the lower triangle with
+# the diagonal halved) is its own
+
+@vjp(_rt.read_triangle)
+def read_triangle_vjp(cot, ans, t, upper=False):
+    return _rt.fold_triangle(cot, upper), None
+
+
+@vjp(_rt.fold_triangle)
+def fold_triangle_vjp(cot, ans, s, upper=False):
+    return _rt.read_triangle(cot, upper), None
+
+
+@vjp(_rt.phi)
+def phi_vjp(cot, ans, x):
+    return _rt.phi(cot)
+
+
+linear(_rt.read_triangle, _rt.fold_triangle, _rt.phi)
+
+# ----------------------------------------------------------- weights of np.average
+# lay_weights spreads weights over a's shape, unlay_weights sums them back
+
+@vjp(_rt.lay_weights)
+def lay_weights_vjp(cot, ans, weights, a, axis=None):
+    return _rt.unlay_weights(cot, weights, a, axis), None, None
+
+
+@vjp(_rt.unlay_weights)
+def unlay_weights_vjp(cot, ans, g, weights, a, axis=None):
+    return _rt.lay_weights(cot, a, axis), None, None, None
+
+
+linear(_rt.lay_weights, _rt.unlay_weights)
 
 # ----------------------------------------------------------- partials of var and std
 # var_partial(x) = 2 (x - mean) / (n - ddof) is linear in x and
@@ -543,3 +616,94 @@ def norm_curvature_vjp(cot, c, x, ans, ord=None, axis=None, keepdims=False, defa
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
     return ((power - 1.0) * c * cot / _rt.replace_zero(x, 1.0),
             np.sum(-power * c * cot / norm, axis=axis, keepdims=keepdims))
+
+# ----------------------------------------------------------- partials of prod
+# prod_others(x) = d prod / d x_i is multilinear: moved along t it is H t
+# (prod_others_jvp), with H_ik the product of all but x_i and x_k, and H t
+# moved along s is T[t, s] (prod_others_hvp), with T_ikl the product of all
+# but three. H and T are symmetric in all their indices, so each cotangent
+# is the same product with the cotangent in the place of a tangent. The
+# derivative of T in x, a fourth derivative of np.prod, is refused.
+
+@jvp(_rt.prod_others)
+def prod_others_jvp(t, ans, x, axis=None):
+    return _rt.prod_others_jvp(t, x, axis)
+
+
+@vjp(_rt.prod_others)
+def prod_others_vjp(cot, ans, x, axis=None):
+    return _rt.prod_others_jvp(cot, x, axis), None
+
+
+@jvp(_rt.prod_others_jvp)
+def prod_others_jvp_jvp(s, ans, t, x, axis=None):
+    return _rt.prod_others_jvp(s, x, axis), _rt.prod_others_hvp(t, s, x, axis), None
+
+
+@vjp(_rt.prod_others_jvp)
+def prod_others_jvp_vjp(cot, ans, t, x, axis=None):
+    return _rt.prod_others_jvp(cot, x, axis), _rt.prod_others_hvp(t, cot, x, axis), None
+
+
+@jvp(_rt.prod_others_hvp)
+def prod_others_hvp_jvp(r, ans, t, s, x, axis=None):
+    return (_rt.prod_others_hvp(r, s, x, axis), _rt.prod_others_hvp(t, r, x, axis),
+            _rt.unsupported_derivative("np.prod", 4), None)
+
+
+@vjp(_rt.prod_others_hvp)
+def prod_others_hvp_vjp(cot, ans, t, s, x, axis=None):
+    return (_rt.prod_others_hvp(cot, s, x, axis), _rt.prod_others_hvp(t, cot, x, axis),
+            _rt.unsupported_derivative("np.prod", 4), None)
+
+
+
+nondiff(_rt.unsupported_derivative)
+
+# ----------------------------------------------------------- running products
+# y = cumprod(x) has Jacobian J(x); cumprod_jvp(t, x) = J t and
+# cumprod_vjp(g, x) = J^T g. With a direction s both take the second
+# derivative: cumprod_jvp(t, x, s) = D^2 y[t, s] = (d_s J) t, symmetric in
+# t and s, and cumprod_vjp(g, x, s) = (d_s J)^T g. So J t moves with x along
+# q by (d_q J) t, J^T g by (d_q J)^T g, and <c, (d_s J) t> has gradient
+# (d_s J)^T c in t and (d_t J)^T c in s. Third derivatives are refused.
+
+@jvp(_rt.cumprod_jvp)
+def cumprod_jvp_jvp(q, ans, t, x, axis=None, s=None):
+    return (_rt.cumprod_jvp(q, x, axis, s),
+            _rt.cumprod_jvp(t, x, axis, q) if s is None else _rt.unsupported_derivative("np.cumprod", 3),
+            None, _rt.cumprod_jvp(t, x, axis, q))
+
+
+@vjp(_rt.cumprod_jvp)
+def cumprod_jvp_vjp(cot, ans, t, x, axis=None, s=None):
+    return (_rt.cumprod_vjp(cot, x, axis, s),
+            _rt.cumprod_vjp(cot, x, axis, t) if s is None else _rt.unsupported_derivative("np.cumprod", 3),
+            None, _rt.cumprod_vjp(cot, x, axis, t))
+
+
+@jvp(_rt.cumprod_vjp)
+def cumprod_vjp_jvp(q, ans, g, x, axis=None, s=None):
+    return (_rt.cumprod_vjp(q, x, axis, s),
+            _rt.cumprod_vjp(g, x, axis, q) if s is None else _rt.unsupported_derivative("np.cumprod", 3),
+            None, _rt.cumprod_vjp(g, x, axis, q))
+
+
+@vjp(_rt.cumprod_vjp)
+def cumprod_vjp_vjp(cot, ans, g, x, axis=None, s=None):
+    return (_rt.cumprod_jvp(cot, x, axis, s),
+            _rt.cumprod_vjp(g, x, axis, cot) if s is None else _rt.unsupported_derivative("np.cumprod", 3),
+            None, _rt.cumprod_vjp(g, x, axis, cot))
+
+
+@vjp(_rt.drop_initial)
+def drop_initial_vjp(cot, ans, g, axis=None):
+    return _rt.zero_initial(cot, axis), None
+
+
+@vjp(_rt.zero_initial)
+def zero_initial_vjp(cot, ans, t, axis=None):
+    return _rt.drop_initial(cot, axis), None
+
+
+linear(_rt.drop_initial, _rt.zero_initial)
