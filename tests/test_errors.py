@@ -266,6 +266,26 @@ def _two_parameters(a, b):
     return a * b
 
 
+class _Scaler:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x):
+        return self.w * x
+
+
+def builds_an_object(x):
+    scale = _Scaler(x * 2.0)  # <-
+    return scale(x)
+
+
+def test_building_an_object_inside_says_pass_it_in():
+    exc = transform_error(builds_an_object, "reverse")
+    check_message(exc, marked_line(builds_an_object))
+    assert "building a `_Scaler` inside the differentiated function" in str(exc)
+    assert "pass it in" in str(exc)
+
+
 def star_args(x, y):
     pair = (x, y)
     return _two_parameters(*pair)  # <-

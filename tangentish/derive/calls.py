@@ -67,6 +67,11 @@ def _from_fn(fn, args, kwargs, label) -> Op:
     if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
     name = getattr(fn, "__name__", label)
+    if inspect.isclass(fn) and not is_library(fn):
+        return Op("unknown", fn, args, kwargs, None, label,
+                  f"building a `{name}` inside the differentiated function is not supported yet",
+                  f"build it outside and pass it in: its array attributes can be differentiated "
+                  f"(`wrt` naming the argument gives a `{name}` of gradients)")
     return Op("unknown", fn, args, kwargs, None, label, f"`{name}` has no derivative rule")
 
 
