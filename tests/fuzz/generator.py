@@ -3,7 +3,8 @@
 `x` and `y` are floats and `v` a float array of shape (3,). The body mixes
 scalar and array arithmetic (broadcasting a (3, 1) column against `v`),
 NumPy and math calls from the rule table, reductions and element reads,
-array methods (`.sum()`, `.dot`), `if`/`elif`/`else`, conditional
+array methods (`.sum()`, `.dot`), comprehensions, generator expressions
+and dict literals, `if`/`elif`/`else`, conditional
 expressions, `and`/`or` tests, `for` loops over ranges, over `v` itself,
 `enumerate` and `zip`, `while` loops with `break`/`continue`, early returns,
 helper calls, nested defs and lambdas closing over `x` and `y`, tuple
@@ -42,7 +43,8 @@ BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / (1.5 + np.cos({}))", "np.maximu
           "np.minimum({}, {})", "{} * 0.5 + {}", "np.arctan2({}, 2.0 + ({}) ** 2)"]
 REDUCE = ["np.sum({})", "np.mean({})", "np.dot({}, {})", "({})[{k}]",
           "np.sum(np.reshape({}, (3, 1)) * {})", "({}).sum()", "({}).mean()", "({}).dot({})",
-          "np.prod(1.0 + 0.1 * ({}))"]
+          "np.prod(1.0 + 0.1 * ({}))", "sum(np.sin(t) * t for t in {})",
+          "np.sum(np.array([t * 0.5 for t in {} if t > -0.3]))", "{{'a': np.sum({}), 'b': 1.0}}['a']"]
 # in-place updates of an array name: an element or a slice, set or changed
 UPDATES = ["{a}[{k}] = {s}", "{a}[{k}] += {s}", "{a}[{k}] *= np.cos({s})", "{a}[{lo}:] = ({v})[{lo}:]",
            "{a}[:{hi}] -= {s}", "{a}[:] = {v}", "{a}[{lo}:] *= 0.5"]
