@@ -19,6 +19,7 @@ class Forward:
         self.ctx = ctx
         self.facts = facts
         self.namer = ctx.namer
+        self._primal_of = None  # tangent name -> its primal name
 
     def dot(self, name: str) -> str:
         return self.namer.tangent(name)
@@ -86,6 +87,24 @@ class Forward:
         if isinstance(s, N.Expr):
             self.ctx.check_effect_call(s, self.facts.varied_before(s))
         return [s]
+
+    def shares_a_changing_tangent(self, s, total, any_name: bool = False) -> bool:
+        """Would the tangent `total` of a new value be (a view of) a tangent
+        that an in-place update changes, its own later or its source's? The
+        primal made a new array, but simplification may not have (`v * 1.0`
+        has the tangent `v_dot`): then the tangent needs a copy of its own.
+        `any_name`: any tangent `total` reads may be viewed (runtime helpers
+        that reshape), not only a bare name or index of one."""
+        aliases = self.ctx.aliases
+        viewed = N.names_loaded(total) if any_name else {_viewed_name(total)} - {None}
+        if not viewed or not aliases.updated:
+            return False
+        if aliases.needs_private_derivative(s):
+            return True
+        if self._primal_of is None:
+            self._primal_of = {self.dot(v): v for v in self.facts.active_vars}
+        sources = {self._primal_of[n] for n in viewed if n in self._primal_of}
+        return id(s) in aliases.fresh and any(aliases.touched(u) for u in sources)
 
     def store(self, s) -> list:
         """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
@@ -172,9 +191,7 @@ class Forward:
         if not terms:
             return pre, None
         total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
-        if (self.ctx.aliases.needs_private_derivative(s)
-                and isinstance(total, (N.Name, N.Subscript, N.Attribute))):
-            # updated in place later: the tangent must not share another's memory
+        if self.shares_a_changing_tangent(s, total):
             total = ctx.rt_call("private_copy", total)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
@@ -182,6 +199,13 @@ class Forward:
         if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
         return pre, total
+
+
+def _viewed_name(expr) -> str | None:
+    """The name whose memory `expr` may be (a view of): `a_dot`, `a_dot[1:]`, `a_dot.T`."""
+    while isinstance(expr, (N.Subscript, N.Attribute)):
+        expr = expr.value
+    return expr.id if isinstance(expr, N.Name) else None
 
 
 def _sum_terms(terms: list, kind=None, ctx=None) -> N.expr:

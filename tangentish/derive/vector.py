@@ -86,8 +86,8 @@ class VectorForward(Forward):
         t_dot = self.dot(target)
         if total is None:
             return [s, N.assign(t_dot, self.zeros(target))]
-        if self.ctx.aliases.needs_private_derivative(s):
-            # updated in place later: a batched form may return a view
+        if self.shares_a_changing_tangent(s, total, any_name=True):
+            # a batched form may return a view (`_rt.lift` reshapes)
             total = self.ctx.rt_call("private_copy", total)
         return [s] + pre + [self.ctx.ir.inherit(N.assign(t_dot, total), s)]
 

@@ -104,3 +104,12 @@ def store_an_array_into_itself(v, x):
     a = np.sin(v) * x
     a[:] = a
     return np.sum(a * v)
+
+
+def copy_by_arithmetic_then_update(x, v):
+    # `v * 1.0` is a new array but its tangent simplifies to v's: updating v
+    # afterwards must not change a's tangent (found by the fuzzer, forward mode)
+    a = v * 1.0
+    b = v[1:] * 1.0
+    v[-1] *= np.cos(x)
+    return np.sum(v * a) + np.sum(b * x)
