@@ -17,6 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError, caller_origin, line_origin
 from .ir import nodes as N
 
@@ -197,7 +199,11 @@ def rule_params(func) -> list[inspect.Parameter] | None:
     try:
         accepted = set(inspect.signature(func).parameters)
     except (TypeError, ValueError):
-        accepted = set()
+        # no signature to read: NumPy's array functions take keywords (older
+        # NumPy gives some, `np.concatenate`, no signature), `math` does not
+        if not (getattr(func, "__module__", "") or "").startswith("numpy") or isinstance(func, np.ufunc):
+            return [p for p in params if p.default is inspect.Parameter.empty]
+        return params
     return [p for p in params if p.default is inspect.Parameter.empty or p.name in accepted]
 
 
