@@ -30,7 +30,7 @@ from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
 from .analysis import kinds
 from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
-from .pipeline import full_source, return_kind, transform
+from .pipeline import MAX_SPECIALISATIONS, SIGHTINGS, full_source, return_kind, transform
 from .rules import RULES
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]
@@ -135,6 +135,22 @@ def _bind_to(f, params, args, kwargs) -> list:
     return [bound.arguments[p.name] for p in params]
 
 
+_ndarray = np.ndarray
+_NUMBERS = frozenset({float, int, bool, np.float64, np.float32, np.int64})
+
+
+def arg_dims(values) -> tuple:
+    """What a derivative is specialised on: each argument's shape, `()` for
+    numbers (Python or NumPy), None for anything else (a list, an object).
+    Cheap, since it runs on every call."""
+    return tuple([v.shape if v.__class__ is _ndarray else () if v.__class__ in _NUMBERS
+                  else _other_dims(v) for v in values])
+
+
+def _other_dims(v):
+    return () if isinstance(v, np.generic) else None
+
+
 def _check_differentiable_arg(f, name, value, declared=None) -> None:
     """`value` can be differentiated: a float or a float array, or for a
     parameter declared to hold a tuple (a cotangent of a tuple-valued
@@ -177,22 +193,43 @@ class _Derivative:
         self.index = [[p.name for p in self.params].index(n) for n in self.names]
         self._code = None
         self._version = None
-        self._derived = None
+        self._by_dims: dict = {}   # argument shapes (arg_dims) -> Derived
+        self._asked: dict = {}     # argument shapes -> transformations asked for
 
-    def generated(self) -> Callable:
-        """The generated function; re-fetched if f, the rules or a helper changed."""
-        d = self._derived
-        code = getattr(self.f, "__code__", None)
-        if (d is None or code is not self._code or RULES.version != self._version
-                or (d.guards and not d.valid())):
-            self._code, self._version = code, RULES.version
-            d = self._derived = transform(self.f, self.mode, self.names)
+    def generated(self, values) -> Callable:
+        """The generated function for these arguments' shapes; re-fetched if
+        f, the rules or a helper changed."""
+        key = arg_dims(values)
+        d = self._by_dims.get(key)
+        if (d is None or getattr(self.f, "__code__", None) is not self._code
+                or RULES.version != self._version or (d.guards and not d.valid())):
+            d = self._fetch(key)
         return d.function
 
-    def derived(self):
-        """The current `Derived` (function and source) of the generated code."""
-        self.generated()
-        return self._derived
+    def derived(self, dims: tuple | None = None):
+        """The current `Derived` (function and source), specialised on `dims`."""
+        d = self._by_dims.get(dims)
+        if (d is None or getattr(self.f, "__code__", None) is not self._code
+                or RULES.version != self._version or (d.guards and not d.valid())):
+            d = self._fetch(dims)
+        return d
+
+    def _fetch(self, dims):
+        code = getattr(self.f, "__code__", None)
+        if code is not self._code or RULES.version != self._version:
+            self._by_dims.clear()
+            self._asked.clear()
+            self._code, self._version = code, RULES.version
+        d = transform(self.f, self.mode, self.names, dims)
+        if len(self._asked) > 64:  # ever new shapes: forget the old ones
+            self._asked.clear()
+        self._asked[dims] = asked = self._asked.get(dims, 0) + 1
+        # keep it for these shapes if it is theirs for good: the pipeline
+        # specialises shapes other than the first only when they come back
+        settled = d.dims == dims or d.shape_free or asked > SIGHTINGS
+        if settled and (dims in self._by_dims or len(self._by_dims) <= MAX_SPECIALISATIONS):
+            self._by_dims[dims] = d
+        return d
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
@@ -360,7 +397,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     the derivative code at this point. The error keeps the traceback of the
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        return d.generated()(*values, *seeds)
+        return d.generated(values)(*values, *seeds)
     except TangentishError:
         raise
     except Exception as exc:
@@ -670,14 +707,21 @@ def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = Fa
     return J[()] if J.ndim == 0 else J
 
 
-def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0) -> str:
-    """The generated derivative source of `f` (and of helpers it calls)."""
+def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: tuple | None = None) -> str:
+    """The generated derivative source of `f` (and of helpers it calls).
+
+    Without `args`, the derivative for arguments of any shape. A call runs
+    a derivative specialised on its arguments' shapes, which leaves out the
+    broadcasting steps it can prove are identities: pass `args` (a tuple of
+    arguments, as f takes them) to see the code such a call runs.
+    """
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     f = _target(f)
     names, _ = _resolve_wrt(f, wrt)
-    return full_source(transform(f, mode, names))
+    dims = None if args is None else arg_dims(_bind(f, _params(f), tuple(args), {}))
+    return full_source(transform(f, mode, names, dims))
 
 
 class Differentiable:
@@ -723,8 +767,8 @@ class Differentiable:
         maker = lambda f, wrt: jacobian(f, wrt, mode)  # noqa: E731
         return self._get(f"jacobian-{mode}", maker)(*args, **kwargs)
 
-    def source(self, mode: str = "reverse") -> str:
-        return source(self.f, mode, self.wrt)
+    def source(self, mode: str = "reverse", args: tuple | None = None) -> str:
+        return source(self.f, mode, self.wrt, args)
 
     def __repr__(self):
         return f"<tangentish.Differentiable {getattr(self.f, '__qualname__', self.f)}>"

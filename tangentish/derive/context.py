@@ -34,6 +34,8 @@ class Derived:
     guards: list = field(default_factory=list, compare=False)
     # parameters an in-place update inside the function may change
     updates_params: tuple = field(default=(), compare=False)
+    dims: tuple | None = None       # the argument shapes it is specialised on
+    shape_free: bool = False        # the same code for arguments of any shape
 
     def valid(self) -> bool:
         """Do all bindings the derivative was built against still hold?"""
@@ -61,6 +63,8 @@ class Context:
     guards: list = field(default_factory=list)      # see Derived.guards
     aliases: Aliases = field(default_factory=Aliases)
     kinds: dict = field(default_factory=dict)       # name -> container kind (analysis/kinds.py)
+    # (stmt, name) -> the shape of a variable on entry to stmt, if known
+    dims_before: Callable = lambda stmt, name: None
 
     def __post_init__(self):
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
@@ -207,6 +211,12 @@ class Context:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 
     # ------------------------------------------------------------ helpers
+    def _arg_dims(self, stmt, args: list) -> tuple | None:
+        """The shapes of a helper's arguments here, to specialise it on."""
+        found = tuple(self.dims_before(stmt, a.id) if isinstance(a, N.Name)
+                      else () if N.is_number(a) else None for a in args)
+        return found if any(d is not None for d in found) else None
+
     def live_binding(self, name: str):
         """A function reading the current binding of a free name, or None."""
         func = self.ir.func
@@ -240,7 +250,7 @@ class Context:
         arg_kinds = [self.kinds.get(a.id) if isinstance(a, N.Name) else None for a in args]
         param_kinds = bind_kinds(fn, arg_kinds, {})
         derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
-                                     tuple(sorted(param_kinds.items())))
+                                     tuple(sorted(param_kinds.items())), self._arg_dims(stmt, args))
         if derived.updates_params:
             # the derivative works on a private copy, the primal on the caller's
             # array: the two would see different values

@@ -43,6 +43,7 @@ class Rule:
     linear: bool = False              # tangent = fn(tangent, *other args)
     nondiff: bool = False             # output carries no derivative
     user: bool = False                # registered through the public API
+    shape: Callable | None = None     # result's shape from the operands' (rules/dims.py)
 
     @property
     def has_forward(self) -> bool:
@@ -157,6 +158,15 @@ def nondiff(*fns) -> None:
         RULES.update(fn, nondiff=True)
 
 
+def shape_rule(*fns):
+    """Declare how the result's shape follows from the arguments' (rules/dims.py)."""
+    def declare(rule):
+        for fn in fns:
+            RULES.update(fn, shape=rule)
+        return rule
+    return declare
+
+
 def register_adjoint(fn, *, replace: bool = False):
     """Register a custom reverse-mode rule for `fn`.
 
@@ -210,4 +220,4 @@ def seed_params(template) -> tuple[str, str]:
 
 
 from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
-               shapes, products, npl, methods, runtime_rules)
+               shapes, products, npl, methods, runtime_rules, dims)
