@@ -124,7 +124,7 @@ def tangentish_generated(w: Workload, args, v=None) -> Prepared:
     f = _tangentish_function(w, args, notes)
     names = list(inspect.signature(f).parameters)
     # the derivative specialised on these arguments' shapes, as tg.grad runs it
-    fn = transform(f, "reverse", tuple(names[k] for k in w.wrt), arg_dims(args)).function
+    fn = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args)).function
     return Prepared(lambda: fn(*args, 1.0), lambda out: tuple(out[1:]), notes)
 
 

@@ -91,7 +91,7 @@ def main(argv=None) -> int:
         f = w.compat
     names = list(inspect.signature(f).parameters)
     # specialised on these arguments' shapes, as tg.grad runs it
-    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt), arg_dims(args))
+    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args))
     fn, acc, lines = instrumented(derived.function, derived.source)
     fn(*args, 1.0)
     for k in range(len(acc)):

@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the generated derivative code of FILE.py:FUNC")
     show.add_argument("target", metavar="FILE.py:FUNC")
-    show.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
+    show.add_argument("--mode", choices=("reverse", "forward", "forward-vector"), default="reverse")
     show.add_argument("--wrt", default=None, help="parameter name(s) or index(es), comma separated")
     sub.add_parser("rules", help="print the derivative rule table")
     args = parser.parse_args(argv)

@@ -27,6 +27,7 @@ import numpy as np
 from .errors import (ArgumentError, DerivativeRaisedError, FunctionRaisedError,
                      NonScalarOutputError, SourceUnavailableError, TangentishError,
                      UnsupportedSyntaxError, also_raised_as, caller_origin, line_origin)
+from . import structure
 from .analysis import kinds
 from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
@@ -84,9 +85,15 @@ def _params(f) -> list[inspect.Parameter]:
     return list(inspect.signature(f).parameters.values())
 
 
-def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
-    """Parameter names to differentiate, and whether to return a bare value."""
-    names = [p.name for p in _params(f)]
+def _resolve_wrt(f, wrt: Wrt) -> tuple[list, bool]:
+    """What to differentiate, as (parameter name, entry) pairs, and whether
+    to return a bare value. An int counts parameters in order, except that
+    a `*args` parameter counts as its entries: for `def f(a, *xs)`, wrt=1
+    is `xs[0]` (entry 0) and wrt=2 is `xs[1]`; a name takes the parameter
+    whole (entry None), for `*xs` the tuple of its entries."""
+    params = _params(f)
+    names = [p.name for p in params]
+    star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
     signature = f"{getattr(f, '__name__', 'f')}({', '.join(names)})"
     hint = f"pass a parameter index or name of {signature}, or a tuple of them"
     bare = isinstance(wrt, (int, str)) and not isinstance(wrt, bool)
@@ -99,22 +106,31 @@ def _resolve_wrt(f, wrt: Wrt) -> tuple[tuple[str, ...], bool]:
     for w in items:
         if isinstance(w, bool) or not isinstance(w, (int, str)):
             raise _fail(ArgumentError, f"`wrt` entries must be parameter indices or names, not {w!r}", hint)
-        if isinstance(w, int):
+        if isinstance(w, int) and star is not None and w >= star:
+            out.append((names[star], w - star))  # checked against the call's arguments
+        elif isinstance(w, int):
             if not -len(names) <= w < len(names):
                 raise _fail(ArgumentError, f"wrt={w} is out of range: {signature} has "
                                            f"{len(names)} parameters", hint)
-            out.append(names[w])
+            out.append((names[w], None))
         else:
             if w not in names:
                 raise _fail(ArgumentError, f"wrt={w!r} names no parameter of {signature}", hint)
-            out.append(w)
-    if len(set(out)) != len(out):
+            out.append((w, None))
+    if len(set(out)) != len(out) or any((n, None) in out for n, e in out if e is not None):
         raise _fail(ArgumentError, f"`wrt` names a parameter twice: {wrt!r}", hint)
-    return tuple(out), bare
+    return out, bare
+
+
+def _label(item) -> str:
+    name, entry = item
+    return name if entry is None else f"{name}[{entry}]"
 
 
 def _bind(f, params, args, kwargs) -> list:
-    if not kwargs and len(args) == len(params):
+    """One value per parameter, in order: `*args` as a tuple, `**kwargs` as a dict."""
+    if not kwargs and len(args) == len(params) and all(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
         return list(args)
     spec = spec_of(f)
     n = len(spec.extra) if spec is not None else 0
@@ -158,12 +174,18 @@ def _check_differentiable_arg(f, name, value, declared=None) -> None:
     cls = value.__class__
     if cls is float or cls is np.float64 or (cls is np.ndarray and value.dtype.kind == "f"):
         return  # the common cases, checked on every call
-    if declared is not None and isinstance(value, (tuple, list)):
-        for entry in value:
-            _check_differentiable_arg(f, name, entry, kinds.UNKNOWN)
-        return
     kind = None
-    if isinstance(value, (bool, np.bool_)):
+    if structure.is_container(value):
+        leaves = structure.leaves(value)
+        for leaf in leaves:  # ints and others inside get derivatives too
+            if isinstance(leaf, (complex, np.complexfloating)) or (
+                    isinstance(leaf, np.ndarray) and leaf.dtype.kind not in "fiub"):
+                _check_differentiable_arg(f, name, leaf)
+        if any(isinstance(leaf, (float, np.floating)) or (
+                isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f") for leaf in leaves):
+            return
+        kind = f"a {type(value).__name__} holding no floats"
+    elif isinstance(value, (bool, np.bool_)):
         kind = "a bool"
     elif isinstance(value, (int, np.integer)):
         kind = "an integer"
@@ -189,57 +211,123 @@ class _Derivative:
         self.f = f
         self.mode = mode
         self.params = _params(f)
-        self.names, self.bare = _resolve_wrt(f, wrt)
-        self.index = [[p.name for p in self.params].index(n) for n in self.names]
+        self.items, self.bare = _resolve_wrt(f, wrt)
+        self.names = [_label(item) for item in self.items]
+        # the parameters the generated function differentiates: `*xs` whole
+        # when wrt picks entries of it
+        self.wrt = tuple(dict.fromkeys(name for name, _ in self.items))
+        positions = {p.name: k for k, p in enumerate(self.params)}
+        self.index = [positions[name] for name, _ in self.items]
+        self.star = next((p.name for p in self.params if p.kind is p.VAR_POSITIONAL), None)
         self._code = None
         self._version = None
-        self._by_dims: dict = {}   # argument shapes (arg_dims) -> Derived
-        self._asked: dict = {}     # argument shapes -> transformations asked for
+        # (kinds of the container arguments, argument shapes (arg_dims)) -> Derived
+        self._derived: dict = {}
+        self._asked: dict = {}     # the same keys -> transformations asked for
 
     def generated(self, values) -> Callable:
-        """The generated function for these arguments' shapes; re-fetched if
-        f, the rules or a helper changed."""
-        key = arg_dims(values)
-        d = self._by_dims.get(key)
-        if (d is None or getattr(self.f, "__code__", None) is not self._code
-                or RULES.version != self._version or (d.guards and not d.valid())):
-            d = self._fetch(key)
-        return d.function
+        """The generated function for these arguments: the kinds of their
+        containers (a `*args` tuple too, `kinds_of`) and their shapes."""
+        return self.derived(self.kinds_of(values), arg_dims(values)).function
 
-    def derived(self, dims: tuple | None = None):
-        """The current `Derived` (function and source), specialised on `dims`."""
-        d = self._by_dims.get(dims)
+    def derived(self, param_kinds: tuple = (), dims: tuple | None = None):
+        """The current `Derived` (function and source) for arguments whose
+        containers have these kinds, specialised on `dims`; re-fetched if f,
+        the rules or a helper changed."""
+        d = self._derived.get((param_kinds, dims))
         if (d is None or getattr(self.f, "__code__", None) is not self._code
                 or RULES.version != self._version or (d.guards and not d.valid())):
-            d = self._fetch(dims)
+            d = self._fetch(param_kinds, dims)
         return d
 
-    def _fetch(self, dims):
+    def _fetch(self, param_kinds: tuple, dims):
         code = getattr(self.f, "__code__", None)
         if code is not self._code or RULES.version != self._version:
-            self._by_dims.clear()
+            self._derived.clear()
             self._asked.clear()
             self._code, self._version = code, RULES.version
-        d = transform(self.f, self.mode, self.names, dims)
+        d = transform(self.f, self.mode, self.wrt, param_kinds, dims)
+        key = (param_kinds, dims)
         if len(self._asked) > 64:  # ever new shapes: forget the old ones
             self._asked.clear()
-        self._asked[dims] = asked = self._asked.get(dims, 0) + 1
+        self._asked[key] = asked = self._asked.get(key, 0) + 1
         # keep it for these shapes if it is theirs for good: the pipeline
         # specialises shapes other than the first only when they come back
         settled = d.dims == dims or d.shape_free or asked > SIGHTINGS
-        if settled and (dims in self._by_dims or len(self._by_dims) <= MAX_SPECIALISATIONS):
-            self._by_dims[dims] = d
+        if settled and (key in self._derived or len(self._derived) <= MAX_SPECIALISATIONS):
+            self._derived[key] = d
         return d
+
+    def kinds_of(self, values: list) -> tuple:
+        """(parameter, kind) for the arguments that are containers (kinds.py)."""
+        found = []
+        for p, v in zip(self.params, values):
+            if v.__class__ not in _PLAIN_REAL and v.__class__ is not np.ndarray:
+                kind = kinds.of_value(v)
+                if kind is not kinds.ARRAY:
+                    found.append((p.name, kind))
+        spec = spec_of(self.f) if found else None
+        if spec is not None:  # the level below was made for arguments without containers
+            own = set(spec.params)
+            if any(name in own and name in spec.wrt for name, _ in found):
+                raise _fail(ArgumentError, "derivatives of derivatives with respect to a "
+                                           "tuple, list, dict or object are not supported yet",
+                            "pass the arrays inside it as separate arguments")
+            found = [(name, kind) for name, kind in found if name not in own]
+        return tuple(found)
 
     def args(self, args, kwargs) -> list:
         values = _bind(self.f, self.params, args, kwargs)
         declared = _declared_kinds(self.f)
-        for k, name in zip(self.index, self.names):
-            _check_differentiable_arg(self.f, name, values[k], declared.get(name))
+        for item, label, k in zip(self.items, self.names, self.index):
+            name, entry = item
+            if entry is not None and entry >= len(values[k]):
+                raise _fail(ArgumentError, f"wrt picks `{label}`, but the call passes "
+                                           f"{len(values[k])} values for `*{name}`",
+                            "count `*args` entries from the index of the `*args` parameter")
+            value = values[k] if entry is None else values[k][entry]
+            whole_star = entry is None and name == self.star
+            _check_differentiable_arg(self.f, label, value,
+                                      kinds.UNKNOWN if whole_star else declared.get(name))
         return values
 
-    def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec:
-        """How the wrapper of `kind` built on this derivative computes, for nesting."""
+    def call(self, values):
+        """`f` itself on copies of `values` (one per parameter, in order)."""
+        args, kwargs = [], {}
+        for p, v in zip(self.params, _copies(values)):
+            if p.kind is p.VAR_POSITIONAL:
+                args.extend(_copies(v))
+            elif p.kind is p.VAR_KEYWORD:
+                kwargs.update(v)
+            elif p.kind is p.KEYWORD_ONLY:
+                kwargs[p.name] = v
+            else:
+                args.append(v)
+        return self.f(*args, **kwargs)
+
+    def picked(self, values) -> list:
+        """The value of each `wrt` item."""
+        return [values[k] if e is None else values[k][e] for (_, e), k in zip(self.items, self.index)]
+
+    def seeds(self, values, tangents, zeros=None) -> list:
+        """One tangent per differentiated parameter, from one per `wrt` item:
+        a tuple for `*xs`, `zeros(x)` where wrt picks no entry of it."""
+        zeros = zeros or _zeros
+        given = dict(zip(self.items, tangents))
+        out = []
+        for name in self.wrt:
+            if (name, None) in given:
+                out.append(given[(name, None)])
+                continue
+            xs = values[[p.name for p in self.params].index(name)]
+            out.append(tuple(given.get((name, k), zeros(x)) for k, x in enumerate(xs)))
+        return out
+
+    def spec(self, kind: str, inner=None, kinds: Callable | None = None) -> Spec | None:
+        """How the wrapper of `kind` built on this derivative computes, for
+        nesting; None (not nestable) for a function with `*args` or `**kwargs`."""
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self.params):
+            return None
         inner_spec = spec_of(self.f)
         base = inner_spec.name if inner_spec is not None else getattr(self.f, "__name__", "f")
         defaults = {p.name: p.default for p in self.params if p.default is not inspect.Parameter.empty}
@@ -247,24 +335,33 @@ class _Derivative:
                     [p.name for p in self.params], self.names, self.bare, defaults, kinds)
 
     def pack(self, grads, values, seed=None):
-        out = [_unshared(_match_dtype(g, values[k]), (*values, seed)) for g, k in zip(grads, self.index)]
+        by_name = dict(zip(self.wrt, grads))
+        picked = [by_name[name] if e is None else by_name[name][e] for name, e in self.items]
+        out = [_unshared(_match_dtype(g, x), (*values, seed)) for g, x in zip(picked, self.picked(values))]
         return out[0] if self.bare else tuple(out)
+
+
+def _star_kinds(star) -> tuple:
+    """The kind of a `*args` parameter holding any number of entries (for
+    `source` without example arguments; calls use `kinds_of`)."""
+    return () if star is None else ((star, ("list", kinds.ARRAY)),)
 
 
 def _unshared(out, inputs):
     """`out`, copied if it may be one of the caller's arrays or a view of it:
     the optimizer turns `g * 1.0` into `g`, and a transpose's adjoint is a
     view, but a caller updating a result in place must not change its
-    arguments or seeds."""
+    arguments or seeds. A container is rebuilt (records shallowly copied):
+    it may be the caller's own."""
     if isinstance(out, np.ndarray):
         for a in inputs:
-            if isinstance(a, (tuple, list)):
-                if _unshared(out, a) is not out:
+            if structure.is_container(a):
+                if _unshared(out, structure.leaves(a)) is not out:
                     return out.copy()
             elif isinstance(a, np.ndarray) and np.may_share_memory(out, a):
                 return out.copy()
-    elif isinstance(out, (tuple, list)):
-        return type(out)(_unshared(e, inputs) for e in out)
+    elif structure.is_container(out):
+        return structure.rebuild(out, [_unshared(e, inputs) for _, e in structure.entries(out)])
     return out
 
 
@@ -398,12 +495,17 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
         return d.generated(values)(*values, *seeds)
-    except TangentishError:
-        raise
+    except TangentishError as exc:
+        if exc.origin is not None:
+            raise
+        # raised by a runtime helper, which knows no place: the call, and the generated line
+        construct, of_line = _generated_place(exc)
+        raise type(exc)(f"{exc.message}{of_line}", caller_origin(), construct,
+                        exc.hint).with_traceback(exc.__traceback__) from None
     except Exception as exc:
         name = getattr(d.f, "__name__", "f")
         try:
-            value = d.f(*_copies(values))
+            value = d.call(values)
         except Exception as own:
             raise also_raised_as(FunctionRaisedError, type(own))(
                 f"{name} raised {type(own).__name__} for these arguments: {own}",
@@ -425,9 +527,9 @@ def _user_origin(exc: BaseException):
     return found
 
 
-def _derivative_raised(name: str, exc: Exception) -> TangentishError:
-    """The derivative failed where the function did not: quote the generated
-    line, and the user's line it differentiates when a comment says so."""
+def _generated_place(exc: Exception) -> tuple[str | None, str]:
+    """(the generated line `exc` was raised in, " (differentiating line N)"
+    when a comment there names the user's line, else "")."""
     tb, where = exc.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.startswith("<tangentish"):
@@ -442,6 +544,13 @@ def _derivative_raised(name: str, exc: Exception) -> TangentishError:
             if m:
                 of_line = f" (differentiating line {m.group(1)})"
                 break
+    return construct, of_line
+
+
+def _derivative_raised(name: str, exc: Exception) -> TangentishError:
+    """The derivative failed where the function did not: quote the generated
+    line, and the user's line it differentiates when a comment says so."""
+    construct, of_line = _generated_place(exc)
     in_line = ", in the generated line" if construct else ""
     return also_raised_as(DerivativeRaisedError, type(exc))(
         f"the derivative of {name} raised {type(exc).__name__} ({exc}) where {name} itself "
@@ -474,9 +583,10 @@ def _seed_check(f, what: str, value, shaped: str) -> None:
     """A tangent or cotangent must be real (a tuple of reals for a tuple)."""
     if type(value) in _PLAIN_REAL:
         return
-    if isinstance(value, (tuple, list)):  # of a tuple-valued function (_layout checks the rest)
-        for entry in value:
-            _seed_check(f, what, entry, shaped)
+    if structure.is_container(value):  # of a container argument or result (_layout checks the rest)
+        for entry in structure.leaves(value):  # strings, functions: no derivative, no check
+            if isinstance(entry, (complex, np.complexfloating, np.ndarray)):
+                _seed_check(f, what, entry, shaped)
         return
     kind = _not_real(value, allow_bool=False)
     if kind:
@@ -498,16 +608,13 @@ def _output_check(f, value) -> None:
 
 
 def _layout(x) -> str:
-    """Shape of an array, or the shapes inside a tuple or list: `(3,)`, `((), (2, 3))`."""
-    if isinstance(x, (tuple, list)):
-        inner = ", ".join(_layout(e) for e in x)
-        return f"({inner},)" if len(x) == 1 else f"({inner})"
-    return str(np.shape(x))
+    """Shape of an array, or the structure and shapes of a container (structure.py)."""
+    return structure.layout(x)
 
 
 def _cotangent_check(f, cotangent, value) -> None:
     _output_check(f, value)
-    if _layout(cotangent) != _layout(value):
+    if _layout(structure.plain(cotangent)) != _layout(structure.plain(value)):
         raise _fail(
             ArgumentError,
             f"the cotangent has shape {_layout(cotangent)} but "
@@ -537,7 +644,7 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
         values = d.args(args, kwargs)
         _tangent_check(d, values, tangents)
-        value, tangent = _run(d, values, tangents)
+        value, tangent = _run(d, values, d.seeds(values, tangents))
         _output_check(f, value)
         return _unshared(value, values), _unshared(tangent, (*values, *tangents))
 
@@ -545,13 +652,13 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
 
 
 def _tangent_check(d: _Derivative, values: list, tangents) -> None:
-    for k, name, t in zip(d.index, d.names, tangents):
+    for x, name, t in zip(d.picked(values), d.names, tangents):
         _seed_check(d.f, f"the tangent for `{name}`", t, f"shaped like `{name}`")
-        if _layout(t) != _layout(values[k]):
+        if _layout(t) != _layout(x):
             raise _fail(
                 ArgumentError,
                 f"the tangent for `{name}` has shape {_layout(t)} but `{name}` has "
-                f"shape {_layout(values[k])}", "pass one tangent per wrt entry, "
+                f"shape {_layout(x)}", "pass one tangent per wrt entry, "
                                                "shaped like its argument")
 
 
@@ -587,7 +694,7 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
             raise _fail(ArgumentError, f"hvp with wrt={d.names} needs v as a tuple of "
                                        f"{len(d.names)} vectors")
         _tangent_check(d, values, tangents)
-        _, hv = _run(d, values, tangents)
+        _, hv = _run(d, values, d.seeds(values, tangents))
         return _unshared(hv, (*values, *tangents))
 
     return hvp_f
@@ -596,26 +703,26 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
 def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     """Dense Hessian of scalar f: `H(*args)` of shape `x.shape + x.shape`.
 
-    Built one column at a time from Hessian-vector products (forward over
-    reverse), one per entry of `x`. With a tuple `wrt`, a tuple of tuples:
-    `H[i][j]` of shape `x_i.shape + x_j.shape`.
+    Forward over reverse in vector mode: the forward derivative of the
+    generated gradient pushes up to `_CHUNK` unit vectors through one sweep,
+    so the gradient's primal runs once per chunk of columns. With a tuple
+    `wrt`, a tuple of tuples: `H[i][j]` of shape `x_i.shape + x_j.shape`.
     """
-    h = hvp(f, wrt)
-    d = _Derivative(f, "reverse", wrt)  # binds and checks the arguments
+    d = _Derivative(grad(f, wrt), "forward-vector", wrt)
 
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = _arrays_only(d, d.picked(values), "hessian")
         blocks = [[None] * len(xs) for _ in xs]
         for j, xj in enumerate(xs):
-            columns = []
-            for e in _basis(xj):
-                v = tuple(e if i == j else _zeros(x) for i, x in enumerate(xs))
-                hv = h(*values, v[0] if d.bare else v)
-                columns.append((hv,) if d.bare else hv)
+            parts = [[] for _ in xs]
+            for tangents in _direction_chunks(xs, j):
+                _, hv = _run(d, values, tangents)
+                for i, hv_i in enumerate((hv,) if d.bare else hv):
+                    parts[i].append(_directions_check(hv_i, xs[i], tangents[j]))
             for i, xi in enumerate(xs):
-                blocks[i][j] = _assemble([c[i] for c in columns], np.shape(xi), np.shape(xj))
+                blocks[i][j] = _columns(parts[i], np.shape(xi), np.shape(xj))
         return blocks[0][0] if d.bare else tuple(tuple(row) for row in blocks)
 
     return hessian_f
@@ -625,18 +732,19 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     """Jacobian of f: `J(*args)` of shape `out.shape + x.shape`.
 
     `mode="reverse"`: one vector-Jacobian product per output entry (rows);
-    `mode="forward"`: one Jacobian-vector product per input entry (columns).
-    The generated function is made once and reused for every row or
-    column. With a tuple `wrt`, a tuple of Jacobians.
+    `mode="forward"`: the columns, up to `_CHUNK` input directions pushed
+    through one vector-mode sweep (derive/vector.py). The generated function
+    is made once and reused for every row or chunk of columns. With a tuple
+    `wrt`, a tuple of Jacobians.
     """
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
-    d = _Derivative(f, mode, wrt)
+    d = _Derivative(f, "forward-vector" if mode == "forward" else mode, wrt)
 
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        xs = [values[k] for k in d.index]
+        xs = _arrays_only(d, d.picked(values), "jacobian")
         if mode == "forward":
             return _forward_jacobian(d, values, xs)
         return _reverse_jacobian(d, f, values, xs)
@@ -646,27 +754,74 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
 
 def _forward_jacobian(d, values, xs):
     out = []
-    value = None
     for j, xj in enumerate(xs):
-        columns = []
-        for e in _basis(xj):
-            tangents = [e if i == j else _zeros(x) for i, x in enumerate(xs)]
-            value, column = _run(d, values, tangents)
-            columns.append(column)
-        if value is None:  # an empty input: one call for the output's shape
-            value, _ = _run(d, values, [_zeros(x) for x in xs])
-        _array_output(d.f, value)
-        out.append(_assemble(columns, np.shape(value), np.shape(xj)))
+        parts, value = [], None
+        for tangents in _direction_chunks(xs, j):
+            count = len(tangents[j])
+            seeds = d.seeds(values, tangents, lambda x: np.zeros((count,) + np.shape(x)))
+            value, columns = _run(d, values, seeds)
+            _array_output(d.f, value)
+            parts.append(_directions_check(columns, value, tangents[j]))
+        out.append(_columns(parts, np.shape(value), np.shape(xj)))
     return out[0] if d.bare else tuple(out)
+
+
+# directions per vector-mode sweep: each tangent in the sweep holds this
+# many copies of its value, so this bounds the memory (see benchmarks/README.md)
+_CHUNK = 64
+
+
+def _direction_chunks(xs, j):
+    """Tangents for vector-mode sweeps covering the unit vectors of xs[j]:
+    each a list with one tangent per x, with a leading direction axis
+    (zeros for the other xs). An empty xs[j] still gets one sweep of a
+    zero direction, for the shape of the output."""
+    n = int(np.size(xs[j]))
+    for start in range(0, max(n, 1), _CHUNK):
+        stop = min(start + _CHUNK, n)
+        count = max(stop - start, 1)
+        unit = np.zeros((count, n))
+        unit[np.arange(stop - start), np.arange(start, stop)] = 1.0
+        yield [unit.reshape((count,) + np.shape(x)) if i == j else np.zeros((count,) + np.shape(x))
+               for i, x in enumerate(xs)]
+
+
+def _directions_check(columns, value, seed):
+    """The sweep's output tangents, one row per direction. Their shape is
+    checked, as a misplaced direction axis must never pass unnoticed."""
+    expected = (len(seed),) + np.shape(value)
+    if np.shape(columns) != expected:
+        raise TangentishError(f"internal error: a vector-mode derivative returned shape "
+                              f"{np.shape(columns)}, not {expected}; please report it")
+    return np.reshape(columns, (len(seed), -1))
+
+
+def _columns(parts: list, out_shape: tuple, in_shape: tuple):
+    """Rows of the sweeps (one per input direction, the output raveled)
+    -> array of out_shape + in_shape."""
+    n = int(np.prod(in_shape, dtype=int))
+    rows = np.concatenate(parts)[:n]
+    J = np.ascontiguousarray(rows.T).reshape(out_shape + in_shape)
+    return J[()] if J.ndim == 0 else J
 
 
 def _reverse_jacobian(d, f, values, xs):
-    value = f(*_copies(values))
+    value = d.call(values)
     _array_output(d.f, value)
     rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
-    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi), by_rows=True)
+    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi))
            for i, xi in enumerate(xs)]
     return out[0] if d.bare else tuple(out)
+
+
+def _arrays_only(d: _Derivative, xs: list, what: str) -> list:
+    for name, x in zip(d.names, xs):
+        if structure.is_container(x):
+            raise _fail(ArgumentError, f"{what} needs `wrt` arguments that are arrays or floats, "
+                                       f"but `{name}` is a {type(x).__name__}",
+                        f"use tg.grad or tg.vjp (they return the derivative in the same "
+                        f"structure), or pass the arrays inside `{name}` as separate arguments")
+    return xs
 
 
 def _array_output(f, value) -> None:
@@ -692,36 +847,41 @@ def _basis(x):
         yield e.reshape(np.shape(x))
 
 
-def _assemble(parts: list, out_shape: tuple, in_shape: tuple, by_rows: bool = False):
-    """Columns (one per input entry, shaped like the output), or rows (one
-    per output entry, shaped like the input) -> array of out_shape + in_shape."""
+def _assemble(parts: list, out_shape: tuple, in_shape: tuple):
+    """Rows (one per output entry, shaped like the input) -> array of
+    out_shape + in_shape."""
     m = int(np.prod(out_shape, dtype=int))
     n = int(np.prod(in_shape, dtype=int))
     J = np.zeros((m, n))
     for k, part in enumerate(parts):  # a zero derivative may come back as 0.0
-        if by_rows:
-            J[k, :] = np.broadcast_to(np.ravel(part), (n,))
-        else:
-            J[:, k] = np.broadcast_to(np.ravel(part), (m,))
+        J[k, :] = np.broadcast_to(np.ravel(part), (n,))
     J = J.reshape(out_shape + in_shape)
     return J[()] if J.ndim == 0 else J
 
 
-def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: tuple | None = None) -> str:
+def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | None = None) -> str:
     """The generated derivative source of `f` (and of helpers it calls).
 
-    Without `args`, the derivative for arguments of any shape. A call runs
-    a derivative specialised on its arguments' shapes, which leaves out the
-    broadcasting steps it can prove are identities: pass `args` (a tuple of
-    arguments, as f takes them) to see the code such a call runs.
+    `mode="forward-vector"` shows the sweep `jacobian(mode="forward")` and
+    `hessian` use: forward mode with a leading direction axis on tangents.
+
+    Args:
+        args: example arguments (a tuple, as f takes them). Needed when some
+            hold tuples, lists, dicts or objects: the derivative is made for
+            their structure. Without them, the derivative for arguments of
+            any shape; a call runs one specialised on its arguments' shapes,
+            which leaves out the broadcasting steps it can prove are
+            identities: pass `args` to see the code such a call runs.
     """
-    if mode not in ("reverse", "forward"):
-        raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}",
+    if mode not in ("reverse", "forward", "forward-vector"):
+        raise _fail(ArgumentError, f"mode must be 'reverse', 'forward' or 'forward-vector', "
+                                   f"not {mode!r}",
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
-    f = _target(f)
-    names, _ = _resolve_wrt(f, wrt)
-    dims = None if args is None else arg_dims(_bind(f, _params(f), tuple(args), {}))
-    return full_source(transform(f, mode, names, dims))
+    d = _Derivative(f, mode, wrt)
+    if args is not None:
+        values = _bind(d.f, d.params, tuple(args), {})
+        return full_source(d.derived(d.kinds_of(values), arg_dims(values)))
+    return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star)))
 
 
 class Differentiable:

@@ -12,6 +12,7 @@ import inspect
 import os
 import sysconfig
 import linecache
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -51,6 +52,10 @@ class Namespace:
         return _MISSING
 
 
+# the comments generated code ties its statements to the user's lines with
+_NOTE = re.compile(r"\s*# ((?:grad of )?line \d+: .*?)\s*$")
+
+
 @dataclass
 class IR:
     """A function as gast plus the side tables every stage reads."""
@@ -63,6 +68,16 @@ class IR:
     origins: dict = field(default_factory=dict)
     # `x = x + e` lowered from `x += e` where x may share memory: stmt -> Origin
     inplace_checks: dict = field(default_factory=dict)
+    # temporaries an error may have to name: name -> what the user wrote
+    described: dict = field(default_factory=dict)
+
+    def describe(self, name: str) -> str:
+        """How a message names a variable: `v`, or what a temporary holds."""
+        return self.described.get(name, f"`{name}`")
+    # lists built by a lowered comprehension: complete when first read
+    finished_lists: set = field(default_factory=set)
+    # `_seqN` sequences a `for` loop indexes by position -> the user's loop
+    sequences: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -84,6 +99,25 @@ class IR:
         line, col, end_col = pos
         text = linecache.getline(self.file, line) if self.file else ""
         return Origin(self.file, line, col, end_col, text)
+
+    def note(self, node: N.AST) -> str | None:
+        """What a comment above `node`'s derivative says: `line 3: y = x * x`
+        for the user's code; for generated code (a derivative differentiated
+        again) the user's line its own comments named, so every level of a
+        nested derivative reads against the user's source."""
+        pos = self.origins.get(node)
+        if pos is None or not self.file:
+            return None
+        lines = linecache.getlines(self.file)
+        if not self.file.startswith("<tangentish"):
+            return f"line {pos[0]}: {lines[pos[0] - 1].strip()}" if pos[0] <= len(lines) else None
+        for text in reversed(lines[:pos[0] - 1]):
+            m = _NOTE.match(text)
+            if m:
+                return m.group(1)
+            if text.lstrip().startswith("def "):
+                return None
+        return None
 
     def segment(self, node: N.AST | None) -> str | None:
         """The user's source text of `node`, when it sits on one line."""

@@ -35,7 +35,7 @@ KINDS = ("grad", "value_and_grad", "vjp", "jvp", "hvp")
 class Spec:
     """What a derivative wrapper computes, in terms of a generated function.
 
-    `inner(dims)` returns the current `Derived` it calls (regenerated when `f`
+    `inner(dims=...)` returns the current `Derived` it calls (regenerated when `f`
     or the rules change; specialised on the shapes `dims` of f's arguments), `params` are f's parameter names, `wrt` the
     names differentiated, `bare` whether one derivative is returned bare.
     For `hvp`, `inner` is the forward derivative of the gradient wrapper."""
@@ -118,7 +118,7 @@ class Spec:
 
     def _inner(self, dims):
         """The generated function called, specialised on f's arguments' shapes."""
-        return self.inner(None if dims is None else dims[:len(self.params)])
+        return self.inner(dims=None if dims is None else dims[:len(self.params)])
 
     def ir(self, wrapper, dims: tuple | None = None) -> IR:
         derived = self.last = self._inner(dims)

@@ -320,6 +320,13 @@ def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
     return True
 
 
+def _line_note(text: str) -> bool:
+    """`line 3: ...` or `grad of line 3: ...`: a comment over the code of one
+    user line, which goes when that code goes (others, like the header of a
+    vector sweep, say something about what follows as a whole)."""
+    return text.startswith(("line ", "grad of line "))
+
+
 def drop_orphan_comments(fn: N.FunctionDef, env: Env) -> bool:
     """Drop comments whose code is gone, and repeats of the enclosing one."""
     changed = False
@@ -331,8 +338,9 @@ def drop_orphan_comments(fn: N.FunctionDef, env: Env) -> bool:
             text = N.comment_text(s)
             if text is not None and text != env.marker:
                 nxt = block[k + 1] if k + 1 < len(block) else None
-                if (nxt is None or N.comment_text(nxt) is not None or isinstance(nxt, N.Return)
-                        or text == current):
+                orphan = nxt is None or (_line_note(text) and (
+                    N.comment_text(nxt) is not None or isinstance(nxt, N.Return) or text == current))
+                if orphan:
                     changed = True
                     continue
                 current = text

@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import runtime
+from . import runtime, runtime_vector
 from .analysis.activity import analyze
 from .analysis.aliases import aliases
 from .codegen import compile_function
@@ -26,9 +26,10 @@ from .derive import calls
 from . import nesting
 from .analysis import kinds
 from .derive import containers
-from .derive.context import Context, Derived
+from .derive.context import SELF, Context, Derived
 from .derive.forward import Forward
 from .derive.reverse import REVERSE_MARKER, Reverse
+from .derive.vector import VectorForward
 from .errors import NoRuleError, SourceUnavailableError, TangentishError, UnsupportedSyntaxError
 from .frontend import IR, _MISSING, parse_function, parse_rule_wrapper, rule_params, target
 from .ir import grammar, nodes as N
@@ -38,7 +39,7 @@ from .ir.normalize import normalize
 from .optimize import Env, optimize
 from .rules import RULES
 
-MODES = ("forward", "reverse")
+MODES = ("forward", "forward-vector", "reverse")  # forward-vector: derive/vector.py
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Transformer:
 
     def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
                   dims: tuple | None = None) -> Entry:
-        """`param_kinds`: (name, kind) of parameters that hold tuples or lists;
+        """`param_kinds`: (name, kind) of parameters that hold containers (kinds.py);
         `dims`: the shape of each parameter's argument (None where unknown),
         to specialise on, or None for the derivative of any shapes."""
         func = target(func)
@@ -190,24 +191,29 @@ class Transformer:
         namer = Namer(user | set(ir.namespace.closure))
         normalize(ir, namer)
         local_names = N.names_stored(ir.fn) | set(ir.params)
-        resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
-        _share_common_subexpressions(ir, resolve, user)
+        _share_common_subexpressions(ir, lambda value: calls.resolve(value, ir, local_names), user)
         grammar.verify(ir.fn)
         show("normalized", ir.fn)
+        declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
+        found = kinds.infer(ir.fn, _resolver(ir, local_names), declared, self.helper_kind)
+        resolve = lambda value: calls.resolve(value, ir, local_names, found)  # noqa: E731
         param_dims = dict(zip(ir.params, dims)) if dims is not None and len(dims) == len(ir.params) else None
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
                         lambda value: calls.structural(resolve(value)), param_dims)
-        declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
-        facts.kinds = kinds.infer(ir.fn, resolve, declared, self.helper_kind)
+        facts.kinds = found
+        containers.check_iteration(ir, found)
+        containers.check_stores(ir, found)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []   # (helper, key); a key ending in shapes if it was specialised
-        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps),
+        ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps, func, _key(mode, wrt, param_kinds)),
                       aliases=aliases(ir.fn, resolve), kinds=facts.kinds, dims_before=facts.dims_before)
         if spec is not None:  # rebuilt when the level below changes
             ctx.guards.extend(spec.guards(dims))
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
+        elif mode == "forward-vector":
+            fn, stack = VectorForward(ctx, facts).run(), None
         else:
             gen = Reverse(ctx, facts)
             fn, stack = gen.run(), gen._stack
@@ -232,20 +238,39 @@ class Transformer:
         function.__tangentish_returns__ = ("tuple", entries)
         derived = Derived(function, source, fn.name, list(ctx.helpers), list(ctx.guards),
                           tuple(ctx.aliases.params_to_copy(ir.params)))
+        if ctx.recursive and derived.updates_params:
+            # each level's derivative would work on its own copy of the array
+            raise ir.error(UnsupportedSyntaxError,
+                           f"a recursive function that changes its parameter "
+                           f"'{derived.updates_params[0]}' in place", ir.fn, ir.name,
+                           "update a copy (`y = x.copy()`) and pass that on")
+        if ctx.recursive and dims is not None:
+            # every level of the recursion runs this code, whatever its shapes
+            entry = self._run(func, mode, wrt, observe, param_kinds)
+            entry.uses_dims = False
+            return entry
         # a generic derivative may not serve as a specialised one: say it uses shapes
         uses_dims = dims is None or (facts.dims_used or spec is not None
                                      or any(k[-1] is not None for _, k in deps))
         return Entry(derived, _fingerprint(func), deps, uses_dims=uses_dims)
 
-    def _helper_deriver(self, deps: list) -> Callable:
-        """How a generator gets the derivative of a helper it calls."""
+    def _helper_deriver(self, deps: list, func, key) -> Callable:
+        """How a generator gets the derivative of a helper it calls: for a
+        call of `func` to itself with the same differentiable arguments,
+        `SELF` (the generated function calls itself; `key` is the generic one:
+        a recursive derivative is not specialised on shapes)."""
         def derive_helper(helper, helper_mode, positions, caller: IR, stmt, param_kinds=(),
                           dims=None) -> Derived:
-            if helper in self.in_progress:
-                raise caller.error(UnsupportedSyntaxError, "recursive calls are not supported yet",
-                                   stmt, getattr(helper, "__name__", "?"),
-                                   "rewrite the recursion as a loop")
             names = tuple(_param_names(helper)[k] for k in positions)
+            if helper is func and _key(helper_mode, names, param_kinds) == key:
+                return SELF
+            if helper in self.in_progress:
+                raise caller.error(UnsupportedSyntaxError,
+                                   "recursion other than a function calling itself with "
+                                   "differentiable values in the same arguments",
+                                   stmt, getattr(helper, "__name__", "?"),
+                                   "call the function itself, passing the differentiable values "
+                                   "in the same parameters, or rewrite the recursion as a loop")
             try:
                 entry = self.transform(helper, helper_mode, names, param_kinds, dims)
             except SourceUnavailableError as exc:
@@ -273,9 +298,9 @@ class Transformer:
             ir, spec = _parse(target(func))
             normalize(ir, Namer(N.all_names(ir.fn) | set(ir.namespace.closure)))
             local_names = N.names_stored(ir.fn) | set(ir.params)
-            resolve = lambda value: calls.resolve(value, ir, local_names)  # noqa: E731
             declared = {**params, **(spec.param_kinds if spec is not None else {})}
-            result = kinds.return_kind(ir.fn, kinds.infer(ir.fn, resolve, declared, self.helper_kind))
+            found = kinds.infer(ir.fn, _resolver(ir, local_names), declared, self.helper_kind)
+            result = kinds.return_kind(ir.fn, found)
         except TangentishError:  # reported if and when the call is differentiated
             result = kinds.UNKNOWN
         self._kinds[key] = result
@@ -290,6 +315,11 @@ MAX_SPECIALISATIONS = 8
 # share the generic one).
 SIGHTINGS = 2
 _SIGHTINGS = ("sightings",)   # the table's entry counting requests per key
+
+
+def _resolver(ir: IR, local_names: set) -> Callable:
+    """`resolve(value, kinds)` for kinds.infer: records' methods need kinds."""
+    return lambda value, found=None: calls.resolve(value, ir, local_names, found)
 
 
 def _key(mode: str, wrt: tuple, param_kinds: tuple, dims: tuple | None = None) -> tuple:
@@ -349,17 +379,19 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
         fn = lookup(call.func)
         if fn is _MISSING:
             return False
-        if getattr(fn, "__module__", None) == runtime.__name__:
+        if getattr(fn, "__module__", None) in (runtime.__name__, runtime_vector.__name__):
             return True
         return fn in _PURE_BUILTINS or RULES.get(fn) is not None
 
     return is_pure
 
 
-def transform(func, mode: str, wrt: tuple[str, ...], dims: tuple | None = None) -> Derived:
-    """The compiled derivative of `func` (cached), specialised on `dims`, the
-    shapes of the arguments (see api.arg_dims), if given."""
-    return Transformer().transform(func, mode, wrt, dims=dims).derived
+def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
+              dims: tuple | None = None) -> Derived:
+    """The compiled derivative of `func` (cached) for arguments whose
+    containers have these kinds (`(name, kind)` pairs, kinds.py), specialised
+    on `dims`, the shapes of the arguments (see api.arg_dims), if given."""
+    return Transformer().transform(func, mode, wrt, param_kinds, dims).derived
 
 
 def return_kind(func):

@@ -7,8 +7,11 @@ of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
+from . import structure
 from .errors import TangentishError
 
 _ndarray = np.ndarray
@@ -24,31 +27,68 @@ LN10 = 2.302585092994046
 
 def zeros_like(x):
     """A zero of `x`'s shape and float dtype (0.0 for scalars and None);
-    for a tuple or list, a new one of the zeros of its entries."""
+    for a container (structure.py), one like it holding zeros, with None
+    for a record's fields that carry no derivative (strings, functions)."""
     if isinstance(x, _ndarray):
         if x.dtype.kind in "fc":
             return np.zeros_like(x)
         return np.zeros(x.shape)
-    if isinstance(x, (tuple, list)):
+    if x.__class__ is _pyfloat:
+        return 0.0
+    if isinstance(x, (tuple, list)) and not structure.is_namedtuple(x):
         return type(x)([zeros_like(e) for e in x])
+    if structure.is_container(x):
+        record = structure.is_record(x)
+        return structure.rebuild(x, [zeros_like(v) if not record or _has_derivative(v) else None
+                                     for _, v in structure.entries(x)])
     return 0.0
 
 
+_NUMBERS = (_ndarray, float, np.generic)
+
+
+def _has_derivative(v) -> bool:
+    return isinstance(v, (_ndarray, np.generic, float, int)) or structure.is_container(v)
+
+
 def add(a, b):
-    """`a + b`, entry by entry for tuples and lists (whose `+` concatenates):
-    how derivative code accumulates the adjoint of a container."""
-    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
-        if type(a) is not type(b) or len(a) != len(b):
+    """`a + b`, entry by entry for containers (tuples' and lists' `+`
+    concatenates): how derivative code accumulates the adjoint of a container.
+    None (a record field without a derivative) adds as nothing."""
+    if isinstance(a, _NUMBERS) and isinstance(b, _NUMBERS):
+        return a + b
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if structure.is_container(a) or structure.is_container(b):
+        if not _same_structure(a, b):
             raise TangentishError(
                 f"cannot add derivatives of different structure: {_structure(a)} and "
                 f"{_structure(b)}")
-        return type(a)([add(x, y) for x, y in zip(a, b)])
+        if isinstance(a, dict):
+            return {k: add(v, b[k]) for k, v in a.items()}
+        like = b if type(a) is tuple else a  # a namedtuple wins over a plain tuple
+        return structure.rebuild(like, [add(x, y) for (_, x), (_, y)
+                                        in zip(structure.entries(a), structure.entries(b))])
     return a + b
 
 
+def _same_structure(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):  # a namedtuple and a plain tuple
+        return len(a) == len(b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b)
+    if isinstance(a, dict):
+        return a.keys() == b.keys()
+    return structure.fields(a).keys() == structure.fields(b).keys()
+
+
 def _structure(x) -> str:
-    if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of {len(x)}"
+    if structure.is_container(x):
+        return f"a {type(x).__name__} of {len(structure.entries(x))}"
     return f"shape {_shape(x)}"
 
 
@@ -59,7 +99,7 @@ def unbroadcast(g, x):
     # an array, about 1 µs).
     if g.__class__ is _pyfloat and x.__class__ is _pyfloat:
         return g
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return g  # containers are never broadcast
     if isinstance(g, _ndarray):
         is_array = isinstance(x, _ndarray)
@@ -77,7 +117,7 @@ def shape_of(x):
         return None
     if isinstance(x, _ndarray):
         return x.shape
-    if isinstance(x, (tuple, list)):
+    if structure.is_container(x):
         return CONTAINER
     shape = _shape(x)
     return list(shape) if shape else None
@@ -117,7 +157,7 @@ def _sum_to(g, gs, xs, is_array):
 
 def broadcast_like(t, ans):
     """`t` broadcast to the shape of `ans`: a tangent must match its value."""
-    if isinstance(ans, (tuple, list)):
+    if structure.is_container(ans):
         return t
     ts = _shape(t)
     s = _shape(ans)
@@ -171,7 +211,7 @@ def _is_basic_index(idx) -> bool:
 
 def unindex(g, x, idx):
     """Cotangent of `x[idx]`: zeros shaped like `x` with `g` added at `idx`
-    (for a tuple or list `x`, a tuple or list of zeros with `g` at `idx`)."""
+    (for a container `x`, a container of zeros with `g` at entry `idx`)."""
     if isinstance(x, (tuple, list)):
         out = zeros_like(list(x))
         if isinstance(idx, slice):
@@ -179,13 +219,57 @@ def unindex(g, x, idx):
                 out[k] = add(out[k], gk)
         else:
             out[idx] = add(out[idx], g)
-        return type(x)(out)
+        return structure.rebuild(x, out)
+    if isinstance(x, dict):
+        out = zeros_like(x)
+        out[idx] = add(out[idx], g)
+        return out
     out = np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
     if _is_basic_index(idx):
         out[idx] += g
     else:
         np.add.at(out, idx, g)
     return out
+
+
+def field(x, name):
+    """`x.name` for a record `x` (structure.py): a function, so it has rules."""
+    return getattr(x, name)
+
+
+def unfield(g, x, name):
+    """Cotangent of `x.name`: a zero record like `x` with `g` in field `name`."""
+    out = zeros_like(x)
+    value = add(getattr(out, name), g)
+    if structure.is_namedtuple(out):
+        return out._replace(**{name: value})
+    object.__setattr__(out, name, value)
+    return out
+
+
+def unsum(g, xs):
+    """Cotangent of `sum(xs)`: `g` for every entry (summed down to its shape)."""
+    if isinstance(xs, _ndarray):  # the sum of its rows
+        return np.broadcast_to(unbroadcast_to(g, xs.shape[1:]), xs.shape).copy()
+    return structure.rebuild(xs, [unbroadcast(g, e) for e in xs])
+
+
+def undict(g, pairs):
+    """Cotangent of `dict(pairs)`: each value's entry of `g`, keys getting zeros;
+    a pair whose key comes again later was overwritten and gets zero."""
+    if isinstance(pairs, dict):
+        return dict(g)
+    last = {key: k for k, (key, _) in enumerate(pairs)}
+    out = [(zeros_like(key), g[key] if last[key] == k else zeros_like(value))
+           for k, (key, value) in enumerate(pairs)]
+    return structure.rebuild(pairs, out)
+
+
+def redict(t, pairs):
+    """Tangent of `dict(pairs)`: the pairs' keys with the values' tangents."""
+    if isinstance(pairs, dict):
+        return dict(t)
+    return {key: value for (key, _), (_, value) in zip(pairs, t)}
 
 
 def add_at(x_bar, idx, g) -> None:
@@ -267,9 +351,12 @@ def astype(x, dtype):
 
 
 def private_copy(x):
-    """A copy the derivative code may update in place (arrays and lists)."""
-    if isinstance(x, (_ndarray, list)):
+    """A copy the derivative code may update in place (arrays, and containers
+    with the arrays inside them copied too)."""
+    if isinstance(x, _ndarray):
         return x.copy()
+    if structure.is_container(x):
+        return structure.rebuild(x, [private_copy(v) for _, v in structure.entries(x)])
     return x
 
 
@@ -290,7 +377,8 @@ def _region(x, idx):
 
 
 def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> None:
-    """Guard for `x[idx] = v` while another live name may view x's memory.
+    """Guard for `x[idx] = v` while another live name may view x's memory
+    (`names`: how a message names each, quoted: "`v`").
 
     Python changes that name too; the derivative would treat it as holding
     its old value, so the update is refused rather than differentiated wrongly."""
@@ -301,9 +389,9 @@ def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> Non
         if isinstance(other, _ndarray) and np.shares_memory(region, other):
             from .errors import UnsupportedSyntaxError, line_origin
             raise UnsupportedSyntaxError(
-                f"this in-place update also changes `{name}`, which shares its memory "
+                f"this in-place update also changes {name}, which shares its memory "
                 f"and is used afterwards", line_origin(file, line), None,
-                f"make `{name}` an independent array with `.copy()` where it is created")
+                f"make {name} an independent array with `.copy()` where it is created")
 
 
 def pick(result, i):
@@ -401,6 +489,64 @@ def prod_others(x, axis=None):
     return np.transpose((left * right).reshape(xt.shape), np.argsort(perm))
 
 
+def _dual_prefix(x, directions):
+    """Exclusive prefix products along the last axis of x + sum_m eps_m d_m
+    with eps_m^2 = 0, one array per subset of the eps_m (a bit mask): the
+    mixed derivatives of the products, exact where x has zeros."""
+    subsets = 1 << len(directions)
+    dtype = np.result_type(x, *directions, 1.0)
+    running = [np.zeros(x.shape[:-1], dtype) for _ in range(subsets)]
+    running[0] = np.ones(x.shape[:-1], dtype)
+    out = [np.empty(x.shape, dtype) for _ in range(subsets)]
+    for i in range(x.shape[-1]):
+        for mask in range(subsets):
+            out[mask][..., i] = running[mask]
+        running = [running[mask] * x[..., i]
+                   + sum(running[mask ^ 1 << m] * d[..., i] for m, d in enumerate(directions)
+                         if mask >> m & 1) for mask in range(subsets)]
+    return out
+
+
+def _prod_others_along(x, axis, directions):
+    """The derivative of prod_others(x, axis) along each of `directions`
+    (shaped like x), once each: products of all other elements in which
+    one element per direction is replaced by that direction's entry."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    if not axes or x.size == 0:
+        return np.zeros(x.shape, np.result_type(x, *directions, 1.0))
+    flat, back = _reduced_last(x, axes)
+    moved = [_reduced_last(np.broadcast_to(d, x.shape), axes)[0] for d in directions]
+    left = _dual_prefix(flat, moved)
+    right = _dual_prefix(flat[..., ::-1], [d[..., ::-1] for d in moved])
+    full = len(left) - 1
+    return back(sum(left[mask] * right[full ^ mask][..., ::-1] for mask in range(full + 1)))
+
+
+def prod_others_jvp(t, x, axis=None):
+    """The tangent of prod_others along t, H t for H the Hessian of each
+    product: sum over k != i of t_k times the product of the elements other
+    than i and k. Exact with zeros; symmetric, so also the cotangent."""
+    return _prod_others_along(x, axis, [np.asarray(t)])
+
+
+def prod_others_hvp(t, s, x, axis=None):
+    """The third derivative of each product along t and s (symmetric in t,
+    s and the result): prod_others_jvp(t) moved along s."""
+    return _prod_others_along(x, axis, [np.asarray(t), np.asarray(s)])
+
+
+_ORDINALS = {3: "third", 4: "fourth"}
+
+
+def unsupported_derivative(name, order):
+    """Stands in generated code for a derivative that tangentish's rules do
+    not reach (the fourth derivative of np.prod): raises when it runs."""
+    raise TangentishError(
+        f"{_ORDINALS.get(order, f'order-{order}')} and higher derivatives of {name} are not "
+        f"supported", hint=f"write {name} out with elementary operations to differentiate it further")
+
+
 def var_partial(x, axis=None, ddof=0, nan=False):
     """d var / d x = 2 (x - mean) / (n - ddof); NaNs (for nanvar) get 0."""
     x = np.asarray(x)
@@ -434,72 +580,97 @@ def _along_first(x, axis):
     return (x.reshape(-1), 0) if axis is None else (np.moveaxis(x, axis, 0), axis)
 
 
-def cumprod_vjp(g, x, axis=None):
-    """Cotangent of cumprod, exact with zeros: x_bar[k] = y[k-1] s[k] where
-    s[k] = g[k] + x[k+1] s[k+1], a backward recurrence along the axis."""
+def _dual_step(running, factor):
+    """running * factor in hyper-dual arithmetic: both lists indexed by the
+    subset of the eps_m (a bit mask), with eps_m^2 = 0."""
+    return [sum(running[mask ^ part] * factor[part] for part in range(len(factor))
+                if part & mask == part) for mask in range(len(running))]
+
+
+def _dual(x, directions):
+    """x + sum_m eps_m d_m in hyper-dual form, zeros where a part is unused."""
+    parts = [np.zeros_like(x) for _ in range(1 << len(directions))]
+    parts[0] = x
+    for m, d in enumerate(directions):
+        parts[1 << m] = d
+    return parts
+
+
+def _cumprod_layout(x, axis, *others):
+    """x and others (shaped like x) with the running axis first."""
     xs, _ = _along_first(x, axis)
-    gs, _ = _along_first(g, axis)
+    return xs, [_along_first(np.reshape(o, _shape(x)) if axis is None else o, axis)[0] for o in others]
+
+
+def cumprod_jvp(t, x, axis=None, s=None):
+    """Tangent of cumprod along t: y_dot[i] = y_dot[i-1] x[i] + y[i-1] t[i];
+    with s, the second derivative along t and s. The running products are
+    taken in hyper-dual arithmetic (x + eps t + eps' s), exact with zeros."""
+    xs, directions = _cumprod_layout(x, axis, *([t] if s is None else [t, s]))
+    dtype = np.result_type(xs, *directions, 1.0)
+    running = _dual(np.ones(xs.shape[1:], dtype), [np.zeros(xs.shape[1:], dtype)] * len(directions))
+    out = np.empty(xs.shape, dtype)
+    for i in range(xs.shape[0]):
+        running = _dual_step(running, _dual(xs[i], [d[i] for d in directions]))
+        out[i] = running[-1]
+    return out if axis is None else np.moveaxis(out, 0, axis)  # flat, as cumprod is
+
+
+def cumprod_vjp(g, x, axis=None, s=None):
+    """Cotangent of cumprod, exact with zeros: x_bar[k] = y[k-1] r[k] where
+    r[k] = g[k] + x[k+1] r[k+1], a backward recurrence along the axis; with
+    s, that cotangent moved along s (the recurrence in hyper-dual arithmetic)."""
+    xs, rest = _cumprod_layout(x, axis, g, *([] if s is None else [s]))
+    gs, directions = rest[0], rest[1:]
     n = xs.shape[0]
-    out = np.empty(np.broadcast_shapes(xs.shape, gs.shape), dtype=np.result_type(xs, gs))
-    if n:
-        y = np.cumprod(xs, 0)
-        s = gs[n - 1]
-        for k in range(n - 1, -1, -1):
-            if k < n - 1:
-                s = gs[k] + xs[k + 1] * s
-            out[k] = s * y[k - 1] if k else s
+    dtype = np.result_type(xs, gs, *directions, 1.0)
+    zero = np.zeros(xs.shape[1:], dtype)
+    before = [_dual(np.ones(xs.shape[1:], dtype), [zero] * len(directions))]
+    for i in range(n - 1):  # before[k]: the product of x[:k]
+        before.append(_dual_step(before[-1], _dual(xs[i], [d[i] for d in directions])))
+    out = np.empty(xs.shape, dtype)
+    after = _dual(zero, [zero] * len(directions))
+    for k in range(n - 1, -1, -1):
+        if k < n - 1:
+            after = _dual_step(after, _dual(xs[k + 1], [d[k + 1] for d in directions]))
+        after[0] = after[0] + gs[k]
+        out[k] = _dual_step(before[k], after)[-1]
     return np.reshape(out, _shape(x)) if axis is None else np.moveaxis(out, 0, axis)
 
 
-def cumprod_jvp(t, x, axis=None):
-    """Tangent of cumprod: y_dot[i] = y_dot[i-1] x[i] + y[i-1] x_dot[i]."""
-    xs, _ = _along_first(x, axis)
-    ts, _ = _along_first(t, axis)
-    out = np.empty(xs.shape, dtype=np.result_type(xs, ts))
-    if xs.shape[0]:
-        y = np.cumprod(xs, 0)
-        out[0] = ts[0]
-        for i in range(1, xs.shape[0]):
-            out[i] = out[i - 1] * xs[i] + y[i - 1] * ts[i]
-    return out if axis is None else np.moveaxis(out, 0, axis)
+def drop_initial(g, axis=None):
+    """g without its first entry along axis: the cotangent of a running sum
+    or product through include_initial (whose initial 0 or 1 is constant)."""
+    return np.take(g, np.arange(1, _shape(g)[0 if axis is None else axis]), axis=0 if axis is None else axis)
 
 
-def _weights(weights, a, axis):
-    """`weights` laid against `a`: 1-D weights with an int axis lie along it."""
+def zero_initial(t, axis=None):
+    """t with a zero in front along axis: the transpose of drop_initial."""
+    widths = [(0, 0)] * np.ndim(t)
+    widths[0 if axis is None else axis] = (1, 0)
+    return np.pad(t, widths)
+
+
+def lay_weights(weights, a, axis=None):
+    """np.average's weights laid against a (1-D weights with an int axis lie
+    along it; None weighs every element 1), linear in the weights."""
+    if weights is None:
+        return np.ones(_shape(a), _float_dtype(a))
     w = np.asarray(weights)
     if w.shape == _shape(a) or w.ndim != 1 or axis is None:
-        return np.broadcast_to(w, _shape(a))
+        return np.broadcast_to(w, _shape(a)).copy()
     shape = [1] * np.ndim(a)
     shape[int(np.ravel(axis)[0]) % np.ndim(a)] = w.size
-    return np.broadcast_to(w.reshape(shape), _shape(a))
+    return np.broadcast_to(w.reshape(shape), _shape(a)).copy()
 
 
-def average_vjp_a(g, ans, a, axis, weights, keepdims=False):
-    if weights is None:
-        return unreduce(g, a, axis, keepdims) / mean_count(a, ans)
-    w = _weights(weights, a, axis)
-    return unreduce(g, a, axis, keepdims) * w / np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-
-
-def _average_w_partial(ans, a, axis, weights, keepdims):
-    """d average / d weights (laid against a): (a - average) / sum(weights)."""
-    w = _weights(weights, a, axis)
-    total = np.sum(w, axis=_axes(axis, np.ndim(a)), keepdims=True)
-    return (np.asarray(a) - unreduce(ans, a, axis, keepdims)) / total
-
-
-def average_vjp_w(g, ans, a, axis, weights, keepdims=False):
-    contribution = unreduce(g, a, axis, keepdims) * _average_w_partial(ans, a, axis, weights, keepdims)
+def unlay_weights(g, weights, a, axis=None):
+    """The transpose of lay_weights: g, shaped like a, summed to the weights."""
     w = np.asarray(weights)
-    if w.shape == _shape(a) or axis is None:
-        return contribution
+    if w.shape == _shape(a) or w.ndim != 1 or axis is None:
+        return unbroadcast(g, w)
     other = tuple(k for k in range(np.ndim(a)) if k != int(np.ravel(axis)[0]) % np.ndim(a))
-    return np.sum(contribution, axis=other)
-
-
-def average_jvp_w(t, ans, a, axis, weights, keepdims=False):
-    terms = _average_w_partial(ans, a, axis, weights, keepdims) * _weights(t, a, axis)
-    return np.sum(terms, axis=None if axis is None else _axes(axis, np.ndim(a)), keepdims=keepdims)
+    return np.sum(g, axis=other)
 
 
 def diff_vjp(g, x, n=1, axis=-1):
@@ -583,10 +754,63 @@ def matrix_norm_partial(x, ans, ord="fro", axis=(-2, -1), keepdims=False):
     return np.moveaxis(partial, (-2, -1), axis)
 
 
+def _norm_order(x, ord, axis, default):
+    """(ord, whether it is a vector norm) of np.linalg.norm (default None),
+    vector_norm (default 2) or matrix_norm (default "fro"), read as
+    norm_partial reads them."""
+    if default is None:
+        ndim = np.ndim(x)
+        if (axis is None and (ord is None or ndim == 1)) or (axis is not None and np.size(axis) == 1):
+            return (2 if ord is None else ord), True
+        return ("fro" if ord is None else ord), False
+    return (default if ord is None else ord), default != "fro"
+
+
+def _piecewise_linear(p, vector: bool) -> bool:
+    if vector:
+        return p in (0, 1) or np.isinf(p)
+    return p in (1, -1) or (p != "fro" and np.isinf(p))
+
+
+def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
+    """d norm_partial / d x with the norm held fixed: diagonal, so shaped
+    like x. (p - 1)|x|^(p-2) / norm^(p-1) for a p-norm (Frobenius: p = 2),
+    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf)."""
+    p, vector = _norm_order(x, ord, axis, default)
+    x = np.asarray(x)
+    if not vector and p in ("nuc", 2, -2):
+        raise TangentishError(f"second derivatives of the matrix norm with ord={p!r} (through the "
+                              "SVD) are not supported; use the Frobenius norm, or write it out")
+    if _piecewise_linear(p, vector):
+        return _float(np.zeros_like(x), x)
+    p = 2 if p == "fro" else p
+    norm = unreduce(ans, x, axis, keepdims)
+    safe = replace_zero(norm, 1.0)
+    if p == 2:
+        return _float(np.where(norm == 0, 0.0, 1.0 / safe), x)
+    size = np.where(x == 0, 1.0, np.abs(x))
+    return _float(np.where((norm == 0) | (x == 0), 0.0, (p - 1) * size ** (p - 2) / safe ** (p - 1)), x)
+
+
+def norm_power(x, ord=None, axis=None, default=None) -> float:
+    """p - 1 of the norm, 0 for the piecewise linear ones: norm_partial
+    moves with the norm by -(p - 1) norm_partial / norm."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if _piecewise_linear(p, vector) or (not vector and p != "fro"):
+        return 0.0
+    return 1.0 if p == "fro" else float(p) - 1.0
+
+
 # ----------------------------------------------------------- shapes
 
+def _float_dtype(*values):
+    """The float dtype values combine to (float64 for integers)."""
+    dtype = np.result_type(*values)
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
+
+
 def _zeros_for(x, g):
-    return np.zeros(_shape(x), dtype=np.result_type(x, g, np.float16))
+    return np.zeros(_shape(x), dtype=_float_dtype(x, g))
 
 
 def untake(g, x, indices, axis=None):
@@ -674,7 +898,8 @@ def diagonal_vjp(g, x, offset=0, axis1=0, axis2=1):
 
 def trace_vjp(g, x, offset=0, axis1=0, axis2=1):
     """Cotangent of np.trace: g on every diagonal entry."""
-    n = np.diagonal(np.empty(_shape(x)), offset, axis1, axis2).shape[-1]
+    rows, cols = _shape(x)[axis1], _shape(x)[axis2]
+    n = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
     g = np.asarray(g)
     return diagonal_vjp(np.broadcast_to(g[..., None], g.shape + (n,)), x, offset, axis1, axis2)
 
@@ -776,17 +1001,6 @@ def vecdot_vjp(g, a, b, axis=-1):
     return unbroadcast(np.expand_dims(g, axis) * b, a)
 
 
-class ByPosition:
-    """The derivatives of a call with any number of arguments, one per
-    positional argument, each computed only when indexed."""
-
-    def __init__(self, compute):
-        self._compute = compute
-
-    def __getitem__(self, k):
-        return self._compute(k)
-
-
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -844,21 +1058,10 @@ def _einsum_operand_vjp(g, subscripts, operands, k, optimize=False):
     return result
 
 
-def einsum_vjp(g, subscripts, operands, optimize=False):
-    """Cotangents of np.einsum(subscripts, *operands), by argument position."""
-    return ByPosition(lambda k: None if k == 0 else
-                      _einsum_operand_vjp(g, subscripts, operands, k - 1, optimize))
-
-
-def einsum_jvp(t, subscripts, operands, optimize=False):
-    """Tangent terms of np.einsum: argument k's tangent in operand k's place."""
-    def term(k):
-        if k == 0:
-            return None
-        ops = list(operands)
-        ops[k - 1] = t
-        return np.einsum(subscripts, *ops, optimize=optimize)
-    return ByPosition(term)
+def einsum_operand_vjp(g, subscripts, k, optimize=False, *operands):
+    """Cotangent of np.einsum(subscripts, *operands) for operand k: the
+    gradient in it of <g, einsum>, linear in g and in each other operand."""
+    return _einsum_operand_vjp(g, subscripts, operands, k, optimize)
 
 
 # ----------------------------------------------------------- numpy.linalg
@@ -890,61 +1093,15 @@ def solve_jvp_a(t, ans, a, b):
     return x_dot[..., 0] if np.ndim(b) == 1 else x_dot
 
 
-def pinv_vjp(g, ans, a):
-    """Cotangent of pinv(a), valid where the rank of a is locally constant."""
-    p, a = ans, np.asarray(a)
-    eye_m = np.eye(a.shape[-2], dtype=p.dtype)
-    eye_n = np.eye(a.shape[-1], dtype=p.dtype)
-    return (-_T(p) @ g @ _T(p) + (eye_m - a @ p) @ _T(g) @ p @ _T(p)
-            + _T(p) @ p @ _T(g) @ (eye_n - p @ a))
-
-
-def pinv_jvp(t, ans, a):
-    p, a = ans, np.asarray(a)
-    eye_m = np.eye(a.shape[-2], dtype=p.dtype)
-    eye_n = np.eye(a.shape[-1], dtype=p.dtype)
-    return (-p @ t @ p + p @ _T(p) @ _T(t) @ (eye_m - a @ p)
-            + (eye_n - p @ a) @ _T(t) @ _T(p) @ p)
-
-
-def _powers(a, n):
-    """[a^0, a^1, ..., a^n]."""
-    out = [np.broadcast_to(np.eye(np.shape(a)[-1], dtype=np.result_type(a)), np.shape(a))]
-    for _ in range(n):
-        out.append(out[-1] @ a)
-    return out
-
-
-def matrix_power_vjp(g, a, n):
-    """Cotangent of a^n: sum over k of (a^k)^T g (a^(n-1-k))^T; through inv(a) if n < 0."""
-    base = np.linalg.inv(a) if n < 0 else np.asarray(a)
-    m = abs(n)
-    if m == 0:
-        return np.zeros_like(base)
-    powers = _powers(base, m - 1)
-    out = sum(_T(powers[k]) @ g @ _T(powers[m - 1 - k]) for k in range(m))
-    return -_T(base) @ out @ _T(base) if n < 0 else out
-
-
-def matrix_power_jvp(t, a, n):
-    base = np.linalg.inv(a) if n < 0 else np.asarray(a)
-    m = abs(n)
-    if m == 0:
-        return np.zeros_like(base)
-    t = -base @ t @ base if n < 0 else t
-    powers = _powers(base, m - 1)
-    return sum(powers[k] @ t @ powers[m - 1 - k] for k in range(m))
-
-
-def _read_triangle(t, upper=False):
+def read_triangle(t, upper=False):
     """The symmetric matrix a routine that reads one triangle of t sees."""
     if upper:
         return np.triu(t) + _T(np.triu(t, 1))
     return np.tril(t) + _T(np.tril(t, -1))
 
 
-def _fold_triangle(s, upper=False):
-    """Adjoint of `_read_triangle`: the cotangent s of a symmetric input, sent
+def fold_triangle(s, upper=False):
+    """Adjoint of `read_triangle`: the cotangent s of a symmetric input, sent
     to the triangle the routine reads (off-diagonal entries count twice)."""
     diagonal = np.tril(np.triu(s))
     if upper:
@@ -952,39 +1109,21 @@ def _fold_triangle(s, upper=False):
     return np.tril(s + _T(s), -1) + diagonal
 
 
-def _phi(x):
-    """The lower triangle with the diagonal halved."""
+def phi(x):
+    """The lower triangle with the diagonal halved (self-adjoint)."""
     return np.tril(x) - 0.5 * np.tril(np.triu(x))
-
-
-def cholesky_vjp(g, ans, a, upper=False):
-    """Cotangent of cholesky(a) (Murray 2016), for the triangle NumPy reads."""
-    low = _T(ans) if upper else ans
-    g = _T(g) if upper else g
-    inner = _phi(_T(low) @ g)
-    s = np.linalg.solve(_T(low), _T(np.linalg.solve(_T(low), _T(inner))))  # L^-T inner L^-1
-    return _fold_triangle(0.5 * (s + _T(s)), upper)
-
-
-def cholesky_jvp(t, ans, a, upper=False):
-    """Tangent of cholesky(a): L phi(L^-1 t L^-T), t read from NumPy's triangle."""
-    low = _T(ans) if upper else ans
-    t = _read_triangle(t, upper)
-    inner = np.linalg.solve(low, _T(np.linalg.solve(low, _T(t))))  # L^-1 t L^-T
-    dot = low @ _phi(inner)
-    return _T(dot) if upper else dot
 
 
 def eigvalsh_vjp(g, a, uplo="L"):
     """Cotangent of eigvalsh(a): V diag(g) V^T, for the triangle NumPy reads."""
     _, v = np.linalg.eigh(a, uplo)
-    return _fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
+    return fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
 
 
 def eigvalsh_jvp(t, a, uplo="L"):
     """Tangent of eigvalsh(a): v_i^T t v_i (distinct eigenvalues)."""
     _, v = np.linalg.eigh(a, uplo)
-    return np.einsum("...ji,...jk,...ki->...i", v, _read_triangle(t, uplo == "U"), v)
+    return np.einsum("...ji,...jk,...ki->...i", v, read_triangle(t, uplo == "U"), v)
 
 
 def svdvals_vjp(g, a):
@@ -996,3 +1135,574 @@ def svdvals_vjp(g, a):
 def svdvals_jvp(t, a):
     u, _, vh = np.linalg.svd(a, full_matrices=False)
     return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
+
+
+# ----------------------------------------------------------- order statistics
+
+def _reduced_last(x, axis):
+    """x with the kept axes first and the reduced ones flattened last, and
+    the function that puts an array of that layout back in x's layout."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    perm = rest + list(axes)
+    moved = np.transpose(x, perm)
+    flat = moved.reshape(moved.shape[:len(rest)] + (-1,))
+    return flat, lambda y: np.transpose(np.reshape(y, moved.shape), np.argsort(perm))
+
+
+def _quantile_nodes(n, q):
+    """Lower order statistic and weight of the upper one, NumPy's 'linear' method."""
+    h = (n - 1) * np.asarray(q, dtype=float)
+    low = np.clip(np.floor(h).astype(int), 0, max(n - 2, 0))
+    return low, (h - low if n > 1 else np.zeros_like(h))
+
+
+def _quantile_output(y, x, axis, keepdims, q_shape):
+    """Reshape q_shape + kept axes to the layout of np.quantile's result."""
+    if keepdims:
+        shape = list(_shape(x))
+        for a in _axes(axis, np.ndim(x)):
+            shape[a] = 1
+        return np.reshape(y, q_shape + tuple(shape))
+    return y
+
+
+def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
+    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
+    of g to the lower order statistic and f to the upper one."""
+    flat, back = _reduced_last(x, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    g = np.reshape(g, np.shape(q) + flat.shape[:-1])
+    out = np.zeros(flat.shape, dtype=_float_dtype(flat, g))
+    for k in np.ndindex(np.shape(q)):
+        for node, weight in ((low[k], 1.0 - f[k]), (min(low[k] + 1, flat.shape[-1] - 1), f[k])):
+            index = np.take(order, [node], axis=-1)
+            np.put_along_axis(out, index, np.take_along_axis(out, index, -1) + (g[k] * weight)[..., None], -1)
+    return back(out)
+
+
+def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+    flat, _ = _reduced_last(x, axis)
+    moved, _ = _reduced_last(t, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    low, f = _quantile_nodes(flat.shape[-1], q)
+    upper = np.minimum(low + 1, flat.shape[-1] - 1)
+    sorted_t = np.take_along_axis(moved, order, -1)
+    pick = lambda node: np.moveaxis(np.take(sorted_t, node, axis=-1), range(-np.ndim(node), 0),  # noqa: E731
+                                    range(np.ndim(node)))
+    f = np.reshape(f, np.shape(f) + (1,) * (flat.ndim - 1)).astype(_float_dtype(flat, t))
+    return _quantile_output((1.0 - f) * pick(low) + f * pick(upper), x, axis, keepdims, np.shape(q))
+
+
+def quantile_partial_q(x, q, axis=None, keepdims=False, scale=1.0):
+    """d quantile / d q: (n - 1) times the gap between the two order statistics."""
+    flat, _ = _reduced_last(x, axis)
+    n = flat.shape[-1]
+    ordered = np.sort(flat, axis=-1)
+    low, _ = _quantile_nodes(n, q)
+    upper = np.minimum(low + 1, n - 1)
+    gap = np.take(ordered, upper, axis=-1) - np.take(ordered, low, axis=-1)
+    gap = np.moveaxis(gap, range(-np.ndim(q), 0), range(np.ndim(q)))
+    return _quantile_output((n - 1) * scale * gap, x, axis, keepdims, np.shape(q))
+
+
+def quantile_vjp_q(g, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = g * quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.sum(np.reshape(partial, np.shape(q) + (-1,)), axis=-1) if np.ndim(partial) else partial
+
+
+def quantile_jvp_q(t, x, q, axis=None, keepdims=False, scale=1.0):
+    partial = quantile_partial_q(x, q, axis, keepdims, scale)
+    return np.reshape(t, np.shape(t) + (1,) * (np.ndim(partial) - np.ndim(t))) * partial
+
+
+def median_partial(x, axis=None):
+    """d median / d x: 1 at the middle element, 1/2 at each of the two middle ones."""
+    share = quantile_vjp_x(np.ones(np.shape(np.median(x, axis=axis))), x, 0.5, axis)
+    return _float(share, x)
+
+
+def unpermute(y, x, axis=-1):
+    """For y a permutation of x along axis (np.partition): the index of x that
+    each entry of y came from (ties: any of the equal entries)."""
+    order_x = np.argsort(x, axis=axis, kind="stable")
+    order_y = np.argsort(y, axis=axis, kind="stable")
+    source = np.empty_like(order_x)
+    np.put_along_axis(source, order_y, order_x, axis)
+    return source
+
+
+def partition_vjp(g, ans, x, axis=-1):
+    if axis is None:
+        return np.reshape(take_along_axis_vjp(g, np.ravel(x), unpermute(ans, np.ravel(x), 0), 0), _shape(x))
+    return take_along_axis_vjp(g, x, unpermute(ans, x, axis), axis)
+
+
+def partition_jvp(t, ans, x, axis=-1):
+    if axis is None:
+        return np.take_along_axis(np.ravel(t), unpermute(ans, np.ravel(x), 0), 0)
+    return np.take_along_axis(t, unpermute(ans, x, axis), axis)
+
+
+# ----------------------------------------------------------- covariance
+
+def _cov_rows(m, y, rowvar):
+    """The variables as rows, as np.cov stacks them."""
+    rows = np.atleast_2d(np.asarray(m, dtype=np.result_type(m, np.float64)))
+    if not rowvar and rows.shape[0] != 1:
+        rows = rows.T
+    if y is not None:
+        more = np.atleast_2d(np.asarray(y, dtype=rows.dtype))
+        if not rowvar and more.shape[0] != 1:
+            more = more.T
+        rows = np.concatenate([rows, more], axis=0)
+    return rows
+
+
+def _cov_norm(n, bias, ddof):
+    return n - (ddof if ddof is not None else (0 if bias else 1))
+
+
+def _cov_split(rows_bar, m, y, rowvar, which):
+    """The part of a cotangent of the stacked rows that belongs to m or y."""
+    n_m = _cov_rows(m, None, rowvar).shape[0]
+    part = rows_bar[:n_m] if which == 0 else rows_bar[n_m:]
+    target = m if which == 0 else y
+    if not rowvar and np.ndim(target) == 2 and np.shape(target)[0] != 1:
+        part = part.T
+    return np.reshape(part, _shape(target))
+
+
+def cov_vjp(g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    """Cotangent of C = Xc Xc^T / (N - ddof): (G + G^T) Xc / (N - ddof)."""
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    g = np.reshape(g, (rows.shape[0],) * 2)
+    rows_bar = (g + g.T) @ centered / _cov_norm(rows.shape[1], bias, ddof)
+    return _cov_split(rows_bar, m, y, rowvar, which)
+
+
+def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    rows = _cov_rows(m, y, rowvar)
+    centered = rows - np.mean(rows, axis=1, keepdims=True)
+    zeros = [np.zeros(_shape(m)), None if y is None else np.zeros(_shape(y))]
+    zeros[which] = t
+    rows_dot = _cov_rows(zeros[0], zeros[1], rowvar)
+    rows_dot = rows_dot - np.mean(rows_dot, axis=1, keepdims=True)
+    c_dot = (rows_dot @ centered.T + centered @ rows_dot.T) / _cov_norm(rows.shape[1], bias, ddof)
+    return c_dot if rows.shape[0] > 1 else c_dot[0, 0]
+
+
+def corrcoef_vjp(g, ans, x, y=None, rowvar=True, which=0):
+    """Cotangent of R = C / (s s^T), s = sqrt(diag C), sent on through cov."""
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    r = np.atleast_2d(ans)
+    g = np.reshape(g, r.shape)
+    c_bar = g / np.outer(s, s) - np.diag(np.sum(g * r + (g * r).T, axis=1) / (2.0 * s * s))
+    return cov_vjp(c_bar, x, y, rowvar, False, None, which)
+
+
+def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    s = np.sqrt(np.diag(c))
+    c_dot = np.atleast_2d(cov_jvp(t, x, y, rowvar, False, None, which))
+    s_dot = np.diag(c_dot) / (2.0 * s)
+    r = np.atleast_2d(ans)
+    r_dot = c_dot / np.outer(s, s) - r * (s_dot[:, None] / s[:, None] + s_dot[None, :] / s[None, :])
+    return r_dot if np.ndim(ans) else r_dot[0, 0]
+
+
+# ----------------------------------------------------------- integrals
+
+def _trapezoid_steps(y, x, dx, axis):
+    if x is None:
+        return dx
+    d = np.diff(x, axis=axis if np.ndim(x) == np.ndim(y) else -1)
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        shape = [1] * np.ndim(y)
+        shape[axis] = d.shape[0]
+        d = d.reshape(shape)
+    return d
+
+
+def _pair_means(y, axis):
+    n = _shape(y)[axis]
+    return (np.take(y, np.arange(1, n), axis=axis) + np.take(y, np.arange(n - 1), axis=axis)) / 2.0
+
+
+def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1, which=0):
+    """Cotangent of np.trapezoid for y (which=0), x (1) or dx (2)."""
+    g = np.expand_dims(g, axis)
+    if which == 0:
+        steps = g * _trapezoid_steps(y, x, dx, axis) / 2.0
+        n = _shape(y)[axis]
+        pad = [(0, 0)] * np.ndim(steps)
+        lead, tail = list(pad), list(pad)
+        lead[axis % np.ndim(steps)] = (0, 1)
+        tail[axis % np.ndim(steps)] = (1, 0)
+        full = np.broadcast_to(steps, _shape(y)[:axis % np.ndim(y)] + (n - 1,) + _shape(y)[axis % np.ndim(y) + 1:])
+        return np.pad(full, lead) + np.pad(full, tail)
+    means = g * _pair_means(y, axis)
+    if which == 2:
+        return np.sum(means)
+    bar = diff_vjp(means, None, 1, axis)
+    return unbroadcast(bar, x) if np.ndim(x) == np.ndim(y) else np.sum(
+        np.moveaxis(bar, axis, -1).reshape(-1, _shape(x)[0]), axis=0)
+
+
+def trapezoid_jvp_x(t, y, x, axis=-1):
+    return np.sum(_pair_means(y, axis) * _trapezoid_steps(y, t, None, axis), axis=axis)
+
+
+def ediff1d_vjp(g, ary, to_end=None, to_begin=None, which=0):
+    """Cotangent of np.ediff1d for ary (0), to_end (1) or to_begin (2)."""
+    begin = np.size(to_begin) if to_begin is not None else 0
+    end = np.size(to_end) if to_end is not None else 0
+    if which == 1:
+        return np.reshape(g[len(g) - end:], _shape(to_end))
+    if which == 2:
+        return np.reshape(g[:begin], _shape(to_begin))
+    middle = g[begin:len(g) - end]
+    return np.reshape(diff_vjp(middle, None, 1, 0) if np.size(ary) else middle, _shape(ary))
+
+
+def ediff1d_jvp(t, ary, to_end=None, to_begin=None, which=0):
+    dtype = _float_dtype(t)
+    parts = [np.zeros(np.size(to_begin), dtype) if to_begin is not None else None,
+             np.zeros(max(np.size(ary) - 1, 0), dtype),
+             np.zeros(np.size(to_end), dtype) if to_end is not None else None]
+    if which == 0:
+        parts[1] = np.diff(np.ravel(t))
+    else:
+        parts[2 if which == 1 else 0] = np.ravel(t)
+    return np.concatenate([p for p in parts if p is not None])
+
+
+# ----------------------------------------------------------- signals and polynomials
+
+def _full_from(g, n, m, mode):
+    """A convolution's cotangent in 'same' or 'valid' mode, placed in the
+    full-length output."""
+    start = {"full": 0, "same": (min(n, m) - 1) // 2, "valid": min(n, m) - 1}[mode]
+    full = np.zeros(n + m - 1, dtype=_float_dtype(g))
+    full[start:start + len(g)] = g
+    return full
+
+
+def convolve_vjp(g, a, v, mode="full", which=0):
+    """Cotangent of np.convolve for a (which=0) or v (1): correlate g with the other."""
+    full = _full_from(g, np.size(a), np.size(v), mode)
+    return np.correlate(full, v if which == 0 else a, "valid")
+
+
+def correlate_vjp(g, a, v, mode="valid", which=0):
+    """np.correlate(a, v) is np.convolve(a, v[::-1])."""
+    bar = convolve_vjp(g, a, np.asarray(v)[::-1], mode, which)
+    return bar if which == 0 else bar[::-1]
+
+
+def polyval_vjp_p(g, p, x):
+    """Cotangent of np.polyval for the coefficients: g times the powers of x."""
+    powers = np.vander(np.ravel(np.broadcast_to(x, np.shape(g))), len(p))
+    return np.ravel(g) @ powers
+
+
+def polyval_partial_x(p, x):
+    """d polyval(p, x) / d x: the derivative polynomial at x, in x's dtype."""
+    return np.asarray(np.polyval(np.polyder(p), x), dtype=_float_dtype(p, x))
+
+
+def polyder_vjp(g, p, m=1):
+    """Cotangent of np.polyder: the adjoint of differentiation, m times."""
+    n = len(p)
+    for k in range(m):
+        size = n - m + k  # length of the derivative before this step's input
+        g = np.concatenate([np.asarray(g) * np.arange(size, 0, -1), [0.0]])
+    return g
+
+
+def polyint_vjp(g, p, m=1):
+    n = len(p)
+    for k in range(m):
+        size = n + m - 1 - k  # length of the input of the (m - k)-th integration
+        g = np.asarray(g)[:size] / np.arange(size, 0, -1)
+    return g
+
+
+def polyadd_vjp(g, a, sign=1.0):
+    return sign * np.reshape(g[len(g) - np.size(a):], _shape(a))
+
+
+def vander_partial(x, n=None, increasing=False):
+    """d vander(x, n) / d x, row by row: k x^(k-1) for each power k."""
+    x = np.asarray(x)
+    n = len(x) if n is None else n
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    return np.where(powers > 0, powers * x[:, None] ** np.maximum(powers - 1, 0), 0.0)
+
+
+def interp_partials(x, xp, fp):
+    """Segment, position in it and slope of np.interp(x, xp, fp) at each x."""
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    width = xp[i + 1] - xp[i]
+    t = np.clip((x - xp[i]) / width, 0.0, 1.0)
+    inside = (x >= xp[0]) & (x <= xp[-1])
+    slope = np.where(inside, (fp[i + 1] - fp[i]) / width, 0.0)
+    return i, t, slope, inside
+
+
+def interp_vjp(g, x, xp, fp, which=0):
+    """Cotangent of np.interp for x (0), xp (1) or fp (2)."""
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    if which == 0:
+        return g * slope
+    target = xp if which == 1 else fp
+    out = np.zeros(np.shape(target), dtype=_float_dtype(g, target))
+    lower, upper = (1.0 - t, t) if which == 2 else (-slope * (1.0 - t), -slope * t)
+    np.add.at(out, np.ravel(i), np.ravel(g * lower))
+    np.add.at(out, np.ravel(i) + 1, np.ravel(g * upper))
+    return out
+
+
+def interp_jvp(t_in, x, xp, fp, which=0):
+    i, t, slope, inside = interp_partials(x, xp, fp)
+    t_in = np.asarray(t_in)
+    if which == 0:
+        return t_in * slope
+    if which == 2:
+        return (1.0 - t) * t_in[i] + t * t_in[i + 1]
+    return -slope * inside * ((1.0 - t) * t_in[i] + t * t_in[i + 1])
+
+
+def resize_vjp(g, x, shape):
+    """Cotangent of np.resize: the copies of x's elements summed."""
+    idx = np.arange(np.size(g)) % max(np.size(x), 1)
+    return untake(np.ravel(g), x, idx)
+
+
+def bincount_vjp(g, x, weights):
+    return np.reshape(np.asarray(g)[np.ravel(x)], _shape(weights))
+
+
+# ----------------------------------------------------------- tensor inverses
+
+def tensorinv_vjp(g, ans, a, ind=2):
+    a = np.asarray(a)
+    rows = int(np.prod(a.shape[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    g = np.reshape(g, inv.shape)
+    return np.reshape(-(inv.T @ g @ inv.T), a.shape)
+
+
+def tensorinv_jvp(t, ans, a, ind=2):
+    rows = int(np.prod(np.shape(a)[:ind]))
+    inv = np.reshape(ans, (-1, rows))
+    return np.reshape(-(inv @ np.reshape(t, (rows, -1)) @ inv), np.shape(ans))
+
+
+def _tensorsolve_matrices(a, b, axes):
+    if axes is not None:
+        raise TangentishError("np.linalg.tensorsolve with axes= has no derivative rule; "
+                              "move the axes with np.moveaxis first")
+    return np.reshape(a, (np.size(b), -1))
+
+
+def tensorsolve_vjp(g, ans, a, b, axes=None, which=0):
+    """Cotangent of x = tensorsolve(a, b) for a (0) or b (1), as for solve."""
+    a2 = _tensorsolve_matrices(a, b, axes)
+    b_bar = np.linalg.solve(a2.T, np.ravel(g))
+    if which == 1:
+        return np.reshape(b_bar, _shape(b))
+    return np.reshape(-np.outer(b_bar, np.ravel(ans)), _shape(a))
+
+
+def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
+    a2 = _tensorsolve_matrices(a, b, axes)
+    rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
+    return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))
+
+
+# ----------------------------------------------------------- lists of arrays
+# derivatives of functions that join a list of arrays or cut one into a
+# list; each cotangent comes back as a list or tuple like the operand
+
+def unconcatenate(g, arrays, axis=0, prep=None):
+    """Cotangents of the arrays that `np.concatenate([prep(a) for a in
+    arrays], axis)` joined: g cut at their boundaries along `axis`
+    (flattened if axis is None), each reshaped like its array."""
+    shapes = [_shape(a) for a in arrays]
+    joined = [_shape(prep(a)) for a in arrays] if prep is not None else shapes
+    if axis is None:
+        g, axis, sizes = np.ravel(g), 0, [int(np.prod(s)) for s in joined]
+    else:
+        sizes = [s[axis] for s in joined]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis)
+    pieces = [cast_like(np.reshape(p, s), a) for p, s, a in zip(pieces, shapes, arrays)]
+    if isinstance(arrays, _ndarray):  # np.concatenate(x) joins the rows of an array
+        return np.reshape(np.stack(pieces), arrays.shape)
+    return structure.rebuild(arrays, pieces)
+
+
+def concatenate_like(pieces, axis=0, prep=None):
+    """`np.concatenate([prep(p) for p in pieces], axis)`: the transpose of
+    `unconcatenate`, for derivatives of derivatives."""
+    return np.concatenate([prep(p) for p in pieces] if prep is not None else pieces, axis)
+
+
+def unstack(g, arrays, axis=0):
+    """Cotangents of the arrays `np.stack(arrays, axis)` stacked: g's slices along `axis`."""
+    slices = np.moveaxis(g, axis, 0)
+    if isinstance(arrays, _ndarray):
+        return np.reshape(slices, arrays.shape)
+    return structure.rebuild(arrays, [cast_like(s, a) for s, a in zip(slices, arrays)])
+
+
+def unstack_like(g, x):
+    """Cotangent of `np.array(x)`: g itself, or for a (nested) list or tuple
+    x, g's entries in a (nested) list or tuple like x."""
+    if isinstance(x, (tuple, list)):
+        return structure.rebuild(x, [unstack_like(gk, xk) for gk, xk in zip(g, x)])
+    return cast_like(g, x)
+
+
+# ----------------------------------------------------------- factorizations with several outputs
+
+def _inverse_gaps(w):
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it (w distinct)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+def _diag_embed(d):
+    return np.expand_dims(d, -1) * np.eye(np.shape(d)[-1], dtype=np.result_type(d))
+
+
+def eigh_vjp(g, ans, a, uplo="L"):
+    """Cotangent of (w, v) = eigh(a): V (diag(gw) + F * V^T gv) V^T with
+    F = _inverse_gaps(w), for the triangle NumPy reads (distinct eigenvalues)."""
+    w, v = ans
+    gw, gv = g
+    inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
+    s = v @ inner @ _T(v)
+    return fold_triangle(0.5 * (s + _T(s)), uplo == "U")
+
+
+def eigh_jvp(t, ans, a, uplo="L"):
+    """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
+    dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
+    w, v = ans
+    m = _T(v) @ read_triangle(t, uplo == "U") @ v
+    return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
+
+
+def _svd_sizes(a, full_matrices):
+    m, n = _shape(a)[-2:]
+    if full_matrices and m != n:
+        raise TangentishError(
+            f"np.linalg.svd of a {m}x{n} matrix with full_matrices=True has no derivative "
+            "(its extra singular vectors are not unique)",
+            hint="pass full_matrices=False: the reduced factors have one")
+    return m, n, min(m, n)
+
+
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
+    """Cotangent of (u, s, vh) = svd(a) (Townsend 2016), for distinct nonzero
+    singular values; the singular values alone if compute_uv is False."""
+    if not compute_uv:
+        return svdvals_vjp(g, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    gu, gs, gvh = g
+    v, gv = _T(vh), _T(gvh)
+    f = _inverse_gaps(s * s)
+    ut_gu, vt_gv = _T(u) @ gu, _T(v) @ gv
+    inner = ((f * (ut_gu - _T(ut_gu))) * np.expand_dims(s, -2) + _diag_embed(gs)
+             + np.expand_dims(s, -1) * (f * (vt_gv - _T(vt_gv))))
+    out = u @ inner @ vh
+    if m > k:  # (I - U U^T) gu S^-1 V^T
+        out = out + ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh
+    if n > k:  # U S^-1 gv^T (I - V V^T)
+        out = out + u @ ((_T(gv) - _T(vt_gv) @ vh) / np.expand_dims(s, -1))
+    return out
+
+
+def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True):
+    """Tangent of (u, s, vh) = svd(a): with P = U^T t V, ds = diag(P),
+    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
+    if not compute_uv:
+        return svdvals_jvp(t, a)
+    m, n, k = _svd_sizes(a, full_matrices)
+    u, s, vh = ans
+    v = _T(vh)
+    p = _T(u) @ t @ v
+    f = _inverse_gaps(s * s)
+    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)  # S on the left, on the right
+    du = u @ (f * (p * col + row * _T(p)))
+    dv = v @ (f * (row * p + _T(p) * col))
+    if m > k:
+        du = du + (t @ v - u @ p) / col
+    if n > k:
+        dv = dv + (_T(t) @ u - v @ _T(p)) / col
+    return du, np.diagonal(p, axis1=-2, axis2=-1), _T(dv)
+
+
+def _qr_factors(g, ans, a, mode):
+    """(q, r, g for q, g for r); mode 'r' returns r alone, q is computed again."""
+    m, n = _shape(a)[-2:]
+    if mode not in ("reduced", "complete", "r") or m < n or (mode == "complete" and m != n):
+        raise TangentishError(
+            f"np.linalg.qr of a {m}x{n} matrix with mode={mode!r} has no derivative rule",
+            hint="tangentish differentiates mode='reduced' and mode='r' of a matrix with at "
+                 "least as many rows as columns; for a wide one, factor its transpose")
+    if mode == "r":
+        q = np.linalg.qr(a)[0]
+        return q, ans, zeros_like(q), g
+    return ans[0], ans[1], g[0] if g is not None else None, g[1] if g is not None else None
+
+
+def qr_vjp(g, ans, a, mode="reduced"):
+    """Cotangent of (q, r) = qr(a), reduced, m >= n, r invertible: with
+    B = Q^T gq - gr R^T, (Q (gr R^T + tril(B - B^T, -1)) + (I - Q Q^T) gq) R^-T."""
+    q, r, gq, gr = _qr_factors(g, ans, a, mode)
+    qt_gq = _T(q) @ gq
+    b = qt_gq - gr @ _T(r)
+    x = q @ (gr @ _T(r) + np.tril(b - _T(b), -1)) + gq - q @ qt_gq
+    return _T(np.linalg.solve(r, _T(x)))
+
+
+def qr_jvp(t, ans, a, mode="reduced"):
+    """Tangent of (q, r) = qr(a): with C = Q^T t R^-1 and the antisymmetric
+    O = tril(C, -1) - tril(C, -1)^T, dr = (C - O) R and dq = Q O + (I - Q Q^T) t R^-1."""
+    q, r, _, _ = _qr_factors(None, ans, a, mode)
+    t_rinv = _T(np.linalg.solve(_T(r), _T(t)))
+    c = _T(q) @ t_rinv
+    low = np.tril(c, -1)
+    omega = low - _T(low)
+    r_dot = (c - omega) @ r
+    return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)
+
+def arguments(fn, positional, keywords, star, dstar) -> list:
+    """The values of `fn`'s parameters, in signature order (`*args` as a
+    tuple, `**kwargs` as a dict), for `fn(*positional, *star, **keywords,
+    **dstar)`: how a generated derivative takes them, for a call whose
+    unpacked arguments bind only when it runs. Raises as the call would."""
+    bound = inspect.signature(fn).bind(*positional, *star, **keywords, **dstar)
+    bound.apply_defaults()
+    return list(bound.arguments.values())
+
+
+# ----------------------------------------------------------- vector mode
+# helpers of derivatives whose tangents carry a direction axis, in their
+# own module; generated code reaches them here, as `_rt.*`
+
+from .runtime_vector import (  # noqa: E402,F401
+    batch_axis, batch_dot_a, batch_dot_b, batch_dot_vjp_a, batch_dot_vjp_b, batch_getitem,
+    batch_matmul_a, batch_matmul_b, batch_matmul_vjp_a, batch_matmul_vjp_b,
+    batch_reshape, batch_setitem, batch_sum_to, batch_transpose, batch_unindex, batch_unreduce,
+    broadcast_directions, direction, direction_zeros, each_direction, lift, n_directions,
+    stack_directions)

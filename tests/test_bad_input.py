@@ -141,10 +141,10 @@ def calls_helper_without_source(x):
     return helper_without_source(x) + x  # <-
 
 
-def recursive(x, n):
+def recursive(x, y, n):
     if n == 0:
-        return x
-    return recursive(x * x, n - 1)  # <-
+        return x * y
+    return recursive(y, x * y, n - 1)  # <-
 
 
 def reads_missing_attribute(x):
@@ -163,8 +163,13 @@ def fails_by_itself(x):
     return math.log(x - 10.0)  # <-
 
 
-def star_args(x, *rest):  # <-
-    return x * x
+def _two_parameters(a, b):
+    return a * b
+
+
+def star_args(x, y):
+    pair = (x, y)
+    return _two_parameters(*pair)  # <-
 
 
 def no_return(x):  # <-
@@ -248,12 +253,12 @@ BODY = [
     ("frompyfunc-ufunc", calls_frompyfunc_ufunc, "double_ufunc"),
     ("builtin-without-rule", calls_builtin_without_rule, "sorted"),
     ("helper-without-source", calls_helper_without_source, "helper_without_source"),
-    ("recursion", recursive, "recursive"),
+    ("recursion", recursive, "recursion", "same parameters"),
     ("missing-attribute-of-global", reads_missing_attribute, "scale"),
     ("attribute-of-differentiable-value", reads_attribute_of_a_float, "real_part"),
     ("undefined-name", reads_undefined_name, "undefined_scale"),
     ("function-fails-by-itself", fails_by_itself, "math domain error"),
-    ("star-args", star_args, "*args"),
+    ("star-args", star_args, "star"),
     ("returns-none", no_return, "None"),
     ("returns-str", returns_text, "str"),
     ("returns-complex", returns_complex, "complex"),

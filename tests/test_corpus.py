@@ -48,7 +48,9 @@ def test_corpus_size():
 # -- helpers -------------------------------------------------------------------
 
 def _like(x, rng):
-    """A random direction shaped (and typed) like ``x``."""
+    """A random direction shaped (and typed) like ``x`` (a container of them for a container)."""
+    if S.is_container(x):
+        return S.tree_map(lambda leaf: _like(leaf, rng), x)
     if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
         return float(rng.normal())
     return rng.normal(size=np.shape(x))
@@ -61,18 +63,26 @@ def _primal(f, args):
 
 def _central(f, args, i, dx, eps=EPS):
     hi, lo = list(args), list(args)
-    hi[i] = args[i] + eps * dx
-    lo[i] = args[i] - eps * dx
-    return (np.asarray(_primal(f, hi), dtype=float) - np.asarray(_primal(f, lo), dtype=float)) / (2 * eps)
+    hi[i] = S.tree_map(lambda a, d: a + eps * d, args[i], dx)
+    lo[i] = S.tree_map(lambda a, d: a - eps * d, args[i], dx)
+    return S.tree_map(lambda h, l: (np.asarray(h, dtype=float) - np.asarray(l, dtype=float)) / (2 * eps),
+                      _primal(f, hi), _primal(f, lo))
 
 
 def _assert_float64(d):
     """All inputs are float64 (or Python floats): so is every derivative."""
-    assert np.result_type(d) == np.float64, f"derivative has dtype {np.result_type(d)}: {d!r}"
+    for leaf in S.leaves(d):
+        assert np.result_type(leaf) == np.float64, f"derivative has dtype {np.result_type(leaf)}: {d!r}"
 
 
 def _inner(a, b) -> float:
-    return float(np.sum(np.asarray(a) * np.asarray(b)))
+    assert S.layout(a) == S.layout(b), f"{S.layout(a)} != {S.layout(b)}"
+    return float(sum(np.sum(np.asarray(x) * np.asarray(y)) for x, y in zip(S.leaves(a), S.leaves(b))))
+
+
+def _scale(a, b) -> float:
+    return float(sum(np.sum(np.abs(np.asarray(x) * np.asarray(y)))
+                     for x, y in zip(S.leaves(a), S.leaves(b))))
 
 
 def _close(got, expected, scale, what):
@@ -85,7 +95,7 @@ def _setup(f, seed, dims):
     rng = np.random.default_rng(seed)
     args = S.random_args(f, rng, dims)
     out = _primal(f, args)
-    w = _like(out, rng) if np.ndim(out) else float(rng.normal())
+    w = float(rng.normal()) if S.is_scalar(out) else _like(out, rng)
     return rng, args, out, w
 
 
@@ -100,18 +110,18 @@ def test_dot_product_against_central_differences(f, param, mode, seed, dims):
     i = S.params(f).index(param)
     dx = _like(args[i], rng)
     fd = _central(f, args, i, dx)
-    assert fd.shape == np.shape(out)
+    assert S.layout(fd) == S.layout(out)
     expected = _inner(fd, w)
-    scale = float(np.sum(np.abs(fd * w)))
+    scale = _scale(fd, w)
     if mode == "forward":
         value, tangent = tg.jvp(f, wrt=param)(*args, dx)
-        assert np.shape(tangent) == np.shape(out)
+        assert S.layout(tangent) == S.layout(out)
         _assert_float64(tangent)
         got = _inner(tangent, w)
         what = "<J dx, w>"
     else:
         value, cotangent = tg.vjp(f, wrt=param)(*args, w)
-        assert np.shape(cotangent) == np.shape(args[i])
+        assert S.layout(cotangent) == S.layout(args[i])
         _assert_float64(cotangent)
         got = _inner(dx, cotangent)
         what = "<dx, J^T w>"
@@ -130,7 +140,7 @@ def test_forward_agrees_with_reverse(f, param, seed, dims):
     _, tangent = tg.jvp(f, wrt=i)(*args, dx)
     _, cotangent = tg.vjp(f, wrt=i)(*args, w)
     forward, reverse = _inner(tangent, w), _inner(dx, cotangent)
-    scale = float(np.sum(np.abs(np.asarray(tangent) * w)))
+    scale = _scale(tangent, w)
     assert abs(forward - reverse) <= 1e-10 * max(abs(forward), abs(reverse), scale, 1.0)
 
 
@@ -149,9 +159,8 @@ def test_all_parameters_at_once(f, seed, dims):
     forward = _inner(tangent, w)
     reverse = sum(_inner(dx, ct) for dx, ct in zip(dxs, cotangents))
     # the sum of the one-at-a-time directional derivatives
-    fd = sum(_central(f, args, i, dx) for i, dx in zip(idx, dxs))
-    expected = _inner(fd, w)
-    scale = float(np.sum(np.abs(fd * w)))
+    expected = sum(_inner(_central(f, args, i, dx), w) for i, dx in zip(idx, dxs))
+    scale = sum(_scale(_central(f, args, i, dx), w) for i, dx in zip(idx, dxs))
     _close(forward, expected, scale, "forward, all parameters, vs central differences")
     _close(reverse, expected, scale, "reverse, all parameters, vs central differences")
 
@@ -167,12 +176,12 @@ def test_value_is_the_plain_call(f, mode, data, dims):
     expected = _primal(f, args)
     param = S.differentiable_params(f)[0]
     i = S.params(f).index(param)
+    zero = lambda x: S.tree_map(lambda leaf: np.zeros_like(leaf) if np.ndim(leaf) else 0.0, x)  # noqa: E731
     if mode == "forward":
-        value, _ = tg.jvp(f, wrt=param)(*args, np.zeros_like(args[i]) if np.ndim(args[i]) else 0.0)
+        value, _ = tg.jvp(f, wrt=param)(*args, zero(args[i]))
     else:
-        value, _ = tg.vjp(f, wrt=param)(*args, np.zeros_like(expected) if np.ndim(expected) else 0.0)
-    assert np.shape(value) == np.shape(expected)
-    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-14)
+        value, _ = tg.vjp(f, wrt=param)(*args, zero(expected))
+    S.assert_tree_close(value, expected, rtol=1e-12, atol=1e-14)
 
 
 # -- (d) the caller's arrays are not mutated -----------------------------------
@@ -192,22 +201,22 @@ def test_arguments_not_mutated(f, mode, data, dims):
         saved_tangents = copy.deepcopy(tangents)
         tg.jvp(f, wrt=names)(*args, *tangents)
         for t, t0 in zip(tangents, saved_tangents):
-            np.testing.assert_array_equal(t, t0)
+            S.assert_tree_close(t, t0, rtol=0, atol=0)
     else:
-        w = _like(out, rng) if np.ndim(out) else 1.0
+        w = 1.0 if S.is_scalar(out) else _like(out, rng)
         saved_w = copy.deepcopy(w)
         tg.vjp(f, wrt=names)(*args, w)
-        np.testing.assert_array_equal(w, saved_w)
+        S.assert_tree_close(w, saved_w, rtol=0, atol=0)
     for a, a0 in zip(args, saved):
         assert type(a) is type(a0)
-        np.testing.assert_array_equal(a, a0)
+        S.assert_tree_close(a, a0, rtol=0, atol=0)
 
 
 # -- grad and value_and_grad are vjp with cotangent 1.0 ------------------------
 
 SCALAR_CASES = [c for c in FUNC_CASES
-                if np.ndim(c.values[0](*S.random_args(c.values[0], np.random.default_rng(1),
-                                                       {"m": 2, "p": 3, "q": 2}))) == 0]
+                if S.is_scalar(c.values[0](*S.random_args(c.values[0], np.random.default_rng(1),
+                                                          {"m": 2, "p": 3, "q": 2})))]
 
 
 @pytest.mark.parametrize("f", SCALAR_CASES)
@@ -222,9 +231,9 @@ def test_grad_is_vjp_with_unit_cotangent(f, seed, dims):
     np.testing.assert_allclose(value, _primal(f, args), rtol=1e-12, atol=1e-14)
     for a, g1, g2, g3 in zip(names, by_vjp, by_grad, by_vg):
         i = S.params(f).index(a)
-        assert np.shape(g2) == np.shape(args[i])
-        np.testing.assert_allclose(g2, g1, rtol=1e-13, atol=1e-15)
-        np.testing.assert_allclose(g3, g1, rtol=1e-13, atol=1e-15)
+        assert S.layout(g2) == S.layout(args[i])
+        S.assert_tree_close(g2, g1, rtol=1e-13, atol=1e-15)
+        S.assert_tree_close(g3, g1, rtol=1e-13, atol=1e-15)
     # bare (not tuple) result for a single name
     bare = tg.grad(f, wrt=names[0])(*args)
-    np.testing.assert_allclose(bare, by_vjp[0], rtol=1e-13, atol=1e-15)
+    S.assert_tree_close(bare, by_vjp[0], rtol=1e-13, atol=1e-15)

@@ -7,6 +7,7 @@ find it with `inspect`, so editing this file does not break them.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import math
@@ -64,8 +65,8 @@ def unknown_method(v):
 
 
 def starred_unpacking(x, y):
-    a, *rest = x * y, x + y, y  # <-
-    return a * rest[0]
+    a, b, c, *rest = x * y, x + y  # <-
+    return a * b
 
 
 def store_into_element_of_element(M, x):
@@ -94,28 +95,84 @@ def store_into_global(v, x):
     return np.sum(v * GLOBAL_ARRAY)
 
 
-def uses_lambda(x):
-    g = lambda t: t * t  # noqa: E731  # <-
-    return g(x)
+def uses_lambda(v):
+    return sum(map(lambda t: t * t, v))  # <-
 
 
-def nested_def(x):
-    def inner(t):  # <-
+def nested_def(v):
+    def inner(t):
         return t * t
-    return inner(x) + x
+    return np.sum(np.apply_along_axis(inner, 0, v))  # <-
 
 
-def list_comprehension(v):
-    return np.sum(np.array([t * t for t in v]))  # <-
+def nested_def_recursive(x, n):
+    def power(t, k):
+        if k == 0:
+            return 1.0
+        return t * power(t, k - 1)  # <-
+    return power(x, n)
 
 
-def generator_expression(v):
-    return sum(t * t for t in v)  # <-
+def nested_def_called_before_definition(x):
+    y = square(x) * 2.0  # <-
+
+    def square(t):
+        return t * t
+    return y
 
 
-def dict_comprehension(x):
-    d = {k: x * k for k in range(3)}  # <-
-    return d[1]
+def nested_def_rebound(x):
+    def f(t):
+        return t * 2.0
+    f = np.sin  # <-
+    return f(x)
+
+
+def nested_def_decorated(x):
+    @functools.lru_cache  # <-
+    def f(t):
+        return t * 2.0
+    return f(x)
+
+
+def set_comprehension(v):
+    return sum({t * t for t in v})  # <-
+
+
+def dict_iterated_directly(x):
+    d = {0: x, 1: 2.0 * x}
+    t = 0.0
+    for k in d:  # <-
+        t = t + k * x
+    return t
+
+
+def store_into_list_entry(v):
+    items = [v, 2.0 * v]
+    items[0] = v * v  # <-
+    return np.sum(items[0] * items[1])
+
+
+def store_into_dict_entry(x):
+    d = {"a": x}
+    d["a"] = 2.0 * x  # <-
+    return d["a"]
+
+
+def dict_unpacking(x):
+    d = {"a": x}
+    e = {**d, "b": x}  # <-
+    return e["a"] * e["b"]
+
+
+def list_passed_to_helper_while_appended(x):
+    out = [x]
+    out.append(x * x)
+    return helper_sum(out)  # <-
+
+
+def helper_sum(items):
+    return items[0] + items[1]
 
 
 def generator_function(x):
@@ -199,18 +256,28 @@ def nested_loop_target(v):
     return s
 
 
-def recursive(x, n):
+def recursive(x, y, n):
     if n == 0:
-        return x
-    return x * recursive(x, n - 1)  # <-
+        return x * y
+    return recursive(y, x * y, n - 1)  # <-
 
 
-def star_args(x, *rest):  # <-
-    return x * x
+def _two_parameters(a, b):
+    return a * b
 
 
-def star_kwargs(x, **options):  # <-
-    return x * x
+def star_args(x, y):
+    pair = (x, y)
+    return _two_parameters(*pair)  # <-
+
+
+def lambda_to_sorted(v):
+    return np.sum(sorted(v, key=lambda t: -t))  # <-
+
+
+def starred_in_display(x, y):
+    pair = (x, y)
+    return sum((*pair, x))  # <-
 
 
 def tuple_arithmetic(x, y):
@@ -230,15 +297,11 @@ def list_updated_through_alias(x):
     return stack[0] * 2.0
 
 
-def list_read_after_update(x):
+def list_inside_a_tuple_while_appended(x):
     stack = [x]
     stack.append(x * x)
-    return stack[0] * 2.0  # <-
-
-
-def dict_of_values(x):
-    d = {"a": x}  # <-
-    return d["a"] * 2.0
+    pair = (stack, x)  # <-
+    return pair[1] * 2.0
 
 
 def no_rule(M):
@@ -260,12 +323,15 @@ def calls_builtin_without_rule(x):
 
 UNSUPPORTED = [
     unknown_method, starred_unpacking, store_into_element_of_element, attribute_assignment,
-    store_into_global, uses_lambda, nested_def, list_comprehension,
-    generator_expression, dict_comprehension, generator_function, async_function,
+    store_into_global, uses_lambda, nested_def, nested_def_recursive,
+    nested_def_called_before_definition, nested_def_rebound, nested_def_decorated, set_comprehension,
+    dict_unpacking, dict_iterated_directly, store_into_list_entry, store_into_dict_entry,
+    list_passed_to_helper_while_appended, generator_function, async_function,
     uses_global, uses_with, uses_try, uses_del, uses_walrus, uses_match,
-    nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args, star_kwargs,
-    tuple_arithmetic, list_argument_updated, list_updated_through_alias, list_read_after_update,
-    dict_of_values, no_rule, calls_no_source,
+    nested_loop_target, sort_in_place, helper_changes_argument, recursive, star_args,
+    lambda_to_sorted, starred_in_display,
+    tuple_arithmetic, list_argument_updated, list_updated_through_alias,
+    list_inside_a_tuple_while_appended, no_rule, calls_no_source,
     calls_builtin_without_rule,
 ]
 
@@ -685,3 +751,52 @@ def test_update_beside_a_live_view_is_differentiated():
         assert abs(g[0][k] - fd) < 1e-7
     fd = (view_not_sharing_the_entry(v, 0.3 + eps) - view_not_sharing_the_entry(v, 0.3 - eps)) / (2 * eps)
     assert abs(g[1] - fd) < 1e-7
+
+
+# -- derivatives that exist for some shapes only --------------------------------
+# The rule finds out when the derivative runs: the error names the call of the
+# derivative (and, in reverse mode, the line it was differentiating).
+
+def svd_of_tall(a):
+    u, s, vh = np.linalg.svd(a)
+    return np.sum(u[:, 0] * s[0])
+
+
+def qr_of_wide(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(r * r)
+
+
+@pytest.mark.parametrize("f,shape,words", [(svd_of_tall, (3, 2), "full_matrices=False"),
+                                           (qr_of_wide, (2, 3), "transpose")],
+                         ids=["svd", "qr"])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_factorization_without_derivative_for_this_shape(f, shape, words, mode):
+    a = np.random.default_rng(0).uniform(0.5, 1.5, size=shape)
+    with pytest.raises(tg.TangentishError) as info:
+        if mode == "reverse":
+            tg.grad(f)(a)
+        else:
+            tg.jvp(f)(a, np.ones(shape))
+    lines, first = inspect.getsourcelines(test_factorization_without_derivative_for_this_shape)
+    called = "tg.grad(f)(a)" if mode == "reverse" else "tg.jvp(f)(a,"
+    msg = check_message(info.value, first + next(k for k, t in enumerate(lines) if called in t))
+    assert words in msg
+    if mode == "reverse":
+        assert f"differentiating line {def_line(f) + 1}" in msg
+
+
+def svd_hermitian(a):
+    u, s, vh = np.linalg.svd(a, hermitian=True)  # <-
+    return np.sum(s)
+
+
+def sum_of_a_list(a, b):
+    return np.sum([a, b * 2.0])  # <-
+
+
+@pytest.mark.parametrize("f", [svd_hermitian, sum_of_a_list])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_list_or_keyword_without_rule(f, mode):
+    msg = check_message(transform_error(f, mode, wrt=0), marked_line(f))
+    assert ("hermitian" in msg) if f is svd_hermitian else ("np.array(...)" in msg)

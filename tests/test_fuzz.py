@@ -10,7 +10,7 @@ import pytest
 
 from tests.fuzz import check, generate
 
-SEEDS = range(1000, 1150)
+SEEDS = range(1000, 1300)
 REGRESSIONS = sorted((pathlib.Path(__file__).parent / "fuzz" / "regressions").glob("seed_*.py"))
 
 

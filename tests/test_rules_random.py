@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.test_rules import check_both_modes
 
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -63,6 +63,18 @@ def test_spread(fn, data):
     ddof = data.draw(st.integers(0, max(0, min(2, _count(x.shape, axis) - 1))))
     keepdims = data.draw(st.booleans())
     check_both_modes(fn, (x, axis), {"ddof": ddof, "keepdims": keepdims}, 0, rng=rng)
+
+
+@SETTINGS
+@given(st.data())
+def test_order_statistics(data):
+    x, rng = data.draw(arrays(min_ndim=1))
+    axis = data.draw(axes(x.ndim))
+    keepdims = data.draw(st.booleans())
+    check_both_modes(np.median, (x, axis), {"keepdims": keepdims}, 0, rng=rng)
+    q = rng.uniform(0.05, 0.95, size=data.draw(st.sampled_from([(), (2,), (2, 1)])))
+    for k in (0, 1):
+        check_both_modes(np.quantile, (x, q, axis), {"keepdims": keepdims}, k, rng=rng)
 
 
 @SETTINGS
@@ -142,7 +154,7 @@ def shape_calls(draw):
     return fn, (x,) + args, kwargs, rng
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=100, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(shape_calls())
 def test_shape_functions(call):

@@ -78,7 +78,15 @@ def _from_fn(fn, args, kwargs, label) -> Op:
     return Op("unknown", fn, args, kwargs, None, label, f"`{name}` has no derivative rule")
 
 
-def resolve(value, ir: IR, local_names: set[str]) -> Op:
+def resolve(value, ir: IR, local_names: set[str], kinds: dict | None = None) -> Op:
+    """The Op `value` computes. With `kinds` (analysis/kinds.py), a field or a
+    method of a record (`p.W`, `layer(x)`, `self.act(t)`) is found through
+    the record's class."""
+    if kinds:
+        from . import records
+        op = records.resolve(value, kinds, _label)
+        if op is not None:
+            return op
     if isinstance(value, N.Name):
         return Op("copy", args=[value], written=value.id)
     if isinstance(value, N.Constant) or isinstance(value, N.JoinedStr):
@@ -124,6 +132,8 @@ def _method(value: N.Call, kwargs: dict, label, local_names: set[str]) -> Op:
     """`x.sum(axis=0)` on a local array -> `np.sum(x, axis=0)`."""
     receiver, name = value.func.value, value.func.attr
     args = list(value.args)
+    if name == "keys" and not args and not kwargs:
+        return Op("nondiff", written=label)  # a dict's keys (ir/comprehensions.py)
     fn = ARRAY_METHODS.get(name)
     if fn is None or not (isinstance(receiver, N.Name) and receiver.id in local_names):
         return Op("unknown", args=args, kwargs=kwargs, written=label,
@@ -155,7 +165,8 @@ def structural(op: Op) -> set[str]:
     flowing = set()
     for template in (rule.partials, rule.vjp, rule.jvp):
         if template is not None:
-            outputs = _declared_outputs(template)
+            whole = template is rule.jvp and rule.outputs is not None
+            outputs = [True] if whole else _declared_outputs(template)
             if outputs is None:
                 return set()
             # only an explicit None says "no derivative": an entry left out

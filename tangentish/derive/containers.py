@@ -20,16 +20,28 @@ with `_rt.add`, since `+` concatenates (see analysis/kinds.py).
 """
 from __future__ import annotations
 
+import builtins
 import operator
+import re
+import types
+
+import numpy as np
 
 from .. import runtime
-from ..analysis.kinds import is_sure_container, list_append, list_pop, unpack_targets
+from ..analysis.kinds import describe, is_sure_container, list_append, list_pop, unpack_targets
 from ..errors import UnsupportedSyntaxError
 from ..ir import nodes as N
+from .calls import structural
+from ..rules import RULES
 
-# rules that take containers as operands (everything else is arithmetic)
+# rules that take containers as operands (everything else is arithmetic);
+# np.stack and friends, whose rules take sequences, belong here once they have rules
 _CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
-                   runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like}
+                   runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like,
+                   runtime.field, runtime.unfield, runtime.unstack_like, runtime.unsum, runtime.undict,
+                   runtime.redict, np.array, np.asarray, np.asanyarray, builtins.sum, builtins.dict,
+                   *(getattr(np, name) for name in ("stack", "vstack", "hstack", "concatenate")
+                     if RULES.get(getattr(np, name)) is not None)}
 
 
 def _method(obj: str, name: str, args=()) -> N.Call:
@@ -43,7 +55,7 @@ def _discard(gen) -> str:
     return gen.discard
 
 
-def _zero(ctx, atom) -> N.expr:
+def zero(ctx, atom) -> N.expr:
     if isinstance(atom, N.Constant):
         return N.const(0.0)
     return ctx.rt_call("zeros_like", N.copy(atom))
@@ -65,12 +77,15 @@ def forward(gen, s) -> list | None:
             discard = _discard(gen)
             elts = [N.store(gen.dot(n)) if n in active else N.store(discard) for n in names]
             return [s, ctx.ir.inherit(N.assign(N.tuple_(elts, store_ctx=True), N.load(gen.dot(src))), s)]
-        return [s] + [N.assign(gen.dot(n), ctx.zeros_like(n)) for n in names if n in active]
-    if isinstance(s, N.Assign) and isinstance(s.value, (N.Tuple, N.List)) and s in gen.facts.active_stmts:
+        return [s] + [N.assign(gen.dot(n), gen.zeros(n)) for n in names if n in active]
+    if (isinstance(s, N.Assign) and isinstance(s.value, (N.Tuple, N.List, N.Dict))
+            and s in gen.facts.active_stmts):
         target = N.assigned_name(s)
-        elts = [N.load(gen.dot(e.id)) if isinstance(e, N.Name) and e.id in active else _zero(ctx, e)
-                for e in s.value.elts]
-        literal = type(s.value)(elts=elts, ctx=N.Load())
+        value = s.value
+        elts = [N.load(gen.dot(e.id)) if isinstance(e, N.Name) and e.id in active else gen.zero(e)
+                for e in (value.values if isinstance(value, N.Dict) else value.elts)]
+        literal = (N.Dict(keys=[N.copy(k) for k in value.keys], values=elts)
+                   if isinstance(value, N.Dict) else type(value)(elts=elts, ctx=N.Load()))
         return [s, ctx.ir.inherit(N.assign(gen.dot(target), literal), s)]
     return None
 
@@ -93,7 +108,7 @@ def _forward_stack_op(gen, s) -> list | None:
     if appended:
         v = appended[1]
         tangent = (N.load(gen.dot(v.id)) if isinstance(v, N.Name) and v.id in active
-                   else _zero(gen.ctx, v))
+                   else gen.zero(v))
         return [s, N.expr_stmt(_method(gen.dot(lst), "append", [tangent]))]
     pop = _method(gen.dot(lst), "pop")
     v = popped[0]
@@ -111,9 +126,24 @@ def reverse_append(gen, s) -> tuple[list, list] | None:
     if lst not in gen.facts.active_vars:
         return [s], []
     pop = _method(gen.bar(lst), "pop")
+    restore = [N.expr_stmt(_method(lst, "pop"))] if _read_in_reverse(gen, lst) else []
     if isinstance(v, N.Name) and v.id in gen.facts.active_vars:
-        return [s], gen.comment(s) + [gen.ctx.ir.inherit(gen.accumulate(v.id, pop), s)]
-    return [s], [N.expr_stmt(pop)]
+        return [s], gen.comment(s) + [gen.ctx.ir.inherit(gen.accumulate(v.id, pop), s)] + restore
+    return [s], [N.expr_stmt(pop)] + restore
+
+
+def _read_in_reverse(gen, lst: str) -> bool:
+    """Does adjoint code read the list `lst` (`_rt.unindex(g, lst, i)`)? Then
+    the reverse sweep undoes each update of it, so every read sees the list
+    as it was when the primal read it."""
+    reads = getattr(gen, "lists_read", None)
+    if reads is None:
+        reads = gen.lists_read = set()
+        for stmt in gen.facts.active_stmts:
+            if not N.mutated_names(stmt) and isinstance(stmt, (N.Assign, N.Expr)):
+                reads |= N.names_loaded(stmt.value)
+    # a comprehension's list is read once, complete: nothing reads it half-built
+    return lst in reads and lst not in gen.ctx.ir.finished_lists
 
 
 def reverse_adjoint(gen, s, targets: list[str]) -> list | None:
@@ -126,7 +156,8 @@ def reverse_adjoint(gen, s, targets: list[str]) -> list | None:
         if lst not in active:
             return []
         entry = N.load(gen.bar(v)) if v in active else ctx.zeros_like(v)
-        return gen.comment(s) + [N.expr_stmt(_method(gen.bar(lst), "append", [entry]))]
+        restore = [N.expr_stmt(_method(lst, "append", [N.load(v)]))] if _read_in_reverse(gen, lst) else []
+        return gen.comment(s) + [N.expr_stmt(_method(gen.bar(lst), "append", [entry]))] + restore
     if s not in gen.facts.active_stmts:
         return None
     names = unpack_targets(s)
@@ -142,16 +173,26 @@ def reverse_adjoint(gen, s, targets: list[str]) -> list | None:
         # its kind says (a parameter nobody declared, say)
         total = ctx.rt_call("add", N.load(gen.bar(src)), literal)
         return gen.comment(s) + [ctx.ir.inherit(N.assign(gen.bar(src), total), s)]
-    if isinstance(s.value, (N.Tuple, N.List)):
+    if isinstance(s.value, (N.Tuple, N.List, N.Dict)):
         varied = gen.facts.varied_before(s)
         out = []
         target = targets[0]
-        for k, e in enumerate(s.value.elts):
+        for key, e in _literal_entries(s.value):
             if isinstance(e, N.Name) and e.id in active and e.id in varied:
-                entry = N.Subscript(value=N.load(gen.bar(target)), slice=N.const(k), ctx=N.Load())
+                entry = N.Subscript(value=N.load(gen.bar(target)), slice=key, ctx=N.Load())
                 out.append(ctx.ir.inherit(gen.accumulate(e.id, entry), s))
         return gen.comment(s) + out if out else []
     return None
+
+
+def _literal_entries(value) -> list:
+    """(key, value) of a tuple, list or dict literal; a dict's repeated key
+    keeps its last value (normalize made every key a constant)."""
+    if not isinstance(value, N.Dict):
+        return [(N.const(k), e) for k, e in enumerate(value.elts)]
+    last = {k.value: j for j, k in enumerate(value.keys)}
+    return [(N.copy(k), e) for j, (k, e) in enumerate(zip(value.keys, value.values))
+            if last[k.value] == j]
 
 
 # ------------------------------------------------------------------ checks
@@ -161,14 +202,48 @@ def check_operands(ctx, stmt, op, active: list[int], kinds: dict) -> None:
     repeats, and no elementwise rule describes either."""
     if op.fn in _CONTAINER_SAFE:
         return
+    shapes_only = structural(op)  # read for shapes and indices: any value will do
     for k in active:
         arg = op.args[k]
-        if isinstance(arg, N.Name) and is_sure_container(kinds.get(arg.id)):
+        if k == 0 and op.rule is not None and op.rule.sequence:
+            continue  # np.concatenate([a, b]): a list of arrays is what it takes
+        if isinstance(arg, N.Name) and arg.id not in shapes_only and is_sure_container(kinds.get(arg.id)):
             what = kinds[arg.id][0]
+            temporary = re.fullmatch(r"_t\d+_*", arg.id)  # a list written in the call
+            entries = "take its entries out first" + (
+                "" if temporary else f" (e.g. `a, b = {arg.id}`)")
             raise ctx.ir.error(
                 UnsupportedSyntaxError, f"arithmetic or a NumPy function applied to a {what} "
                 f"of differentiable values", stmt, op.label,
-                f"`{arg.id}` is a {what}: take its entries out first (e.g. `a, b = {arg.id}`)")
+                f"make one array of the {what} first (`np.array(...)`, `np.stack(...)`), "
+                f"or {entries}")
+
+
+def check_iteration(ir, kinds: dict) -> None:
+    """`for k in d:` loops over a dict's keys, but normalize made it a loop
+    that indexes its sequence by position (`k = _seq0[_k0]`): refuse it for
+    a dict or a record, whose positions are not what the loop visits."""
+    for s in N.walk(ir.fn):
+        value = s.value if isinstance(s, N.Assign) else None
+        if not (isinstance(value, N.Subscript) and isinstance(value.value, N.Name)
+                and value.value.id in ir.sequences):
+            continue
+        kind = kinds.get(value.value.id)
+        if isinstance(kind, tuple) and (kind[0] == "dict" or (
+                kind[0] == "record" and not issubclass(kind[1], tuple))):
+            what = "iterating over a dict directly" if kind[0] == "dict" else "iterating over an object"
+            raise ir.error(UnsupportedSyntaxError, f"{what} yet", ir.sequences[value.value.id], None,
+                           "iterate over `d.keys()`, `d.values()` or `d.items()`")
+
+
+def check_stores(ir, kinds: dict) -> None:
+    """`x[i] = v` has exact adjoints for arrays only (arrays-in-place.md)."""
+    for s in N.walk(ir.fn):
+        name = N.updated_name(s)
+        if name is not None and is_sure_container(kinds.get(name)):
+            raise ir.error(UnsupportedSyntaxError, f"assignment into an entry of {describe(kinds[name])} yet",
+                           s, None, "build a new container instead (a literal, a comprehension, "
+                                    "or `.append` to a list)")
 
 
 def check_lists(ir, facts, resolve) -> None:
@@ -179,8 +254,11 @@ def check_lists(ir, facts, resolve) -> None:
     container, a returned value) would see updates the mirror does not, and
     reading `lst[i]` in the reverse sweep would see the list as it ends."""
     mutated: dict[str, N.AST] = {}
+    local = N.names_stored(ir.fn) | set(ir.params)
     for s in N.walk(ir.fn):
         for name in N.mutated_names(s):
+            if name not in local and isinstance(ir.namespace.lookup(name), types.ModuleType):
+                continue  # `np.sort(x)` is a function call, not `lst.sort()`
             mutated.setdefault(name, s)
             method = s.value.func.attr
             ok = (list_append(s) is not None or list_pop(s) is not None)
@@ -209,26 +287,33 @@ def check_lists(ir, facts, resolve) -> None:
         if isinstance(s, (N.If, N.While)):
             tests |= N.names_loaded(s.test)
     for s in N.walk(ir.fn):
-        if not isinstance(s, (N.Assign, N.Expr, N.Return)) or N.mutated_names(s):
+        if not isinstance(s, (N.Assign, N.Expr)) or N.mutated_names(s):
             continue
-        value = s.value
-        if value is None:
-            continue
-        uses = N.names_loaded(value) & set(mutated)
-        if not uses:
-            continue
-        if isinstance(value, N.Call) and resolve(value).kind == "nondiff":
-            continue  # `len(lst)`, `_rt.zeros_like(lst)`: read now, no derivative
-        if isinstance(value, (N.Compare, N.UnaryOp)):
-            continue
-        target = N.assigned_name(s)
-        if isinstance(value, N.Name) and target is not None and _only_tested(ir.fn, target, tests):
-            continue
-        name = sorted(uses)[0]
-        raise ir.error(UnsupportedSyntaxError,
-                       f"the list `{name}` is updated in place and also used here", s, None,
-                       "use a list that is updated with `.append`/`.pop` only as a stack "
-                       "(its length with `len`); keep values you read again in variables")
+        uses = N.names_loaded(s.value) & set(mutated)
+        if uses:
+            _check_list_read(ir, s, sorted(uses)[0], resolve, tests)
+
+
+def _check_list_read(ir, s, name: str, resolve, tests: set) -> None:
+    """A list updated in place may be read (indexed, measured, summed, made
+    an array, returned): the reverse sweep undoes its updates as it goes,
+    so each read sees the list as it was. A second name for it may not be
+    made: a copy, an entry of a literal, a helper's parameter."""
+    value = s.value
+    target = N.assigned_name(s)
+    if isinstance(value, N.Name):
+        if value.id in ir.finished_lists or (target is not None and _only_tested(ir.fn, target, tests)):
+            return
+        what = f"a second name for the list `{name}`, which is updated in place"
+    elif isinstance(value, (N.Tuple, N.List, N.Dict, N.Set)):
+        what = f"the list `{name}`, which is updated in place, inside a container"
+    elif isinstance(value, N.Call) and resolve(value).kind == "helper":
+        what = f"passing the list `{name}`, which is updated in place, to a function"
+    else:
+        return
+    raise ir.error(UnsupportedSyntaxError, what, s, None,
+                   f"read entries (`{name}[i]`) or convert it (`np.array({name})`, `sum({name})`) "
+                   "instead")
 
 
 def _only_tested(fn, name: str, tests: set) -> bool:

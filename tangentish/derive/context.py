@@ -12,14 +12,17 @@ from typing import Callable
 
 from .. import runtime
 from ..analysis.aliases import Aliases
-from ..analysis.kinds import bind_kinds
 from ..errors import NoRuleError, UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from ..ir import nodes as N
 from ..ir.naming import Namer
 from ..rules import operand_params, seed_params
+from .binding import bind_call
 from .calls import Op, index_value, resolve
 from .inline import BindError, Inliner
+
+
+SELF = "self"  # what `derive_helper` gives for a function calling itself
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Context:
     ir: IR
     namer: Namer
     wrt: list[str]
-    mode: str                              # "forward" | "reverse"
+    mode: str                              # "forward" | "forward-vector" | "reverse"
     derive_helper: Callable                # (func, mode, wrt positions, caller, stmt, kinds) -> Derived
     injected: dict = field(default_factory=dict)    # closure name -> object
     helpers: list = field(default_factory=list)     # Derived, for display
@@ -70,6 +73,15 @@ class Context:
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
         self.inliner = Inliner(self.namer, self.global_ref, self.object_ref)
         self._ids: dict[int, str] = {}
+        self._own_name: str | None = None
+        self.recursive = False
+
+    def own_name(self) -> str:
+        """The generated function's name (`f_vjp`, `f_jvp`, `f_jvp_vec`), which a recursive call uses."""
+        if self._own_name is None:
+            suffix = {"forward": "jvp", "forward-vector": "jvp_vec"}.get(self.mode, "vjp")
+            self._own_name = self.namer.unique(f"{self.ir.name}_{suffix}")
+        return self._own_name
 
     # ------------------------------------------------------------ names
     def global_ref(self, name: str, obj) -> N.expr:
@@ -104,7 +116,7 @@ class Context:
 
     # ------------------------------------------------------------ ops
     def op(self, stmt) -> Op:
-        op = resolve(stmt.value, self.ir, self.local_names)
+        op = resolve(stmt.value, self.ir, self.local_names, self.kinds)
         if op.kind == "rule" and op.kwargs:
             self._positionalize(op)
         return op
@@ -156,14 +168,15 @@ class Context:
         index = index_value(stmt.targets[0].slice)
         return [N.expr_stmt(self.rt_call(
             "not_shared", N.load(x), index, N.tuple_([N.load(o) for o in others]),
-            N.tuple_([N.const(o) for o in others]), N.const(origin.file), N.const(origin.line)))]
+            N.tuple_([N.const(self.ir.describe(o)) for o in others]), N.const(origin.file),
+            N.const(origin.line)))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a
         known pure function, it may update x in place, which no rule sees."""
         if not isinstance(stmt, N.Expr) or not isinstance(stmt.value, N.Call):
             return
-        op = resolve(stmt.value, self.ir, self.local_names)
+        op = resolve(stmt.value, self.ir, self.local_names, self.kinds)
         names = set()
         for a in list(op.args) + list(op.kwargs.values()):
             names |= N.names_loaded(a)
@@ -187,11 +200,12 @@ class Context:
                     f"pass `{value.id}` positionally to `{op.label.split('(')[0]}`")
 
     def no_rule(self, stmt, op: Op, extra: str = "") -> NoRuleError:
-        decorator = "register_adjoint" if self.mode == "reverse" else "register_tangent"
+        reverse = self.mode == "reverse"
+        decorator = "register_adjoint" if reverse else "register_tangent"
         written = op.label.split("(")[0]
         fn = written if written.replace(".", "").replace("_", "").isalnum() else (
             getattr(op.fn, "__name__", None) or written)
-        why = op.why or f"`{fn}` has no {self.mode}-mode derivative rule"
+        why = op.why or f"`{fn}` has no {'reverse' if reverse else 'forward'}-mode derivative rule"
         hint = op.hint or (f"register one with @tangentish.{decorator}({fn}), or compute "
                            "this value outside the differentiated function")
         return self.ir.error(NoRuleError, f"cannot differentiate: {why}{extra}", stmt,
@@ -205,8 +219,10 @@ class Context:
         else:
             g_name, ans_name = seed_params(rule)
             extra = {g_name: g, ans_name: ans}
+        # the tangent of a function returning a tuple is one tuple (rules.returns)
+        whole = rule is op.rule.jvp and op.rule.outputs is not None
         try:
-            return self.inliner.expand(rule, op.args, op.kwargs, extra)
+            return self.inliner.expand(rule, op.args, op.kwargs, extra, whole)
         except BindError as exc:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 
@@ -229,28 +245,28 @@ class Context:
             return lambda: globals_[name]
         return None
 
-    def helper(self, stmt, op: Op, varied) -> tuple[N.expr, list, list[int]]:
-        """The derivative of a user helper, and its call's positional args."""
+    def helper(self, stmt, op: Op, varied) -> tuple[N.expr, list, list[str]]:
+        """The derivative of a user helper, the arguments of its call (one
+        per parameter of the helper, in order) and the names of the
+        differentiable ones, in the order of its `wrt`."""
         fn = op.fn
-        try:
-            sig = inspect.signature(fn)
-            bound = sig.bind(*op.args, **op.kwargs)
-        except TypeError as exc:
-            raise self.ir.error(UnsupportedSyntaxError, f"bad call to {fn.__name__} ({exc})",
-                                stmt, op.label) from None
-        bound.apply_defaults()
-        params = list(sig.parameters.values())
-        if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
-            raise self.ir.error(UnsupportedSyntaxError,
-                                "calling a helper with *args, **kwargs or keyword-only parameters",
-                                stmt, op.label, "give the helper plain parameters")
-        args = [bound.arguments[p.name] for p in params]
-        args = [a if isinstance(a, N.AST) else self.inliner.literal(a) for a in args]
-        wrt = [k for k, a in enumerate(args) if isinstance(a, N.Name) and a.id in varied]
-        arg_kinds = [self.kinds.get(a.id) if isinstance(a, N.Name) else None for a in args]
-        param_kinds = bind_kinds(fn, arg_kinds, {})
-        derived = self.derive_helper(fn, self.mode, tuple(wrt), self.ir, stmt,
-                                     tuple(sorted(param_kinds.items())), self._arg_dims(stmt, args))
+        binding = bind_call(fn, op.args, op.kwargs, varied, self.kinds, self.inliner.literal)
+        if isinstance(binding, str):
+            raise self.ir.error(UnsupportedSyntaxError, binding, stmt, op.label,
+                                f"pass each differentiable value to `{fn.__name__}` by name or "
+                                "position")
+        args, wrt, param_kinds = binding.args, binding.wrt, binding.kinds
+        dims = self._arg_dims(stmt, args) if args is not None else None
+        if args is None:  # bound when the call runs
+            args = [N.Starred(value=self.rt_call("arguments", self.object_ref(fn), *binding.runtime),
+                              ctx=N.Load())]
+        positions = tuple(k for k, _ in wrt)
+        names = [name for _, name in wrt]
+        derived = self.derive_helper(fn, self.mode, positions, self.ir, stmt,
+                                     tuple(sorted(param_kinds.items())), dims)
+        if derived is SELF:  # recursion: the generated function calls itself
+            self.recursive = True
+            return N.load(self.own_name()), args, names
         if derived.updates_params:
             # the derivative works on a private copy, the primal on the caller's
             # array: the two would see different values
@@ -263,13 +279,15 @@ class Context:
         if derived not in self.helpers:
             self.helpers.append(derived)
         self.guards.extend(derived.guards)
-        path, base = [], stmt.value.func
+        path, base = [], stmt.value.func if isinstance(stmt.value, N.Call) else None
         while isinstance(base, N.Attribute):
             path.insert(0, base.attr)
             base = base.value
-        getter = self.live_binding(base.id) if isinstance(base, N.Name) else None
+        # a method of a record is found through its class, part of the cache key
+        getter = (self.live_binding(base.id)
+                  if isinstance(base, N.Name) and base.id not in self.local_names else None)
         if getter is not None:
             callee = self.ir.namespace.resolve(stmt.value.func, self.local_names)
             self.guards.append((getter, tuple(path), callee))
         name = self._inject(derived.name, derived.function)
-        return N.load(name), args, wrt
+        return N.load(name), args, names

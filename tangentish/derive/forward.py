@@ -23,6 +23,18 @@ class Forward:
     def dot(self, name: str) -> str:
         return self.namer.tangent(name)
 
+    def tangent(self, name: str) -> N.expr:
+        """The expression reading the tangent of `name`."""
+        return N.load(self.dot(name))
+
+    def zeros(self, name: str) -> N.expr:
+        """The zero tangent of variable `name`."""
+        return self.ctx.zeros_like(name)
+
+    def zero(self, atom) -> N.expr:
+        """The zero tangent of a name or a literal."""
+        return containers.zero(self.ctx, atom)
+
     def run(self) -> N.FunctionDef:
         ir = self.ctx.ir
         copied = self.ctx.aliases.params_to_copy(ir.params)
@@ -30,20 +42,26 @@ class Forward:
         body += self.ctx.private_copies(self.dot(p) for p in copied if p in self.ctx.wrt)
         for p in ir.params:
             if p in self.facts.active_vars and p not in self.ctx.wrt:
-                body.append(N.assign(self.dot(p), self.ctx.zeros_like(p)))
+                body.append(N.assign(self.dot(p), self.zeros(p)))
         body += self.block(ir.fn.body[:-1])
         ret = ir.fn.body[-1].value
         if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
             ret_dot = N.load(self.dot(ret.id))
         else:
-            ret_dot = self.ctx.rt_call("zeros_like", ret)
+            ret_dot = self.zero(ret)
         body.append(N.ret(N.tuple_([ret, ret_dot])))
         params = ir.params + [self.dot(w) for w in self.ctx.wrt]
-        return N.function(self.namer.unique(f"{ir.name}_jvp"), params, body)
+        return N.function(self.ctx.own_name(), params, body)
 
     def block(self, stmts) -> list:
-        out = []
+        """The statements with their tangents, each run from one user line
+        under a `# line N: ...` comment."""
+        out, last = [], None
         for s in stmts:
+            note = self.ctx.ir.note(s)
+            if note is not None and note != last:
+                out.append(N.comment(note))
+                last = note
             out += self.stmt(s)
         return out
 
@@ -61,7 +79,7 @@ class Forward:
         if isinstance(s, N.For):
             head = []
             if s.target.id in self.facts.active_vars:  # the index itself carries no derivative
-                head = [N.assign(self.dot(s.target.id), self.ctx.zeros_like(s.target.id))]
+                head = [N.assign(self.dot(s.target.id), self.zeros(s.target.id))]
             return [N.for_(s.target.id, s.iter, head + self.block(s.body))]
         if isinstance(s, N.While):
             return [N.while_(s.test, self.block(s.body))]
@@ -78,15 +96,18 @@ class Forward:
         v = s.value
         varied = isinstance(v, N.Name) and v.id in self.facts.varied_before(s)
         tangent = N.load(self.dot(v.id)) if varied else N.const(0.0)
+        return out + [self.ctx.ir.inherit(self.store_tangent(s, x, tangent), s)]
+
+    def store_tangent(self, s, x: str, tangent: N.expr) -> N.stmt:
         target = N.Subscript(value=N.load(self.dot(x)), slice=N.copy(s.targets[0].slice), ctx=N.Store())
-        return out + [self.ctx.ir.inherit(N.Assign(targets=[target], value=tangent, type_comment=None), s)]
+        return N.Assign(targets=[target], value=tangent, type_comment=None)
 
     def assign(self, s) -> list:
         target = N.assigned_name(s)
         if s in self.facts.active_stmts:
             return self.active(s, target)
         if target in self.facts.active_vars:
-            return [s, N.assign(self.dot(target), self.ctx.zeros_like(target))]
+            return [s, N.assign(self.dot(target), self.zeros(target))]
         return [s]
 
     def active(self, s, target: str) -> list:
@@ -99,14 +120,27 @@ class Forward:
             return [s, N.assign(t_dot, N.load(self.dot(op.args[0].id)))]
         if op.kind == "helper":
             func, args, wrt = ctx.helper(s, op, varied)
-            call = N.call(func, args + [N.load(self.dot(args[k].id)) for k in wrt])
+            call = N.call(func, args + [N.load(self.dot(name)) for name in wrt])
             both = N.tuple_([N.store(target), N.store(t_dot)], store_ctx=True)
             return [self.ctx.ir.inherit(N.assign(both, call), s)]
         ctx.check_keywords(s, op, varied)
-        rule = op.rule
-        if op.kind != "rule" or not rule.has_forward:
+        if op.kind != "rule" or not op.rule.has_forward:
             raise ctx.no_rule(s, op)
         containers.check_operands(ctx, s, op, active, self.facts.kinds)
+        return self.rule_tangent(s, op, active, target)
+
+    def rule_tangent(self, s, op, active: list[int], target: str) -> list:
+        """`s` followed by the tangent of its rule's result (one direction)."""
+        pre, total = self.rule_terms(s, op, active, target)
+        t_dot = self.dot(target)
+        if total is None:
+            return [s, N.assign(t_dot, self.zeros(target))]
+        return [s] + pre + [self.ctx.ir.inherit(N.assign(t_dot, total), s)]
+
+    def rule_terms(self, s, op, active: list[int], target: str) -> tuple[list, N.expr | None]:
+        """(statements, the expression of the tangent, or None for zero)."""
+        ctx = self.ctx
+        rule = op.rule
         pre, terms = [], []
         constant_partial = False
         if rule.partials is not None:
@@ -117,10 +151,10 @@ class Forward:
                     raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
                 if outs[k] is not None:
                     constant_partial |= isinstance(outs[k], N.Constant)
-                    terms.append(mul(outs[k], N.load(self.dot(op.args[k].id))))
+                    terms.append(mul(outs[k], self.tangent(op.args[k].id)))
         elif rule.jvp is not None:
             for k in active:
-                g = N.load(self.dot(op.args[k].id))
+                g = self.tangent(op.args[k].id)
                 stmts, outs = ctx.expand(s, op, rule.jvp, ans=N.load(target), g=g)
                 if k >= len(outs):
                     raise ctx.no_rule(s, op, f" with respect to argument {k + 1}")
@@ -133,10 +167,10 @@ class Forward:
             # carry no derivative by the declaration's meaning
             first = op.args[0].id
             value = N.copy(s.value)
-            swapped = N.substitute(value, {first: N.load(self.dot(first))})
+            swapped = N.substitute(value, {first: self.tangent(first)})
             terms.append(swapped)
         if not terms:
-            return [s, N.assign(t_dot, ctx.zeros_like(target))]
+            return pre, None
         total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
         if (self.ctx.aliases.needs_private_derivative(s)
                 and isinstance(total, (N.Name, N.Subscript, N.Attribute))):
@@ -147,7 +181,7 @@ class Forward:
         shaped = all(self.facts.same_shape(op.args[k].id, target, s) for k in active)
         if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
-        return [s] + pre + [ctx.ir.inherit(N.assign(t_dot, total), s)]
+        return pre, total
 
 
 def _sum_terms(terms: list, kind=None, ctx=None) -> N.expr:

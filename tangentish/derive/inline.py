@@ -54,6 +54,10 @@ def _variadic(signature: inspect.Signature) -> bool:
     return any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
 
 
+def _by_position(signature: inspect.Signature) -> bool:
+    return _variadic(signature) and "position" in signature.parameters
+
+
 class Inliner:
     """Expands rules for one generated function.
 
@@ -99,12 +103,32 @@ class Inliner:
             return N.tuple_([self.literal(v) for v in value])
         return self.object_ref(value)
 
-    def expand(self, rule, positional, keywords, extra) -> tuple[list, list]:
-        """(statements, one output expression or None per returned entry)."""
-        bound = self.bind(rule, positional, keywords, extra)
+    def expand(self, rule, positional, keywords, extra, whole=False) -> tuple[list, list]:
+        """(statements, one output expression or None per returned entry);
+        `whole`: the rule returns one value, whatever its shape (the tangent
+        of a function returning a tuple)."""
         tpl = template(rule)
+        if tpl is not None and _by_position(tpl.signature) and not whole:
+            return self._expand_by_position(rule, tpl, positional, keywords, extra)
+        bound = self.bind(rule, positional, keywords, extra)
         if tpl is None:
-            return self._call(rule, bound, len(bound) - len(extra))
+            return self._call(rule, bound, 1 if whole else len(bound) - len(extra), whole)
+        return self._instantiate_rule(tpl, bound, positional, whole)
+
+    def _expand_by_position(self, rule, tpl, positional, keywords, extra) -> tuple[list, list]:
+        """A rule taking `*operands` and a keyword-only `position`, once per
+        argument position with `position` that constant: each derivative is
+        then its own expression (np.einsum of the others), which can be
+        differentiated again, and none is computed unless it is used."""
+        stmts, outs = [], []
+        for k in range(len(positional)):
+            bound = self.bind(rule, positional, keywords, {**extra, "position": N.const(k)})
+            body, result = self._instantiate_rule(tpl, bound, positional, False)
+            stmts += body
+            outs.append(result[0])
+        return stmts, outs
+
+    def _instantiate_rule(self, tpl, bound, positional, whole) -> tuple[list, list]:
         mapping = dict(bound)
         stmts = []
         for s in tpl.body:
@@ -114,6 +138,10 @@ class Inliner:
             for t in s.targets:
                 mapping[t.id] = N.load(name)
         result = self._instantiate(tpl.result, mapping, tpl)
+        if whole:
+            return stmts, [result]
+        if _by_position(tpl.signature):
+            return stmts, [None if N.is_const(result, None) else result]
         if _variadic(tpl.signature) and not isinstance(result, N.Tuple):
             # a rule taking `*args` returns one sequence, indexed by argument position
             name = self.namer.fresh("_t")
@@ -133,11 +161,13 @@ class Inliner:
         expr = N.substitute(expr, {**free, **mapping})
         return simplify(expr)
 
-    def _call(self, rule, bound, n) -> tuple[list, list]:
+    def _call(self, rule, bound, n, whole=False) -> tuple[list, list]:
         func = self.object_ref(rule)
         name = self.namer.fresh("_t")
         call = N.call(func, [], bound)
         stmt = N.assign(name, call)
+        if whole:
+            return [stmt], [N.load(name)]
         outs = [N.call(N.attr(self.global_ref("_rt", None), "pick"), [N.load(name), N.const(i)])
                 for i in range(n)]
         return [stmt], outs
@@ -205,6 +235,45 @@ class _Simplifier(N.NodeTransformer):
             same = _identical(node.left, node.comparators[0])
             if same is not None:
                 return N.const(same if isinstance(node.ops[0], N.Is) else not same)
+        if (len(node.ops) == 1 and type(node.ops[0]) in _COMPARE
+                and isinstance(node.left, N.Constant) and isinstance(node.comparators[0], N.Constant)):
+            # `which == 0`, `position < 4` in a rule
+            return N.const(_COMPARE[type(node.ops[0])](node.left.value, node.comparators[0].value))
+        return node
+
+    def visit_BoolOp(self, node):
+        """`True or x` -> `True`, `False or x` -> `x`: constants that decide, or drop out."""
+        self.generic_visit(node)
+        deciding = (lambda v: bool(v)) if isinstance(node.op, N.Or) else (lambda v: not v)  # noqa: E731
+        kept = []
+        for v in node.values:
+            if isinstance(v, N.Constant) and deciding(v.value):
+                return v if not kept else N.BoolOp(op=node.op, values=kept + [v])
+            if not (isinstance(v, N.Constant) and v is not node.values[-1]):
+                kept.append(v)
+        return kept[0] if len(kept) == 1 else N.BoolOp(op=node.op, values=kept)
+
+    def visit_Subscript(self, node):
+        """`(a, b, c)[1:]` -> `(b, c)`: a rule's `*operands` sliced at a constant."""
+        self.generic_visit(node)
+        if not isinstance(node.value, N.Tuple):
+            return node
+        index = node.slice
+        if isinstance(index, N.Constant) and type(index.value) is int:
+            return node.value.elts[index.value]
+        if isinstance(index, N.Slice):
+            bounds = [None if b is None else _num(b) if type(_num(b)) is int else _MISSING
+                      for b in (index.lower, index.upper, index.step)]
+            if _MISSING not in bounds:
+                return N.tuple_(node.value.elts[slice(*bounds)])
+        return node
+
+    def visit_Call(self, node):
+        """`f(x, *(a, b))` -> `f(x, a, b)`."""
+        self.generic_visit(node)
+        if any(isinstance(a, N.Starred) and isinstance(a.value, N.Tuple) for a in node.args):
+            node.args = [e for a in node.args for e in
+                         (a.value.elts if isinstance(a, N.Starred) and isinstance(a.value, N.Tuple) else [a])]
         return node
 
     def visit_IfExp(self, node):
@@ -212,6 +281,11 @@ class _Simplifier(N.NodeTransformer):
         if isinstance(node.test, N.Constant):
             return node.body if node.test.value else node.orelse
         return node
+
+
+_MISSING = object()
+_COMPARE = {N.Eq: operator.eq, N.NotEq: operator.ne, N.Lt: operator.lt, N.LtE: operator.le,
+            N.Gt: operator.gt, N.GtE: operator.ge}
 
 
 def _identical(a, b) -> bool | None:

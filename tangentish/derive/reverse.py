@@ -16,7 +16,6 @@ temporaries of a loop body get a fresh adjoint in every reversed iteration.
 """
 from __future__ import annotations
 
-import linecache
 import operator
 
 from ..analysis.kinds import is_container, unpack_targets
@@ -168,11 +167,10 @@ class Reverse:
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
 
     def comment(self, s) -> list:
-        pos = self.ctx.ir.position(s)
-        if pos is None:
+        note = self.ctx.ir.note(s)
+        if note is None:
             return []
-        text = linecache.getline(self.ctx.ir.file, pos[0]).strip()
-        return [N.comment(f"grad of line {pos[0]}: {text}")]
+        return [N.comment(note if note.startswith("grad of ") else f"grad of {note}")]
 
     # ------------------------------------------------------------ walk
     def run(self) -> N.FunctionDef:
@@ -185,8 +183,8 @@ class Reverse:
         touched = isinstance(ret, N.Name) and self.ctx.aliases.touched(ret.id)
         if isinstance(ret, N.Name) and ret.id in self.facts.active_vars:
             g = N.load(out_bar)
-            if ret.id in self.ctx.aliases.updated:
-                g = ctx.rt_call("private_copy", g)
+            if ret.id in self.ctx.aliases.updated or N.names_mutated(ir.fn) & {ret.id}:
+                g = ctx.rt_call("private_copy", g)  # updated in place by the reverse sweep
             seed.append(N.assign(self.bar(ret.id), g))
         head = ctx.private_copies(ctx.aliases.params_to_copy(ir.params))
         tail = []
@@ -205,12 +203,16 @@ class Reverse:
         grads = [N.load(self.bar(w)) for w in ctx.wrt]
         stmts = (inits + stack + head + fwd + tail + [N.comment(REVERSE_MARKER)] + seed + rev
                  + [N.ret(N.tuple_([value] + grads))])
-        return N.function(self.namer.unique(f"{ir.name}_vjp"), ir.params + [out_bar], stmts)
+        return N.function(self.ctx.own_name(), ir.params + [out_bar], stmts)
 
     def block(self, stmts, scope: int | None = None) -> tuple[list, list]:
-        fwd, rev = [], []
+        fwd, rev, last = [], [], None
         for s in stmts:
             f, r = self.stmt(s)
+            note = self.ctx.ir.note(s)
+            if f and note is not None and note != last:  # the primal trace, line by line
+                fwd.append(N.comment(note))
+                last = note
             fwd += f
             rev = r + rev
         rev = _dedupe_comments(rev)
@@ -293,11 +295,18 @@ class Reverse:
         if s in self.facts.active_stmts and x in self.facts.active_vars:
             rev += self.comment(s)
             v = s.value
+            after = []
             if isinstance(v, N.Name) and v.id in self.facts.varied_before(s):
                 c = self.ctx.rt_call("cotangent_at", N.load(self.bar(x)), index_value(index), v)
-                rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
+                if v.id == x:  # `x[i] = x`: x_bar gives the cotangent and takes it, once cleared
+                    held = self.namer.fresh("_t")
+                    rev.append(N.assign(held, self.ctx.rt_call("private_copy", c)))
+                    after.append(self.ctx.ir.inherit(self.accumulate(x, N.load(held)), s))
+                else:
+                    rev.append(self.ctx.ir.inherit(self.accumulate(v.id, c), s))
             cleared = N.Subscript(value=N.load(self.bar(x)), slice=N.copy(index), ctx=N.Store())
             rev.append(N.Assign(targets=[cleared], value=N.const(0.0), type_comment=None))
+            rev += after
         restore = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Store())
         rev.append(N.Assign(targets=[restore], value=N.call(N.attr(N.load(self.stack), "pop")),
                             type_comment=None))
@@ -345,6 +354,8 @@ class Reverse:
         active = ctx.varied_args(op, varied)
         g = N.load(self.bar(t))
         if op.kind == "copy":
+            if op.args[0].id in ctx.ir.finished_lists:  # its adjoint is popped from: a copy
+                g = ctx.rt_call("private_copy", g)
             return [self.accumulate(op.args[0].id, g)]
         x = op.args[0].id if op.fn is operator.getitem and isinstance(op.args[0], N.Name) else None
         if x in ctx.aliases.updated and active == [0]:  # its adjoint is ours: add in place
@@ -356,7 +367,7 @@ class Reverse:
             discard = self.namer.unique("_")  # the helper's value: the primal has it
             targets = N.tuple_([N.store(discard)] + [N.store(x) for x in temps], store_ctx=True)
             out = [ctx.ir.inherit(N.assign(targets, N.call(func, args + [g])), s)]
-            return out + [self.accumulate(args[k].id, N.load(x)) for k, x in zip(wrt, temps)]
+            return out + [self.accumulate(name, N.load(x)) for name, x in zip(wrt, temps)]
         ctx.check_keywords(s, op, varied)
         rule = op.rule
         if op.kind != "rule" or not rule.has_reverse:

@@ -10,7 +10,7 @@
            | if name: break                         (last statement of a loop)
            | op  (an expression statement) | assert | raise | pass
     op    := atom | atom OP atom | UOP atom | atom CMP atom
-           | f(atom*, k=atom*) | atom[index] | atom.attr | (atom*) | [atom*]
+           | f(atom*, *atom?, k=atom*, **atom?) | atom[index] | atom.attr | (atom*) | [atom*]
     atom  := name | constant | static global reference (np.pi)
 
 `verify` runs after normalization and after each optimization pass; a
@@ -52,8 +52,9 @@ def check_op(e) -> None:
         children = [e.operand]
     elif isinstance(e, N.Compare):
         children = [e.left] + list(e.comparators)
-    elif isinstance(e, N.Call):
-        children = list(e.args) + [k.value for k in e.keywords]
+    elif isinstance(e, N.Call):  # `g(a, *t, k=b, **kw)`: `*`/`**` only for the user's functions
+        children = [a.value if isinstance(a, N.Starred) else a for a in e.args]
+        children += [k.value for k in e.keywords]
         if isinstance(e.func, N.Attribute):
             children.append(e.func.value)
     elif isinstance(e, N.Subscript):

@@ -202,7 +202,15 @@ def is_number(node: AST) -> bool:
 
 
 def param_names(fn: FunctionDef) -> list[str]:
-    return [a.id for a in fn.args.args]
+    """Every parameter, in signature order: `*args` and `**kwargs` included."""
+    args = fn.args
+    names = [a.id for a in args.posonlyargs + args.args]
+    if args.vararg is not None:
+        names.append(args.vararg.id)
+    names += [a.id for a in args.kwonlyargs]
+    if args.kwarg is not None:
+        names.append(args.kwarg.id)
+    return names
 
 
 def assigned_name(node: AST) -> str | None:
@@ -242,6 +250,11 @@ def mutated_names(stmt: AST) -> set[str]:
             and value.func.attr in MUTATING_METHODS and isinstance(value.func.value, Name)):
         return {value.func.value.id}
     return set()
+
+
+def names_mutated(node: AST) -> set[str]:
+    """Names some `lst.append(v)`-like call inside `node` updates in place."""
+    return {name for n in walk(node) for name in mutated_names(n)}
 
 
 def names_loaded(node: AST) -> set[str]:

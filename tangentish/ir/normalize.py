@@ -19,8 +19,11 @@ from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
+from . import comprehensions
+from . import local_functions as L
 from . import nodes as N
 from .naming import Namer
+from .variadic import VariadicCalls
 
 # Constructs rejected outright, with what to write instead.
 _REJECTED = {
@@ -32,18 +35,12 @@ _REJECTED = {
     N.AsyncWith: ("`async with`", "use plain code"),
     N.Global: ("`global` declarations", "pass the value as an argument and return the new value"),
     N.Nonlocal: ("`nonlocal` declarations", "pass the value as an argument and return the new value"),
-    N.Lambda: ("lambda expressions", "define a helper with `def` at module level"),
-    N.FunctionDef: ("nested function definitions", "define the helper at module level"),
     N.ClassDef: ("class definitions inside the function", "define the class at module level"),
     N.With: ("`with` blocks", "move the context manager outside the differentiated function"),
     N.Try: ("`try` blocks", "move error handling outside the differentiated function"),
     N.Delete: ("`del` statements", "let the variable go out of scope"),
     N.NamedExpr: ("assignment expressions (`:=`)", "assign in a separate statement"),
-    N.ListComp: ("list comprehensions", "write a `for` loop"),
     N.SetComp: ("set comprehensions", "write a `for` loop"),
-    N.DictComp: ("dict comprehensions", "write a `for` loop"),
-    N.GeneratorExp: ("generator expressions", "write a `for` loop"),
-    N.Starred: ("starred expressions", "pass the arguments one by one"),
 }
 if N.Match is not None:
     _REJECTED[N.Match] = ("`match` statements", "use `if`/`elif`")
@@ -60,15 +57,32 @@ class _Loop:
     brk: str | None = None      # set: leave the loop after this iteration
 
 
-class Normalizer:
-    def __init__(self, ir: IR, namer: Namer):
+class Normalizer(L.Inlining, VariadicCalls):
+    """Normalizes one function body: the user's, or (with `parent`) a nested
+    function's body copied to a call site (see local_functions.py)."""
+
+    def __init__(self, ir: IR, namer: Namer, fn: N.FunctionDef | None = None,
+                 parent: "Normalizer | None" = None):
         self.ir = ir
         self.namer = namer
-        self.locals = N.names_stored(ir.fn) | set(ir.params)
+        self.fn = fn if fn is not None else ir.fn
+        own = L.scope_locals(self.fn)
+        self.locals = own | (parent.locals if parent else set())
         self.loops: list[_Loop] = []
-        self.shared = self._possibly_shared()
         self.done: str | None = None
         self.ret_var: str | None = None
+        # nested functions: every name that denotes one here, and those
+        # callable at this point (a `def` runs before its calls, in their block)
+        self.defined = self._local_function_names()
+        inherited = (parent.function_names - own) if parent else set()
+        self.function_names = inherited | self.defined
+        self.visible: dict = {k: v for k, v in parent.visible.items() if k in inherited} if parent else {}
+        self.inlining: list = parent.inlining if parent else []
+        self.root = parent.root if parent else self
+        if parent is None:
+            self.claimed: set[str] = set()
+            self.outer_names = {n.id for n in L.walk_scope(self.fn) if isinstance(n, N.Name)}
+        self.shared = self._possibly_shared()
 
     def _possibly_shared(self) -> set[str]:
         """Names whose value another name may alias: `y = x`, `v = x[1:]`, `t = x.T`.
@@ -76,7 +90,7 @@ class Normalizer:
         `x += e` is lowered to `x = x + e`, which matches Python only when no
         other name sees x's memory; for these names it is rejected instead."""
         shared = set()
-        for node in N.walk(self.ir.fn):
+        for node in L.walk_scope(self.fn):
             if isinstance(node, N.Assign):
                 value = node.value
                 while isinstance(value, (N.Subscript, N.Attribute)):
@@ -92,8 +106,8 @@ class Normalizer:
                              node, construct, hint)
 
     def check_supported(self) -> None:
-        for node in N.walk(self.ir.fn):
-            if node is self.ir.fn:
+        for node in L.walk_scope(self.fn):
+            if node is self.fn:
                 continue
             entry = _REJECTED.get(type(node))
             if entry:
@@ -104,11 +118,6 @@ class Normalizer:
                 raise self.reject(node, "writing results into an array through an `out` "
                                   "argument: the derivative would not see the write",
                                   "assign the result instead (`y = np.multiply(x, 2.0)`)")
-        args = self.ir.fn.args
-        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-            raise self.reject(self.ir.fn, "`*args`, `**kwargs` or keyword-only parameters yet",
-                              "list the parameters explicitly")
-
     def check_not_dynamic(self, node) -> None:
         fn = self.ir.namespace.resolve(node.func, self.locals) if isinstance(node, N.Call) else None
         if fn in _BY_NAME:
@@ -147,18 +156,22 @@ class Normalizer:
     # ---------------------------------------------------------- expressions
     def atom(self, e, pre: list, prefix: str = "_t"):
         """Flatten `e` into `pre`; return a Name, Constant or static reference."""
+        self.check_not_function_value(e)
         if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
             return e
         if (isinstance(e, N.UnaryOp) and isinstance(e.op, N.USub) and N.is_number(e.operand)
                 and not isinstance(e.operand.value, bool)):
             return N.const(-e.operand.value)  # `-1` is a literal, not an operation
         op = self.op(e, pre)
+        if isinstance(op, (N.Name, N.Constant)):
+            return op  # what an inlined nested function returned
         name = self.namer.fresh(prefix)
         pre.append(self.emit(name, op, e))
         return N.load(name)
 
     def op(self, e, pre: list):
         """Flatten the operands of `e`; return a one-operation expression."""
+        self.check_not_function_value(e)
         if isinstance(e, (N.Name, N.Constant)) or self.is_static(e):
             return e
         if isinstance(e, N.BinOp):
@@ -182,14 +195,50 @@ class Normalizer:
         if isinstance(e, N.Attribute):
             return N.attr(self.atom(e.value, pre), e.attr)
         if isinstance(e, (N.Tuple, N.List, N.Set)):
+            for x in e.elts:
+                if isinstance(x, N.Starred):
+                    raise self.reject(x, "star unpacking inside a tuple or list display",
+                                      "index the entries you need (`(a, t[0], t[1])`)")
             return type(e)(elts=[self.atom(x, pre) for x in e.elts], **(
                 {"ctx": N.Load()} if not isinstance(e, N.Set) else {}))
         if isinstance(e, N.Dict):
-            return N.Dict(keys=[self.atom(k, pre) for k in e.keys],
-                          values=[self.atom(v, pre) for v in e.values])
+            return self.dict_literal(e, pre)
+        if isinstance(e, comprehensions.LOWERED):
+            return self.comprehension(e, pre)
         if isinstance(e, N.JoinedStr):
             return e  # f-strings only format values; they carry no derivative
         raise self.reject(e, f"the expression {type(e).__name__}", "rewrite it with simpler operations")
+
+    # ---------------------------------------------------------- containers
+    def dict_literal(self, e, pre: list):
+        """`{"a": x}` as it is; with keys known only when it runs, `dict([(k, x), ...])`,
+        whose rules know that a repeated key keeps the last value."""
+        if any(k is None for k in e.keys):
+            raise self.reject(e, "unpacking a dict into a dict literal", "write the entries one by one")
+        if all(isinstance(k, N.Constant) for k in e.keys):
+            return N.Dict(keys=list(e.keys), values=[self.atom(v, pre) for v in e.values])
+        pairs = N.List(elts=[N.tuple_([k, v]) for k, v in zip(e.keys, e.values)], ctx=N.Load())
+        return N.call(self.builtin("dict", e), [self.atom(self.ir.inherit(pairs, e), pre)])
+
+    def builtin(self, name: str, user_node) -> N.Name:
+        """A reference to a builtin the lowered code calls (`dict`, `list`)."""
+        if name in self.locals or self.ir.namespace.lookup(name) is not getattr(builtins, name):
+            raise self.reject(user_node, f"this construct where `{name}` is not the builtin",
+                              f"do not rebind the name `{name}`")
+        return N.load(name)
+
+    def comprehension(self, e, pre: list):
+        """A comprehension or generator expression, as the loop it abbreviates."""
+        bound = comprehensions.rename_targets(e, self.ir.fn, self.namer.unique)
+        result = self.namer.fresh("_t")
+        self.locals |= bound | {result}
+        inherit = lambda new: self.ir.inherit(new, e)  # noqa: E731
+        for s in comprehensions.lower(e, result, inherit):
+            pre += self.stmt(s)[0]
+        self.ir.finished_lists.add(result)
+        if isinstance(e, N.DictComp):
+            return N.call(self.builtin("dict", e), [N.load(result)])
+        return N.load(result)
 
     def index(self, s, pre):
         if isinstance(s, N.Slice):
@@ -200,17 +249,16 @@ class Normalizer:
         return self.atom(s, pre)
 
     def call(self, e: N.Call, pre: list):
-        for kw in e.keywords:
-            if kw.arg is None:
-                raise self.reject(kw.value, "`**kwargs` unpacking in calls", "pass keywords one by one")
+        local = self.local_callee(e)
+        if local is not None:
+            return self.inline(local, e, pre)
         func = e.func
         if not (isinstance(func, N.Name) or self.is_static(func)):
             if isinstance(func, N.Attribute):
                 func = N.attr(self.atom(func.value, pre), func.attr)
             else:
                 func = self.atom(func, pre)
-        args = [self.atom(a, pre) for a in e.args]
-        kws = [N.keyword(arg=k.arg, value=self.atom(k.value, pre)) for k in e.keywords]
+        args, kws = self.call_arguments(e, pre)
         return N.Call(func=func, args=args, keywords=kws)
 
     def split_chain(self, e: N.Compare):
@@ -305,6 +353,8 @@ class Normalizer:
                 pre += self.stmt_Assign(single)[0]
             return pre, False
         target = s.targets[0]
+        if isinstance(s.value, N.Lambda) and isinstance(target, N.Name):
+            return self.define(target.id, L.from_lambda(target.id, s.value, self.ir), s.value), False
         if isinstance(target, N.Subscript):
             pre: list = []
             value = self.atom(s.value, pre)
@@ -322,6 +372,9 @@ class Normalizer:
 
         The normal form unpacks a name into names, all distinct and none of
         them the name unpacked, so each target's adjoint is its own entry."""
+        star = next((k for k, e in enumerate(target.elts) if isinstance(e, N.Starred)), None)
+        if star is not None:
+            return self.unpack_starred(target, value, user_node, star)
         pre: list = []
         names = {e.id for e in target.elts if isinstance(e, N.Name)}
         if (isinstance(value, (N.Tuple, N.List)) and len(value.elts) == len(target.elts)
@@ -353,6 +406,40 @@ class Normalizer:
         unpack = N.Assign(targets=[N.tuple_(elts, store_ctx=True)], value=src, type_comment=None)
         pre.append(self.ir.inherit(unpack, user_node))
         return pre + after
+
+    def unpack_starred(self, target, value, user_node, k: int) -> list:
+        """`a, *rest, z = value`: from a tuple or list display, `rest` is the
+        list of the middle entries; from any other value, `a = t[0]`,
+        `rest = t[1:-1]` (a tuple when t is one: Python makes a list) and
+        `z = t[-1]`, after checking that t has enough entries."""
+        elts = target.elts
+        after = len(elts) - k - 1
+        rest = elts[k].value
+        if isinstance(value, (N.Tuple, N.List)) and not any(isinstance(e, N.Starred) for e in value.elts):
+            if len(value.elts) < len(elts) - 1:
+                raise self.reject(user_node, f"unpacking {len(value.elts)} values into "
+                                  f"{len(elts) - 1} or more targets", "unpack as many as there are")
+            middle = N.List(elts=value.elts[k:len(value.elts) - after], ctx=N.Load())
+            flat = N.tuple_(value.elts[:k] + [middle] + value.elts[len(value.elts) - after:])
+            return self.unpack(N.tuple_(elts[:k] + [rest] + elts[k + 1:], store_ctx=True), flat, user_node)
+        pre: list = []
+        src = self.atom(value, pre)
+        if not isinstance(src, N.Name) or src.id in N.names_stored(target):
+            temp = self.namer.fresh("_t")
+            pre.append(self.emit(temp, src, value))
+            src = N.load(temp)
+        count = N.Compare(left=N.call(N.load("len"), [src]), ops=[N.GtE()],
+                          comparators=[N.const(len(elts) - 1)])
+        pre += self.stmt_Assert(self.ir.inherit(N.Assert(test=count, msg=N.const(
+            "not enough values to unpack")), user_node))[0]
+        parts = [(e, N.const(j)) for j, e in enumerate(elts[:k])]
+        parts.append((rest, N.Slice(lower=N.const(k), upper=N.const(-after) if after else None, step=None)))
+        parts += [(e, N.const(-after + j)) for j, e in enumerate(elts[k + 1:])]
+        for t, index in parts:
+            item = self.ir.inherit(N.Subscript(value=src, slice=index, ctx=N.Load()), user_node)
+            single = self.ir.inherit(N.Assign(targets=[t], value=item, type_comment=None), user_node)
+            pre += self.stmt_Assign(single)[0]
+        return pre
 
     def store_base(self, target: N.Subscript) -> str:
         """The local array `x` of a store `x[...] = v`, or a clear refusal."""
@@ -414,6 +501,8 @@ class Normalizer:
             return [], False  # docstrings and bare constants do nothing
         pre: list = []
         op = self.op(s.value, pre)
+        if isinstance(op, (N.Name, N.Constant)):
+            return pre, False  # an inlined call's value, unused
         if (isinstance(op, N.Call) and isinstance(op.func, N.Attribute) and op.func.attr == "pop"
                 and isinstance(op.func.value, N.Name)):
             # `lst.pop()` for its effect: the popped value is named, since the
@@ -516,6 +605,9 @@ class Normalizer:
         `zip` or `reversed` as a `range` loop that indexes the sequences."""
         it = s.iter
         head: list = []
+        view = comprehensions.dict_view(it)
+        if view is not None:
+            return self.dict_loop(s, *view)
         if self.calls_builtin(it, builtins.range) and isinstance(s.target, N.Name):
             args = [self.atom(a, head) for a in it.args]
             index, bind = s.target.id, []
@@ -526,6 +618,23 @@ class Normalizer:
         if loop.skip:  # `_skip = False` stays first
             body.insert(0, body.pop(len(bind)))
         return self.after_loop(s, loop, head, N.for_(index, N.call(N.load("range"), args), body))
+
+    def dict_loop(self, s, mapping, view: str) -> tuple[list, bool]:
+        """`for k, v in d.items():` as a loop over `list(d.keys())` reading `d[k]`."""
+        head: list = []
+        if not isinstance(mapping, N.Name) or mapping.id in N.names_stored(N.module(s.body)):
+            name = self.namer.fresh("_seq")
+            head.append(self.emit(name, self.op(mapping, head), mapping))
+            mapping = N.load(name)
+        key = self.namer.fresh("_key")
+        self.locals.add(key)
+        self.builtin("list", s.iter)
+        loop = comprehensions.over_keys(s, mapping, view, key, lambda new: self.ir.inherit(new, s))
+        if loop is None:
+            raise self.reject(s.target, f"this loop target for `.{view}()`",
+                              f"write `for k, v in d.{view}():` with plain names")
+        out, returns = self.stmt_For(loop)
+        return head + out, returns
 
     def calls_builtin(self, e, fn) -> bool:
         return (isinstance(e, N.Call) and not e.keywords
@@ -554,10 +663,17 @@ class Normalizer:
             raise self.reject(target, "this loop target yet",
                               "unpack into plain names, one per sequence")
         seqs = []
+        sequences = [self.reversed_copy(seq) for seq in sequences]
         for seq in sequences:  # evaluated once, before the loop, as Python does
             name = self.namer.fresh("_seq")
             head.append(self.emit(name, self.op(seq, head), seq))
+            text = self.ir.segment(seq)
+            where = self.ir.origin(s)
+            self.ir.described[name] = (f"the sequence the `for` loop on line {where.line} iterates"
+                                       if where else "the sequence a `for` loop iterates") + (
+                                           f" (`{text}`)" if text else "")
             seqs.append(name)
+            self.ir.sequences[name] = s
         lengths = []
         for name in seqs:
             n = self.namer.fresh("_t")
@@ -584,6 +700,13 @@ class Normalizer:
                                                     ctx=N.Load()), s.target))
         return index, args, bind
 
+    def reversed_copy(self, seq):
+        """`reversed(xs)` inside `enumerate` or `zip` as `xs[::-1]`, which can be indexed."""
+        if not (self.calls_builtin(seq, builtins.reversed) and len(seq.args) == 1):
+            return seq
+        step = N.Slice(lower=None, upper=None, step=N.const(-1))
+        return self.ir.inherit(N.Subscript(value=seq.args[0], slice=step, ctx=N.Load()), seq)
+
     def stmt_While(self, s):
         head: list = []
         test = self.namer.fresh("_c")
@@ -594,27 +717,36 @@ class Normalizer:
         return self.after_loop(s, loop, head, N.while_(N.load(test), body))
 
     # ---------------------------------------------------------- function
-    def run(self) -> N.FunctionDef:
-        self.check_supported()
-        fn = self.ir.fn
-        body = fn.body
-        tail_return = None
+    def lower(self, as_op: bool = False) -> tuple[list, N.expr]:
+        """(the body in normal form, what it returns): an atom, or with
+        `as_op` (a nested function's body at a call) possibly an operation."""
+        body = self.fn.body
+        self.tail_return = None
         if body and isinstance(body[-1], N.Return) and not any(
-                isinstance(n, N.Return) for n in N.walk(N.module(body[:-1]))):
-            tail_return = body[-1]
+                isinstance(n, N.Return) for n in L.walk_scope(N.module(body[:-1]))):
+            self.tail_return = body[-1]
             body = body[:-1]
         out, _ = self.block(body)
-        if tail_return is not None:
+        if self.tail_return is not None:
+            value = self.tail_return.value
+            if value is None:
+                return out, N.const(None)
             pre: list = []
-            value = (self.atom(tail_return.value, pre) if tail_return.value is not None
-                     else N.const(None))
-            out += pre + [self.ir.inherit(N.ret(value), tail_return)]
-        elif self.done:
+            value = self.op(value, pre) if as_op else self.atom(value, pre)
+            return out + pre, value
+        if self.done:
             out = [N.assign(self.done, N.const(False)), N.assign(self.ret_var, N.const(None))] + out
-            out.append(N.ret(N.load(self.ret_var)))
-        else:
-            out.append(N.ret(N.const(None)))
-        new = N.function(fn.name, N.param_names(fn), out)
+            return out, N.load(self.ret_var)
+        return out, N.const(None)
+
+    def run(self) -> N.FunctionDef:
+        self.check_supported()
+        out, value = self.lower()
+        ret = N.ret(value)
+        if self.tail_return is not None:
+            self.ir.inherit(ret, self.tail_return)
+        fn = self.ir.fn
+        new = N.function(fn.name, N.param_names(fn), out + [ret])
         self.ir.inherit(new, fn)
         return new
 

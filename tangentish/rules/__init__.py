@@ -15,11 +15,36 @@ through `register_adjoint` / `register_tangent`. A rule is a plain runnable
     linear(np.sum)                  # tangent: apply the function to it
     nondiff(np.shape, len)          # no derivative flows through
 
+    @batched(np.sum)                # vector mode: g carries a leading direction axis
+    def sum_batched(g, ans, x, axis=None, dtype=None, *, keepdims=False, where=True):
+        return np.sum(g, _rt.batch_axis(axis, x), dtype, keepdims=keepdims, where=where)
+
 Conventions (autograd's): a `vjp` rule returns one cotangent per positional
 argument (a bare value for the first one only); a `jvp` rule returns one
 term per positional argument, where `g` is that argument's tangent. Partials
 may take a parameter named `ans` for the output. Broadcasting is the
-engine's job, never the rule author's.
+engine's job for partials, never the rule author's. A rule's parameters
+follow the function's positional order up to the first one it leaves out;
+the rest are keyword-only. A rule for a function of any number of arguments
+(`np.einsum`) takes `*operands` and either returns one sequence, indexed by
+argument position, or takes a keyword-only `position` and is expanded once
+per argument position with it constant (derive/inline.py).
+
+Containers: `sequence_operand(np.concatenate)` says the first operand is a
+list or tuple of arrays; the rule's `g` for it is then the list of their
+tangents, and its cotangent is returned as a list (or tuple) like it.
+`returns(kind, fn)` says what `fn` returns when that is not one array
+(`returns(TWO_ARRAYS, np.linalg.slogdet)`); `g` and `ans` of its rules are
+then tuples or lists too, and its jvp rule returns the whole output tangent
+(these functions have one differentiable operand).
+
+Vector mode (derive/vector.py) pushes many tangent directions through one
+sweep: every tangent carries a leading direction axis. Elementwise partials
+are batch-safe as they are (the engine lines the tangent up with the
+result); a `linear` or `jvp` rule is batch-safe only through a `batched`
+form, a jvp-shaped rule whose `g` has that extra axis and whose terms have
+shape `(n,) + np.shape(ans)`. A statement whose rule has none runs one
+direction at a time, so leaving a rule out is slow, never wrong.
 
 Every registration bumps `RULES.version`, which keys the derivative cache.
 """
@@ -30,8 +55,10 @@ import threading
 from dataclasses import dataclass, replace as _replace
 from typing import Any, Callable
 
-__all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff",
-           "register_adjoint", "register_tangent"]
+from ..analysis.kinds import ARRAY, UNKNOWN
+
+__all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff", "batched",
+           "sequence_operand", "returns", "register_adjoint", "register_tangent"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,10 @@ class Rule:
     linear: bool = False              # tangent = fn(tangent, *other args)
     nondiff: bool = False             # output carries no derivative
     user: bool = False                # registered through the public API
+    sequence: bool = False            # first operand: a list or tuple of arrays
+    outputs: Any = None               # a container kind (analysis/kinds.py), or a
+                                      # function of the call's constant arguments giving one
+    batched: Callable | None = None   # vector mode: a jvp rule whose g has a direction axis
     shape: Callable | None = None     # result's shape from the operands' (rules/dims.py)
 
     @property
@@ -146,6 +177,17 @@ def jvp(*fns, replace: bool = False, user: bool = False):
     return declare
 
 
+def batched(*fns, replace: bool = False):
+    """Declare the vector-mode form of a `linear` or `jvp` rule:
+    `(g, ans, *args, **kwargs) -> term(s)` as for `jvp`, where `g` carries a
+    leading direction axis and each term has shape `(n,) + np.shape(ans)`."""
+    def declare(rule):
+        for fn in fns:
+            RULES.update(fn, batched=rule, replace=replace)
+        return rule
+    return declare
+
+
 def linear(*fns) -> None:
     """The tangent of `fn(x, ...)` is `fn(x_dot, ...)`."""
     for fn in fns:
@@ -165,6 +207,41 @@ def shape_rule(*fns):
             RULES.update(fn, shape=rule)
         return rule
     return declare
+
+
+# kinds of outputs for `returns` (see analysis/kinds.py)
+ONE_ARRAY, ANY = ARRAY, UNKNOWN
+LIST_OF_ARRAYS = ("list", ARRAY)
+TWO_ARRAYS = ("tuple", (ARRAY, ARRAY))
+THREE_ARRAYS = ("tuple", (ARRAY, ARRAY, ARRAY))
+
+
+def sequence_operand(*fns) -> None:
+    """The first operand of these functions is a list or tuple of arrays
+    (`np.concatenate([a, b])`): its tangent is the list of their tangents,
+    and its cotangent the list of their cotangents."""
+    for fn in fns:
+        RULES.update(fn, sequence=True)
+
+
+def returns(kind, *fns) -> None:
+    """These functions return a tuple or a list, not one array. `kind` is a
+    container kind, or a function called with the call's arguments (the
+    constants among them; anything else is `ANY`) that returns one."""
+    for fn in fns:
+        RULES.update(fn, outputs=kind)
+
+
+def output_kind(rule: Rule, args: list, kwargs: dict):
+    """The kind of what `rule.fn` returns, for arguments whose constant
+    values are given (others are ANY); None for one array."""
+    kind = rule.outputs
+    if not callable(kind):
+        return kind
+    try:
+        return kind(*args, **kwargs)
+    except TypeError:
+        return ANY
 
 
 def register_adjoint(fn, *, replace: bool = False):
@@ -220,4 +297,4 @@ def seed_params(template) -> tuple[str, str]:
 
 
 from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
-               shapes, products, npl, methods, runtime_rules, dims)
+               shapes, products, npl, polynomials, methods, runtime_rules, dims)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import runtime as _rt
-from . import jvp, linear, vjp
+from . import batched, jvp, linear, vjp
 
 
 @vjp(np.dot)
@@ -27,3 +27,18 @@ def reshape_vjp(g, ans, x, shape):
 
 
 linear(np.transpose, np.reshape)
+
+
+@batched(np.dot)
+def dot_batched(g, ans, a, b):
+    return _rt.batch_dot_a(g, b), _rt.batch_dot_b(a, g)
+
+
+@batched(np.transpose)
+def transpose_batched(g, ans, x, axes=None):
+    return _rt.batch_transpose(g, axes)
+
+
+@batched(np.reshape)
+def reshape_batched(g, ans, x, shape):
+    return _rt.batch_reshape(g, ans)  # C order only: `order` falls back

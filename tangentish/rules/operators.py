@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .. import runtime as _rt
-from . import elementwise, jvp, linear, nondiff, vjp
+from . import available, batched, elementwise, jvp, linear, nondiff, vjp
 
 # ----------------------------------------------------------- arithmetic
 
@@ -56,20 +56,30 @@ nondiff(operator.floordiv, operator.not_, operator.lt, operator.le,
 
 # ----------------------------------------------------------- matmul
 
-@vjp(operator.matmul, np.matmul)
+@vjp(operator.matmul, np.matmul, *available(np.linalg, "matmul"))
 def matmul_vjp(g, ans, a, b):
     return _rt.matmul_vjp_a(g, a, b), _rt.matmul_vjp_b(g, a, b)
 
 
-@jvp(operator.matmul, np.matmul)
+@jvp(operator.matmul, np.matmul, *available(np.linalg, "matmul"))
 def matmul_jvp(g, ans, a, b):
     return g @ b, a @ g
+
+
+@batched(operator.matmul, np.matmul)
+def matmul_batched(g, ans, a, b):
+    return _rt.batch_matmul_a(g, b), _rt.batch_matmul_b(a, g)
 
 # ----------------------------------------------------------- indexing
 
 @vjp(operator.getitem)
 def getitem_vjp(g, ans, x, idx):
     return _rt.unindex(g, x, idx), None
+
+
+@batched(operator.getitem)
+def getitem_batched(g, ans, x, idx):
+    return _rt.batch_getitem(g, idx), None
 
 
 linear(operator.getitem)

@@ -9,7 +9,7 @@ never bind to the wrong slot.
 import numpy as np
 
 from .. import runtime as _rt
-from . import jvp, linear, vjp
+from . import available, batched, jvp, linear, vjp
 
 # ----------------------------------------------------------- sums and means
 
@@ -46,6 +46,16 @@ def nanmean_jvp(g, ans, x, axis=None, dtype=None, *, keepdims=False):
 
 
 linear(np.sum, np.mean)
+
+
+@batched(np.sum)
+def sum_batched(g, ans, x, axis=None, *, keepdims=False):
+    return np.sum(g, _rt.batch_axis(axis, x), keepdims=keepdims)
+
+
+@batched(np.mean)
+def mean_batched(g, ans, x, axis=None, *, keepdims=False):
+    return np.mean(g, _rt.batch_axis(axis, x), keepdims=keepdims)
 
 # ----------------------------------------------------------- products
 
@@ -137,16 +147,23 @@ def nanstd_jvp(g, ans, x, axis=None, dtype=None, *, ddof=0, keepdims=False):
 
 # ----------------------------------------------------------- weighted mean
 
+# average = sum(a w) / sum(w) over axis, w the weights laid against a
+# (all 1 without weights): d/da = w / sum(w), d/dw = (a - average) / sum(w);
+# sums and products only, so their derivatives follow from these rules again
+
 @vjp(np.average)
 def average_vjp(g, ans, a, axis=None, weights=None, *, keepdims=False):
-    return (_rt.average_vjp_a(g, ans, a, axis, weights, keepdims), None,
-            _rt.average_vjp_w(g, ans, a, axis, weights, keepdims))
+    w = _rt.lay_weights(weights, a, axis)
+    spread = _rt.unreduce(g, a, axis, keepdims) / np.sum(w, axis=axis, keepdims=True)
+    return (spread * w, None,
+            _rt.unlay_weights(spread * (a - _rt.unreduce(ans, a, axis, keepdims)), weights, a, axis))
 
 
 @jvp(np.average)
 def average_jvp(g, ans, a, axis=None, weights=None, *, keepdims=False):
     return (np.average(g, axis, weights, keepdims=keepdims), None,
-            _rt.average_jvp_w(g, ans, a, axis, weights, keepdims))
+            np.sum((a - _rt.unreduce(ans, a, axis, keepdims)) * _rt.lay_weights(g, a, axis), axis=axis,
+                   keepdims=keepdims) / np.sum(_rt.lay_weights(weights, a, axis), axis=axis, keepdims=keepdims))
 
 # ----------------------------------------------------------- running sums, differences
 
@@ -181,3 +198,111 @@ def diff_vjp(g, ans, x, n=1, axis=-1):
 
 
 linear(np.cumsum, np.diff)
+
+
+@vjp(*available(np, "cumulative_sum"))
+def cumulative_sum_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
+    # the initial 0 (or 1 for the product) is a constant: its cotangent is dropped
+    return _rt.cumsum_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
+
+
+@vjp(*available(np, "cumulative_prod"))
+def cumulative_prod_vjp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
+    return _rt.cumprod_vjp(_rt.drop_initial(g, axis) if include_initial else g, x, axis)
+
+
+@jvp(*available(np, "cumulative_prod"))
+def cumulative_prod_jvp(g, ans, x, *, axis=None, dtype=None, include_initial=False):
+    return _rt.zero_initial(_rt.cumprod_jvp(g, x, axis), axis) if include_initial else _rt.cumprod_jvp(g, x, axis)
+
+
+@vjp(np.nancumprod)
+def nancumprod_vjp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumprod_vjp(g, np.where(_rt.nan_mask(x), x, 1.0), axis) * _rt.nan_mask(x)
+
+
+@jvp(np.nancumprod)
+def nancumprod_jvp(g, ans, x, axis=None, dtype=None):
+    return _rt.cumprod_jvp(g * _rt.nan_mask(x), np.where(_rt.nan_mask(x), x, 1.0), axis)
+
+
+@vjp(np.ediff1d)
+def ediff1d_vjp(g, ans, x, to_end=None, to_begin=None):
+    return (_rt.ediff1d_vjp(g, x, to_end, to_begin, 0), _rt.ediff1d_vjp(g, x, to_end, to_begin, 1),
+            _rt.ediff1d_vjp(g, x, to_end, to_begin, 2))
+
+
+@jvp(np.ediff1d)
+def ediff1d_jvp(g, ans, x, to_end=None, to_begin=None):
+    return (_rt.ediff1d_jvp(g, x, to_end, to_begin, 0), _rt.ediff1d_jvp(g, x, to_end, to_begin, 1),
+            _rt.ediff1d_jvp(g, x, to_end, to_begin, 2))
+
+
+linear(*available(np, "cumulative_sum"))
+
+# ----------------------------------------------------------- integrals
+
+@vjp(*available(np, "trapezoid"))
+def trapezoid_vjp(g, ans, y, x=None, dx=1.0, axis=-1):
+    return (_rt.trapezoid_vjp(g, y, x, dx, axis, 0), _rt.trapezoid_vjp(g, y, x, dx, axis, 1),
+            _rt.trapezoid_vjp(g, y, x, dx, axis, 2))
+
+
+@jvp(*available(np, "trapezoid"))
+def trapezoid_jvp(g, ans, y, x=None, dx=1.0, axis=-1):
+    return (np.trapezoid(g, x, dx, axis), _rt.trapezoid_jvp_x(g, y, x, axis),
+            np.trapezoid(y, None, g, axis))
+
+# ----------------------------------------------------------- order statistics
+
+@vjp(np.median)
+def median_vjp(g, ans, x, axis=None, *, keepdims=False):
+    return _rt.unreduce(g, x, axis, keepdims) * _rt.median_partial(x, axis)
+
+
+@jvp(np.median)
+def median_jvp(g, ans, x, axis=None, *, keepdims=False):
+    return np.sum(g * _rt.median_partial(x, axis), axis=axis, keepdims=keepdims)
+
+
+@vjp(np.quantile)
+def quantile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
+    return _rt.quantile_vjp_x(g, x, q, axis, keepdims), _rt.quantile_vjp_q(g, x, q, axis, keepdims)
+
+
+@jvp(np.quantile)
+def quantile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
+    return _rt.quantile_jvp_x(g, x, q, axis, keepdims), _rt.quantile_jvp_q(g, x, q, axis, keepdims)
+
+
+@vjp(np.percentile)
+def percentile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
+    return (_rt.quantile_vjp_x(g, x, np.divide(q, 100.0), axis, keepdims),
+            _rt.quantile_vjp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+
+
+@jvp(np.percentile)
+def percentile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
+    return (_rt.quantile_jvp_x(g, x, np.divide(q, 100.0), axis, keepdims),
+            _rt.quantile_jvp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+
+# ----------------------------------------------------------- covariance
+
+@vjp(np.cov)
+def cov_vjp(g, ans, m, y=None, rowvar=True, bias=False, ddof=None):
+    return _rt.cov_vjp(g, m, y, rowvar, bias, ddof, 0), _rt.cov_vjp(g, m, y, rowvar, bias, ddof, 1)
+
+
+@jvp(np.cov)
+def cov_jvp(g, ans, m, y=None, rowvar=True, bias=False, ddof=None):
+    return _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 0), _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 1)
+
+
+@vjp(np.corrcoef)
+def corrcoef_vjp(g, ans, x, y=None, rowvar=True):
+    return _rt.corrcoef_vjp(g, ans, x, y, rowvar, 0), _rt.corrcoef_vjp(g, ans, x, y, rowvar, 1)
+
+
+@jvp(np.corrcoef)
+def corrcoef_jvp(g, ans, x, y=None, rowvar=True):
+    return _rt.corrcoef_jvp(g, ans, x, y, rowvar, 0), _rt.corrcoef_jvp(g, ans, x, y, rowvar, 1)

@@ -198,6 +198,16 @@ def fmod_partials(x, y):
     return 1.0, -np.trunc(x / y)
 
 
+@elementwise(np.ldexp)
+def ldexp_partials(x, n):
+    return np.ldexp(np.ones_like(x), n), None  # n is an integer
+
+
+@elementwise(np.heaviside)
+def heaviside_partials(x, h0):
+    return None, x == 0  # a step in x; h0 is the value at x = 0
+
+
 @elementwise(np.conjugate)
 def conjugate_partial(x):
     return 1.0  # real inputs only: tangentish does not differentiate complex values

@@ -15,6 +15,17 @@ C                  column float array, shape (p, 1)            yes
 n k                small int in [1, 4]                         never
 =================  ==========================================  ============
 
+Containers (``CONTAINERS``: name -> builder from a generator and the sizes):
+
+=================  ==========================================  ============
+params             dict ``{"w": (m,) array, "b": float}``      yes
+affine             ``records.Affine(W (p, m), b (p,))``        yes
+dense              ``records.Dense(W (p, m), b (p,))``         yes
+layer              ``records.Layer(W (p, m), b (p,), scale)``  yes
+pair               tuple ``(float, (m,) array)``               yes
+seq                list of three floats                        yes
+=================  ==========================================  ============
+
 ``m``, ``p`` and ``q`` are sizes in [1, 4] that a test draws (size-1 axes
 included).  ``DOMAINS`` overrides the value range, the shape or the int
 value of single parameters where a function needs it, keyed by function
@@ -23,8 +34,8 @@ name: ``{"param": (lo, hi)}`` for a value range, ``{"param": {"shape":
 ints for an int range.  Ranges keep every branch condition, kink and
 singularity well away from the sampled points.
 """
-from . import (arrays, containers, control, helpers, inplace, methods, scalar, sequences, textbook,
-               tricky)
+from . import (arrays, assembly, comprehensions, containers, control, functions, helpers, inplace,
+               methods, records, scalar, sequences, textbook, tricky)
 
 FLOAT_NAMES = frozenset("xyzabcwst")
 ARRAY_SHAPES = {
@@ -56,6 +67,13 @@ CORPUS = [
     helpers.helper_kwargs, helpers.helper_nested_calls, helpers.helper_in_loop,
     helpers.helper_with_branches, helpers.helper_arrays,
     helpers.helper_twice_same_arg, helpers.helper_result_in_condition,
+    # functions.py
+    functions.nested_def_twice, functions.closure_over_locals, functions.closure_in_loop,
+    functions.def_inside_loop, functions.late_binding, functions.lambdas,
+    functions.functions_calling_functions, functions.nested_def_with_early_return,
+    functions.nested_def_star_params, functions.keyword_only_helper, functions.star_args_helpers,
+    functions.kwargs_passed_through, functions.recursion_fixed_depth, functions.starred_unpacking,
+    functions.assert_and_raise_on_guards, functions.differentiable_value_through_kwargs,
     # arrays.py
     arrays.broadcast_scalar, arrays.broadcast_column_row, arrays.outer_output,
     arrays.matmul_forms, arrays.square_matrix, arrays.reshape_transpose,
@@ -67,7 +85,7 @@ CORPUS = [
     inplace.scatter_integer_index, inplace.overwrite_then_reuse,
     inplace.store_in_branches_and_loops, inplace.broadcast_into_row,
     inplace.alias_of_parameter, inplace.read_row_then_store, inplace.store_constant_clears,
-    inplace.helper_updates_a_copy,
+    inplace.helper_updates_a_copy, inplace.store_an_array_into_itself,
     # sequences.py
     sequences.loop_over_rows_directly, sequences.enumerate_with_start,
     sequences.zip_and_reversed, sequences.iterate_a_computed_array,
@@ -78,6 +96,21 @@ CORPUS = [
     containers.tuple_from_helper, containers.tuple_indexed, containers.swap_in_loop,
     containers.nested_unpacking, containers.list_as_stack, containers.stack_of_mixed_values,
     containers.list_literal,
+    # assembly.py
+    assembly.join_and_cut, assembly.stacked_rows, assembly.sum_of_list,
+    assembly.log_det_gaussian, assembly.spectrum_of_symmetric, assembly.low_rank_parts,
+    assembly.least_squares_by_qr,
+    # records.py
+    records.dict_argument, records.dict_local_and_returned, records.dict_iteration,
+    records.namedtuple_argument, records.dataclass_argument, records.object_methods,
+    records.tuple_and_list_arguments, records.returns_a_tuple_of_dicts,
+    # comprehensions.py
+    comprehensions.list_comprehension_filtered, comprehensions.generator_in_sum,
+    comprehensions.nested_comprehension, comprehensions.comprehension_over_zip_enumerate_reversed,
+    comprehensions.comprehension_over_rows, comprehensions.dict_comprehension,
+    comprehensions.comprehension_variable_shadows_nothing, comprehensions.append_then_array,
+    comprehensions.append_recurrence, comprehensions.append_and_pop,
+    comprehensions.returns_appended_list,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,
@@ -90,6 +123,20 @@ CORPUS = [
     tricky.temporary_on_some_paths, tricky.dead_reassignment_in_branches,
     tricky.loop_target_rebound_used_after, tricky.repeated_call_on_one_path,
 ]
+
+def _uniform(rng, shape, lo=-1.0, hi=1.0):
+    return rng.uniform(lo, hi, size=shape)
+
+
+CONTAINERS = {
+    "params": lambda rng, d: {"w": _uniform(rng, (d["m"],)), "b": float(rng.uniform(0.5, 1.5))},
+    "affine": lambda rng, d: records.Affine(_uniform(rng, (d["p"], d["m"])), _uniform(rng, (d["p"],))),
+    "dense": lambda rng, d: records.Dense(_uniform(rng, (d["p"], d["m"])), _uniform(rng, (d["p"],))),
+    "layer": lambda rng, d: records.Layer(_uniform(rng, (d["p"], d["m"])), _uniform(rng, (d["p"],)),
+                                          float(rng.uniform(0.5, 1.5))),
+    "pair": lambda rng, d: (float(rng.uniform(0.5, 1.5)), _uniform(rng, (d["m"],))),
+    "seq": lambda rng, d: [float(x) for x in rng.uniform(0.5, 1.5, size=3)],
+}
 
 DOMAINS = {
     "fill_recurrence": {"n": (0, 6)},
@@ -126,7 +173,14 @@ DOMAINS = {
     "temporary_on_some_paths": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "dead_reassignment_in_branches": {"x": (-1.0, 1.0), "y": (-1.0, 1.0)},
     "repeated_call_on_one_path": {"x": (-1.0, 1.0), "v": {"range": (-0.5, 1.0)}},
+    "closure_in_loop": {"x": (0.2, 1.0), "y": (0.5, 1.5)},
+    "nested_def_with_early_return": {"v": {"range": (0.1, 1.0)}},
+    "append_then_array": {"x": (0.5, 1.2), "n": (1, 4)},
+    "append_recurrence": {"x": (0.2, 0.8), "n": (0, 4)},
+    "append_and_pop": {"v": {"range": (0.5, 1.2)}, "n": (0, 3)},
+    "dict_comprehension": {"v": {"shape": (3,)}},
 }
 
-__all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES",
-           "arrays", "containers", "control", "helpers", "scalar", "textbook", "tricky"]
+__all__ = ["CORPUS", "DOMAINS", "FLOAT_NAMES", "ARRAY_SHAPES", "INT_NAMES", "CONTAINERS",
+           "arrays", "assembly", "comprehensions", "containers", "control", "functions", "helpers",
+           "records", "scalar", "textbook", "tricky"]

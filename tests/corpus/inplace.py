@@ -96,3 +96,11 @@ def helper_updates_a_copy(v, x):
     w = v * 2.0
     z = _with_first_scaled(w, x)
     return np.sum(z * w)
+
+
+def store_an_array_into_itself(v, x):
+    # `a[:] = a` leaves a as it is: its cotangent must survive the store
+    # (found by the fuzzer: it was cleared before being passed on)
+    a = np.sin(v) * x
+    a[:] = a
+    return np.sum(a * v)
