@@ -118,11 +118,13 @@ def tangentish_generated(w: Workload, args, v=None) -> Prepared:
     if w.kind == "hvp":
         raise Unavailable("reported for tg.grad workloads only")
     import inspect
+    from tangentish.api import arg_dims
     from tangentish.pipeline import transform
     notes: list = []
     f = _tangentish_function(w, args, notes)
     names = list(inspect.signature(f).parameters)
-    fn = transform(f, "reverse", tuple(names[k] for k in w.wrt)).function
+    # the derivative specialised on these arguments' shapes, as tg.grad runs it
+    fn = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args)).function
     return Prepared(lambda: fn(*args, 1.0), lambda out: tuple(out[1:]), notes)
 
 

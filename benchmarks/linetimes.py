@@ -79,6 +79,7 @@ def main(argv=None) -> int:
     ap.add_argument("workload")
     ap.add_argument("--calls", type=int, default=50)
     opts = ap.parse_args(argv)
+    from tangentish.api import arg_dims
     from tangentish.pipeline import transform
     import tangentish as tg
     w = next(w for w in WORKLOADS if w.key == opts.workload)
@@ -89,7 +90,8 @@ def main(argv=None) -> int:
     except Exception:
         f = w.compat
     names = list(inspect.signature(f).parameters)
-    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt))
+    # specialised on these arguments' shapes, as tg.grad runs it
+    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args))
     fn, acc, lines = instrumented(derived.function, derived.source)
     fn(*args, 1.0)
     for k in range(len(acc)):

@@ -31,7 +31,7 @@ from . import structure
 from .analysis import kinds
 from .frontend import def_origin, is_library, is_user_file, rule_params, target
 from .nesting import Spec, spec_of
-from .pipeline import full_source, return_kind, transform
+from .pipeline import MAX_SPECIALISATIONS, SIGHTINGS, full_source, return_kind, transform
 from .rules import RULES
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]
@@ -151,6 +151,22 @@ def _bind_to(f, params, args, kwargs) -> list:
     return [bound.arguments[p.name] for p in params]
 
 
+_ndarray = np.ndarray
+_NUMBERS = frozenset({float, int, bool, np.float64, np.float32, np.int64})
+
+
+def arg_dims(values) -> tuple:
+    """What a derivative is specialised on: each argument's shape, `()` for
+    numbers (Python or NumPy), None for anything else (a list, an object).
+    Cheap, since it runs on every call."""
+    return tuple([v.shape if v.__class__ is _ndarray else () if v.__class__ in _NUMBERS
+                  else _other_dims(v) for v in values])
+
+
+def _other_dims(v):
+    return () if isinstance(v, np.generic) else None
+
+
 def _check_differentiable_arg(f, name, value, declared=None) -> None:
     """`value` can be differentiated: a float or a float array, or for a
     parameter declared to hold a tuple (a cotangent of a tuple-valued
@@ -205,26 +221,42 @@ class _Derivative:
         self.star = next((p.name for p in self.params if p.kind is p.VAR_POSITIONAL), None)
         self._code = None
         self._version = None
-        self._derived: dict = {}   # kinds of the container arguments -> Derived
+        # (kinds of the container arguments, argument shapes (arg_dims)) -> Derived
+        self._derived: dict = {}
+        self._asked: dict = {}     # the same keys -> transformations asked for
 
-    def generated(self, param_kinds: tuple = ()) -> Callable:
-        """The generated function for arguments whose containers (a `*args`
-        tuple too) have these kinds (`kinds_of`); re-fetched if f, the rules
-        or a helper changed."""
-        d = self._derived.get(param_kinds)
+    def generated(self, values) -> Callable:
+        """The generated function for these arguments: the kinds of their
+        containers (a `*args` tuple too, `kinds_of`) and their shapes."""
+        return self.derived(self.kinds_of(values), arg_dims(values)).function
+
+    def derived(self, param_kinds: tuple = (), dims: tuple | None = None):
+        """The current `Derived` (function and source) for arguments whose
+        containers have these kinds, specialised on `dims`; re-fetched if f,
+        the rules or a helper changed."""
+        d = self._derived.get((param_kinds, dims))
+        if (d is None or getattr(self.f, "__code__", None) is not self._code
+                or RULES.version != self._version or (d.guards and not d.valid())):
+            d = self._fetch(param_kinds, dims)
+        return d
+
+    def _fetch(self, param_kinds: tuple, dims):
         code = getattr(self.f, "__code__", None)
         if code is not self._code or RULES.version != self._version:
+            self._derived.clear()
+            self._asked.clear()
             self._code, self._version = code, RULES.version
-            self._derived = {}
-            d = None
-        if d is None or (d.guards and not d.valid()):
-            d = self._derived[param_kinds] = transform(self.f, self.mode, self.wrt, param_kinds)
-        return d.function
-
-    def derived(self, param_kinds: tuple = ()):
-        """The current `Derived` (function and source) of the generated code."""
-        self.generated(param_kinds)
-        return self._derived[param_kinds]
+        d = transform(self.f, self.mode, self.wrt, param_kinds, dims)
+        key = (param_kinds, dims)
+        if len(self._asked) > 64:  # ever new shapes: forget the old ones
+            self._asked.clear()
+        self._asked[key] = asked = self._asked.get(key, 0) + 1
+        # keep it for these shapes if it is theirs for good: the pipeline
+        # specialises shapes other than the first only when they come back
+        settled = d.dims == dims or d.shape_free or asked > SIGHTINGS
+        if settled and (key in self._derived or len(self._derived) <= MAX_SPECIALISATIONS):
+            self._derived[key] = d
+        return d
 
     def kinds_of(self, values: list) -> tuple:
         """(parameter, kind) for the arguments that are containers (kinds.py)."""
@@ -462,7 +494,7 @@ def _run(d: _Derivative, values: list, seeds: tuple, check: Callable | None = No
     the derivative code at this point. The error keeps the traceback of the
     failure, so `pdb.pm()` opens the user's line or the generated one."""
     try:
-        return d.generated(d.kinds_of(values))(*values, *seeds)
+        return d.generated(values)(*values, *seeds)
     except TangentishError as exc:
         if exc.origin is not None:
             raise
@@ -834,8 +866,12 @@ def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | No
     `hessian` use: forward mode with a leading direction axis on tangents.
 
     Args:
-        args: example arguments, needed when some hold tuples, lists, dicts
-            or objects: the derivative is made for their structure.
+        args: example arguments (a tuple, as f takes them). Needed when some
+            hold tuples, lists, dicts or objects: the derivative is made for
+            their structure. Without them, the derivative for arguments of
+            any shape; a call runs one specialised on its arguments' shapes,
+            which leaves out the broadcasting steps it can prove are
+            identities: pass `args` to see the code such a call runs.
     """
     if mode not in ("reverse", "forward", "forward-vector"):
         raise _fail(ArgumentError, f"mode must be 'reverse', 'forward' or 'forward-vector', "
@@ -843,7 +879,8 @@ def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | No
                     "pass mode='reverse' (adjoints) or mode='forward' (tangents)")
     d = _Derivative(f, mode, wrt)
     if args is not None:
-        return full_source(d.derived(d.kinds_of(_bind(d.f, d.params, list(args), {}))))
+        values = _bind(d.f, d.params, tuple(args), {})
+        return full_source(d.derived(d.kinds_of(values), arg_dims(values)))
     return full_source(transform(d.f, mode, d.wrt, _star_kinds(d.star)))
 
 
@@ -890,8 +927,8 @@ class Differentiable:
         maker = lambda f, wrt: jacobian(f, wrt, mode)  # noqa: E731
         return self._get(f"jacobian-{mode}", maker)(*args, **kwargs)
 
-    def source(self, mode: str = "reverse") -> str:
-        return source(self.f, mode, self.wrt)
+    def source(self, mode: str = "reverse", args: tuple | None = None) -> str:
+        return source(self.f, mode, self.wrt, args)
 
     def __repr__(self):
         return f"<tangentish.Differentiable {getattr(self.f, '__qualname__', self.f)}>"

@@ -35,8 +35,8 @@ KINDS = ("grad", "value_and_grad", "vjp", "jvp", "hvp")
 class Spec:
     """What a derivative wrapper computes, in terms of a generated function.
 
-    `inner()` returns the current `Derived` it calls (regenerated when `f`
-    or the rules change), `params` are f's parameter names, `wrt` the
+    `inner(dims=...)` returns the current `Derived` it calls (regenerated when `f`
+    or the rules change; specialised on the shapes `dims` of f's arguments), `params` are f's parameter names, `wrt` the
     names differentiated, `bare` whether one derivative is returned bare.
     For `hvp`, `inner` is the forward derivative of the gradient wrapper."""
     kind: str
@@ -116,8 +116,12 @@ class Spec:
         lines += ["    " + line for line in body]
         return "\n".join(lines) + "\n"
 
-    def ir(self, wrapper) -> IR:
-        derived = self.last = self.inner()
+    def _inner(self, dims):
+        """The generated function called, specialised on f's arguments' shapes."""
+        return self.inner(dims=None if dims is None else dims[:len(self.params)])
+
+    def ir(self, wrapper, dims: tuple | None = None) -> IR:
+        derived = self.last = self._inner(dims)
         callee = derived.name if derived.name not in self._names.taken else self.callee
         source = self.source(callee)
         file = f"<tangentish {self.name} {id(wrapper):x}>"
@@ -133,9 +137,9 @@ class Spec:
                                     getattr(node, "end_col_offset", None))
         return ir
 
-    def guards(self) -> list:
+    def guards(self, dims: tuple | None = None) -> list:
         """Valid while the wrapper still calls the generated function `ir` read."""
-        return [(lambda: self.inner().function, (), self.last.function)]
+        return [(lambda: self._inner(dims).function, (), self.last.function)]
 
 
 def spec_of(func) -> Spec | None:

@@ -491,11 +491,18 @@ FINAL = [save_shapes_only]
 
 
 def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:
+    # A pass that found nothing finds nothing again until another pass
+    # changes the function: skip it until then (most rebuild the CFG).
+    idle: set = set()
     for _ in range(max_rounds):
-        changed = False
         for pass_ in PASSES:
-            changed |= pass_(fn, env)
-        if not changed:
+            if pass_ in idle:
+                continue
+            if pass_(fn, env):
+                idle = set()
+            else:
+                idle.add(pass_)
+        if len(idle) == len(PASSES):
             break
     for pass_ in FINAL:
         pass_(fn, env)

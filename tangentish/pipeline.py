@@ -46,7 +46,11 @@ MODES = ("forward", "forward-vector", "reverse")  # forward-vector: derive/vecto
 class Entry:
     derived: Derived
     fingerprint: tuple
-    deps: list = field(default_factory=list)   # (helper func, mode, wrt) embedded
+    deps: list = field(default_factory=list)   # (helper func, its cache key) embedded
+    key: tuple = ()                            # where the cache holds it
+    # did specialising on the arguments' shapes change the code? If not, it
+    # serves any shapes, and other shapes need no transformation of their own
+    uses_dims: bool = True
 
 
 def _fingerprint(func) -> tuple:
@@ -100,6 +104,19 @@ class Cache:
                 return None
         return entry
 
+    def specialisations(self, func, generic_key) -> int:
+        """How many shape-specialised entries `func` has for a generic key."""
+        return sum(1 for k in self._find(func)
+                   if k != _SIGHTINGS and k[:-1] == generic_key and k[-1] is not None)
+
+    def sighted(self, func, key) -> int:
+        """How often a specialisation for `key` was asked for (this one included)."""
+        sightings = self._table(func).setdefault(_SIGHTINGS, {})
+        if len(sightings) > 64:  # ever new shapes: forget the old ones
+            sightings.clear()
+        sightings[key] = sightings.get(key, 0) + 1
+        return sightings[key]
+
     def put(self, func, key, entry: Entry) -> None:
         self._table(func)[key] = entry
 
@@ -119,10 +136,13 @@ class Transformer:
         self.in_progress: list = []
         self._kinds: dict = {}
 
-    def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Entry:
-        """`param_kinds`: (name, kind) of parameters that hold containers (kinds.py)."""
+    def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
+                  dims: tuple | None = None) -> Entry:
+        """`param_kinds`: (name, kind) of parameters that hold containers (kinds.py);
+        `dims`: the shape of each parameter's argument (None where unknown),
+        to specialise on, or None for the derivative of any shapes."""
         func = target(func)
-        key = _key(mode, wrt, param_kinds)
+        key = _key(mode, wrt, param_kinds, dims)
         entry = CACHE.get(func, key)
         if entry is not None:
             return entry
@@ -132,18 +152,40 @@ class Transformer:
             entry = CACHE.get(func, key)
             if entry is not None:
                 return entry
+            if dims is not None and not self._specialise(func, key):
+                return self.transform(func, mode, wrt, param_kinds)  # the generic one
+            generic = CACHE.get(func, key[:-1] + (None,))
             self.in_progress.append(func)
             try:
-                entry = self._run(func, mode, wrt, param_kinds=param_kinds)
+                entry = self._run(func, mode, wrt, param_kinds=param_kinds, dims=dims)
             finally:
                 self.in_progress.pop()
+            entry.key = key
+            if dims is not None and not entry.uses_dims and generic is None:
+                key = entry.key = key[:-1] + (None,)  # it is the generic one
+            entry.derived.dims = key[-1]
+            entry.derived.shape_free = not entry.uses_dims
             CACHE.put(func, key, entry)
             return entry
 
-    def _run(self, func, mode, wrt, observe: Callable | None = None, param_kinds: tuple = ()) -> Entry:
+    @staticmethod
+    def _specialise(func, key) -> bool:
+        """Transform again for these shapes? The first shapes a function is
+        called with, yes; others once they come back (a loop calling it),
+        up to MAX_SPECIALISATIONS; never if its code does not depend on them."""
+        generic = CACHE.get(func, key[:-1] + (None,))
+        if generic is not None and not generic.uses_dims:
+            return False
+        count = CACHE.specialisations(func, key[:-1])
+        if count >= MAX_SPECIALISATIONS:
+            return False
+        return count == 0 or CACHE.sighted(func, key) >= SIGHTINGS
+
+    def _run(self, func, mode, wrt, observe: Callable | None = None, param_kinds: tuple = (),
+             dims: tuple | None = None) -> Entry:
         """The stages, in order; `observe(stage, ir_or_text)` sees each result."""
         show = observe or (lambda stage, value: None)
-        ir, spec = _parse(func)
+        ir, spec = _parse(func, dims)
         show("source", ir.fn)
         user = N.all_names(ir.fn)
         namer = Namer(user | set(ir.namespace.closure))
@@ -155,18 +197,19 @@ class Transformer:
         declared = {**dict(param_kinds), **(spec.param_kinds if spec is not None else {})}
         found = kinds.infer(ir.fn, _resolver(ir, local_names), declared, self.helper_kind)
         resolve = lambda value: calls.resolve(value, ir, local_names, found)  # noqa: E731
+        param_dims = dict(zip(ir.params, dims)) if dims is not None and len(dims) == len(ir.params) else None
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
-                        lambda value: calls.structural(resolve(value)))
+                        lambda value: calls.structural(resolve(value)), param_dims)
         facts.kinds = found
         containers.check_iteration(ir, found)
         containers.check_stores(ir, found)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
-        deps: list = []
+        deps: list = []   # (helper, key); a key ending in shapes if it was specialised
         ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps, func, _key(mode, wrt, param_kinds)),
-                      aliases=aliases(ir.fn, resolve), kinds=facts.kinds)
+                      aliases=aliases(ir.fn, resolve), kinds=facts.kinds, dims_before=facts.dims_before)
         if spec is not None:  # rebuilt when the level below changes
-            ctx.guards.extend(spec.guards())
+            ctx.guards.extend(spec.guards(dims))
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
         elif mode == "forward-vector":
@@ -201,13 +244,23 @@ class Transformer:
                            f"a recursive function that changes its parameter "
                            f"'{derived.updates_params[0]}' in place", ir.fn, ir.name,
                            "update a copy (`y = x.copy()`) and pass that on")
-        return Entry(derived, _fingerprint(func), deps)
+        if ctx.recursive and dims is not None:
+            # every level of the recursion runs this code, whatever its shapes
+            entry = self._run(func, mode, wrt, observe, param_kinds)
+            entry.uses_dims = False
+            return entry
+        # a generic derivative may not serve as a specialised one: say it uses shapes
+        uses_dims = dims is None or (facts.dims_used or spec is not None
+                                     or any(k[-1] is not None for _, k in deps))
+        return Entry(derived, _fingerprint(func), deps, uses_dims=uses_dims)
 
     def _helper_deriver(self, deps: list, func, key) -> Callable:
         """How a generator gets the derivative of a helper it calls: for a
         call of `func` to itself with the same differentiable arguments,
-        `SELF` (the generated function calls itself)."""
-        def derive_helper(helper, helper_mode, positions, caller: IR, stmt, param_kinds=()) -> Derived:
+        `SELF` (the generated function calls itself; `key` is the generic one:
+        a recursive derivative is not specialised on shapes)."""
+        def derive_helper(helper, helper_mode, positions, caller: IR, stmt, param_kinds=(),
+                          dims=None) -> Derived:
             names = tuple(_param_names(helper)[k] for k in positions)
             if helper is func and _key(helper_mode, names, param_kinds) == key:
                 return SELF
@@ -219,7 +272,7 @@ class Transformer:
                                    "call the function itself, passing the differentiable values "
                                    "in the same parameters, or rewrite the recursion as a loop")
             try:
-                entry = self.transform(helper, helper_mode, names, param_kinds)
+                entry = self.transform(helper, helper_mode, names, param_kinds, dims)
             except SourceUnavailableError as exc:
                 name = getattr(helper, "__name__", "?")
                 raise caller.error(
@@ -227,7 +280,7 @@ class Transformer:
                     f"rule and its source is unavailable ({exc.message})", stmt, name,
                     f"define `{name}` in a .py file, or register rules with "
                     f"@tangentish.register_adjoint({name}) and @tangentish.register_tangent({name})") from None
-            deps.append((helper, _key(helper_mode, names, param_kinds)))
+            deps.append((helper, entry.key))
             return entry.derived
         return derive_helper
 
@@ -254,22 +307,33 @@ class Transformer:
         return result
 
 
+# Derivatives of one function specialised on different argument shapes;
+# past this many, calls with new shapes take the generic derivative.
+MAX_SPECIALISATIONS = 8
+# Shapes other than a function's first get their own derivative on the
+# this-many-th request (calls with ever new shapes, as in property tests,
+# share the generic one).
+SIGHTINGS = 2
+_SIGHTINGS = ("sightings",)   # the table's entry counting requests per key
+
+
 def _resolver(ir: IR, local_names: set) -> Callable:
     """`resolve(value, kinds)` for kinds.infer: records' methods need kinds."""
     return lambda value, found=None: calls.resolve(value, ir, local_names, found)
 
 
-def _key(mode: str, wrt: tuple, param_kinds: tuple) -> tuple:
-    return (mode, wrt, param_kinds) if param_kinds else (mode, wrt)
+def _key(mode: str, wrt: tuple, param_kinds: tuple, dims: tuple | None = None) -> tuple:
+    """The cache key: specialised derivatives end with their shapes."""
+    return (mode, wrt, param_kinds, dims)
 
 
-def _parse(func):
+def _parse(func, dims: tuple | None = None):
     """Raw IR of a function, and the wrapper Spec if it is a tangentish derivative."""
     if rule_params(func) is not None:
         return parse_rule_wrapper(func), None
     spec = nesting.spec_of(func)
     if spec is not None:
-        return spec.ir(func), spec
+        return spec.ir(func, dims), spec
     return parse_function(func), None
 
 
@@ -322,10 +386,12 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
     return is_pure
 
 
-def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = ()) -> Derived:
+def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
+              dims: tuple | None = None) -> Derived:
     """The compiled derivative of `func` (cached) for arguments whose
-    containers have these kinds (`(name, kind)` pairs, kinds.py)."""
-    return Transformer().transform(func, mode, wrt, param_kinds).derived
+    containers have these kinds (`(name, kind)` pairs, kinds.py), specialised
+    on `dims`, the shapes of the arguments (see api.arg_dims), if given."""
+    return Transformer().transform(func, mode, wrt, param_kinds, dims).derived
 
 
 def return_kind(func):

@@ -15,7 +15,7 @@ from typing import Callable
 from ..ir import nodes as N
 from .cfg import CFG
 from .dataflow import Facts, liveness, maybe_assigned, definitely_assigned, solve
-from .shapes import shape_classes
+from .shapes import Dims, shape_classes
 
 
 @dataclass
@@ -28,8 +28,26 @@ class Analysis:
     definite_in: dict        # node -> names surely assigned on entry
     active_stmts: set        # assignment statements that get derivative code
     active_vars: set         # names that get a tangent/adjoint
-    same_shape: Callable = lambda a, b: False   # see shapes.py
+    same_class: Callable = lambda a, b: False   # see shapes.py
     kinds: dict = field(default_factory=dict)   # name -> container kind, see kinds.py
+    dims: Dims | None = None                    # shapes, when specialised on the arguments'
+    dims_used: bool = False                     # did a shape in `dims` decide anything?
+
+    def same_shape(self, operand: str, target: str, stmt) -> bool:
+        """Does `target`, as `stmt` assigns it, surely have the shape `operand`
+        has on entry to `stmt`?"""
+        if self.same_class(operand, target):
+            return True
+        if self.dims is None:
+            return False
+        shape = self.dims.at(stmt, operand)
+        same = shape is not None and shape == self.dims.at(stmt, target, after=True)
+        self.dims_used |= same
+        return same
+
+    def dims_before(self, stmt, name: str):
+        """The shape of `name` on entry to `stmt`, if known."""
+        return self.dims.at(stmt, name) if self.dims is not None else None
 
     def node(self, stmt):
         return self.cfg.of[stmt]
@@ -50,13 +68,16 @@ _UPDATES = (N.Assign, N.Expr)
 
 def analyze(fn: N.FunctionDef, wrt: list[str],
             differentiable: Callable[[N.AST], bool], resolve: Callable | None = None,
-            structural: Callable[[N.AST], set] | None = None) -> Analysis:
+            structural: Callable[[N.AST], set] | None = None,
+            param_dims: dict | None = None) -> Analysis:
     """Activity and definedness facts for a normalized function.
 
     `differentiable(op)` says whether an operation can carry a derivative
     from its operands to its result (False for comparisons, `len`, ...);
     `structural(op)` names operands it reads only for their shape or as an
     index (`x` in `_rt.unbroadcast(g, x)`), through which none flows.
+    `param_dims` (parameter -> shape or None) specialises the facts on
+    the shapes of the arguments (shapes.py).
     """
     cfg = CFG(fn)
     diff = {}
@@ -122,5 +143,6 @@ def analyze(fn: N.FunctionDef, wrt: list[str],
         if node.kind in ("for", "while"):
             carried |= live_in[node]
     same = shape_classes(fn, resolve, carried) if resolve is not None else (lambda a, b: False)
+    dims = Dims(cfg, resolve, param_dims) if param_dims is not None and resolve is not None else None
     return Analysis(cfg, varied_in, useful_out, live_in, maybe_assigned(cfg),
-                    definitely_assigned(cfg), active_stmts, active_vars, same)
+                    definitely_assigned(cfg), active_stmts, active_vars, same, dims=dims)

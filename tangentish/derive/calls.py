@@ -33,9 +33,17 @@ class Op:
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     rule: Rule | None = None
-    label: str = ""
+    written: object = ""         # the expression, or its text: see `label`
     why: str = ""                # for `unknown`: what to tell the user
     hint: str = ""
+
+    @property
+    def label(self) -> str:
+        """The operation as written, for messages (unparsed only when needed:
+        operations are resolved far more often than reported)."""
+        if not isinstance(self.written, str):
+            self.written = _label(self.written)
+        return self.written
 
 
 def index_value(s) -> N.expr:
@@ -66,7 +74,7 @@ def _from_fn(fn, args, kwargs, label) -> Op:
         return Op("helper", fn, args, kwargs, None, label)  # tg.grad(f) and friends: nesting.py
     if inspect.isfunction(fn) and not is_library(fn):
         return Op("helper", fn, args, kwargs, None, label)
-    name = getattr(fn, "__name__", label)
+    name = getattr(fn, "__name__", None) or (label if isinstance(label, str) else _label(label))
     if inspect.isclass(fn) and not is_library(fn):
         return Op("unknown", fn, args, kwargs, None, label,
                   f"building a `{name}` inside the differentiated function is not supported yet",
@@ -85,28 +93,28 @@ def resolve(value, ir: IR, local_names: set[str], kinds: dict | None = None) -> 
         if op is not None:
             return op
     if isinstance(value, N.Name):
-        return Op("copy", args=[value], label=value.id)
+        return Op("copy", args=[value], written=value.id)
     if isinstance(value, N.Constant) or isinstance(value, N.JoinedStr):
         return Op("const")
-    label = _label(value)
+    label = value  # unparsed by Op.label if a message needs it
     if isinstance(value, N.Attribute):
         if ir.namespace.resolve(value, local_names) is not _MISSING:
             return Op("const")
         if value.attr in SHAPE_ATTRIBUTES:
-            return Op("nondiff", label=label)
+            return Op("nondiff", written=label)
         if value.attr in ARRAY_ATTRIBUTES:
             return _from_fn(ARRAY_ATTRIBUTES[value.attr], [value.value], {}, label)
-        return Op("unknown", label=label, why=f"the attribute `.{value.attr}` has no derivative rule",
+        return Op("unknown", written=label, why=f"the attribute `.{value.attr}` has no derivative rule",
                   hint="use the NumPy function instead (e.g. `np.transpose(x)`)")
     if isinstance(value, N.BinOp):
         return _from_fn(BINOPS[type(value.op)], [value.left, value.right], {}, label)
     if isinstance(value, N.UnaryOp):
         fn = UNARYOPS.get(type(value.op))
         if fn is None:
-            return Op("nondiff", label=label)
+            return Op("nondiff", written=label)
         return _from_fn(fn, [value.operand], {}, label)
     if isinstance(value, (N.Compare, N.BoolOp)):
-        return Op("nondiff", label=label)
+        return Op("nondiff", written=label)
     if isinstance(value, N.Subscript):
         return _from_fn(operator.getitem, [value.value, index_value(value.slice)], {}, label)
     if isinstance(value, N.Call):
@@ -115,25 +123,25 @@ def resolve(value, ir: IR, local_names: set[str], kinds: dict | None = None) -> 
         if fn is _MISSING:
             if isinstance(value.func, N.Attribute):
                 return _method(value, kwargs, label, local_names)
-            return Op("unknown", args=list(value.args), kwargs=kwargs, label=label,
+            return Op("unknown", args=list(value.args), kwargs=kwargs, written=label,
                       why="the function called here is not known when the code is transformed",
                       hint="call a module-level function or a NumPy function directly")
         return _from_fn(fn, list(value.args), kwargs, label)
     if isinstance(value, (N.Tuple, N.List, N.Dict, N.Set)):
-        return Op("unknown", label=label, why="containers of differentiable values are not supported yet",
+        return Op("unknown", written=label, why="containers of differentiable values are not supported yet",
                   hint="keep each differentiable value in its own variable")
-    return Op("unknown", label=label, why="this operation has no derivative rule")
+    return Op("unknown", written=label, why="this operation has no derivative rule")
 
 
-def _method(value: N.Call, kwargs: dict, label: str, local_names: set[str]) -> Op:
+def _method(value: N.Call, kwargs: dict, label, local_names: set[str]) -> Op:
     """`x.sum(axis=0)` on a local array -> `np.sum(x, axis=0)`."""
     receiver, name = value.func.value, value.func.attr
     args = list(value.args)
     if name == "keys" and not args and not kwargs:
-        return Op("nondiff", label=label)  # a dict's keys (ir/comprehensions.py)
+        return Op("nondiff", written=label)  # a dict's keys (ir/comprehensions.py)
     fn = ARRAY_METHODS.get(name)
     if fn is None or not (isinstance(receiver, N.Name) and receiver.id in local_names):
-        return Op("unknown", args=args, kwargs=kwargs, label=label,
+        return Op("unknown", args=args, kwargs=kwargs, written=label,
                   why=f"the method `.{name}(...)` has no derivative rule",
                   hint=f"call the NumPy function instead, e.g. `np.{name}(x)`")
     if name in SHAPE_VARARGS and len(args) > 1:

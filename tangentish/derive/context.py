@@ -37,6 +37,8 @@ class Derived:
     guards: list = field(default_factory=list, compare=False)
     # parameters an in-place update inside the function may change
     updates_params: tuple = field(default=(), compare=False)
+    dims: tuple | None = None       # the argument shapes it is specialised on
+    shape_free: bool = False        # the same code for arguments of any shape
 
     def valid(self) -> bool:
         """Do all bindings the derivative was built against still hold?"""
@@ -64,6 +66,8 @@ class Context:
     guards: list = field(default_factory=list)      # see Derived.guards
     aliases: Aliases = field(default_factory=Aliases)
     kinds: dict = field(default_factory=dict)       # name -> container kind (analysis/kinds.py)
+    # (stmt, name) -> the shape of a variable on entry to stmt, if known
+    dims_before: Callable = lambda stmt, name: None
 
     def __post_init__(self):
         self.local_names = N.names_stored(self.ir.fn) | set(self.ir.params)
@@ -223,6 +227,12 @@ class Context:
             raise self.no_rule(stmt, op, f" with these arguments ({exc})") from None
 
     # ------------------------------------------------------------ helpers
+    def _arg_dims(self, stmt, args: list) -> tuple | None:
+        """The shapes of a helper's arguments here, to specialise it on."""
+        found = tuple(self.dims_before(stmt, a.id) if isinstance(a, N.Name)
+                      else () if N.is_number(a) else None for a in args)
+        return found if any(d is not None for d in found) else None
+
     def live_binding(self, name: str):
         """A function reading the current binding of a free name, or None."""
         func = self.ir.func
@@ -246,13 +256,14 @@ class Context:
                                 f"pass each differentiable value to `{fn.__name__}` by name or "
                                 "position")
         args, wrt, param_kinds = binding.args, binding.wrt, binding.kinds
+        dims = self._arg_dims(stmt, args) if args is not None else None
         if args is None:  # bound when the call runs
             args = [N.Starred(value=self.rt_call("arguments", self.object_ref(fn), *binding.runtime),
                               ctx=N.Load())]
         positions = tuple(k for k, _ in wrt)
         names = [name for _, name in wrt]
         derived = self.derive_helper(fn, self.mode, positions, self.ir, stmt,
-                                     tuple(sorted(param_kinds.items())))
+                                     tuple(sorted(param_kinds.items())), dims)
         if derived is SELF:  # recursion: the generated function calls itself
             self.recursive = True
             return N.load(self.own_name()), args, names

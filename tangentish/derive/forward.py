@@ -195,7 +195,7 @@ class Forward:
             total = ctx.rt_call("private_copy", total)
         inactive_operand = any(isinstance(a, N.Name) and k not in active
                                for k, a in enumerate(op.args))
-        shaped = all(self.facts.same_shape(op.args[k].id, target) for k in active)
+        shaped = all(self.facts.same_shape(op.args[k].id, target, s) for k in active)
         if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
         return pre, total

@@ -45,7 +45,7 @@ def resolve(value, kinds: dict, label):
         if isinstance(member, property) and member.fget is not None:
             return Op("helper", member.fget, [value.value], {}, None, label(value))
         if member is not None and not callable(member) and not hasattr(member, "__get__"):
-            return Op("const", label=label(value))
+            return Op("const", written=label(value))
         return None
     if not isinstance(value, N.Call):
         return None

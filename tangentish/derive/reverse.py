@@ -389,7 +389,7 @@ class Reverse:
             name = op.args[k].id
             others = [a for j, a in enumerate(op.args) if j != k]
             if (broadcasting and not all(N.is_number(a) for a in others)
-                    and not self.facts.same_shape(name, t)):
+                    and not self.facts.same_shape(name, t, s)):
                 c = ctx.rt_call("unbroadcast", c, N.load(name))
             out.append(ctx.ir.inherit(self.accumulate(name, c), s))
         return out

@@ -106,7 +106,7 @@ class VectorForward(Forward):
                 continue
             x = op.args[k].id
             dot = N.load(self.dot(x))
-            if not self.facts.same_shape(x, target):
+            if not self.facts.same_shape(x, target, s):
                 shaped = False
                 dot = ctx.rt_call("lift", dot, N.load(target))
             terms.append(mul(outs[k], dot))

@@ -74,6 +74,7 @@ class Rule:
     outputs: Any = None               # a container kind (analysis/kinds.py), or a
                                       # function of the call's constant arguments giving one
     batched: Callable | None = None   # vector mode: a jvp rule whose g has a direction axis
+    shape: Callable | None = None     # result's shape from the operands' (rules/dims.py)
 
     @property
     def has_forward(self) -> bool:
@@ -199,6 +200,15 @@ def nondiff(*fns) -> None:
         RULES.update(fn, nondiff=True)
 
 
+def shape_rule(*fns):
+    """Declare how the result's shape follows from the arguments' (rules/dims.py)."""
+    def declare(rule):
+        for fn in fns:
+            RULES.update(fn, shape=rule)
+        return rule
+    return declare
+
+
 # kinds of outputs for `returns` (see analysis/kinds.py)
 ONE_ARRAY, ANY = ARRAY, UNKNOWN
 LIST_OF_ARRAYS = ("list", ARRAY)
@@ -287,4 +297,4 @@ def seed_params(template) -> tuple[str, str]:
 
 
 from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
-               shapes, products, npl, polynomials, methods, runtime_rules)
+               shapes, products, npl, polynomials, methods, runtime_rules, dims)
