@@ -1,5 +1,8 @@
-"""Differentiate one generated program in both modes and judge the result."""
+"""Differentiate one generated program in both modes and judge the result:
+against five-point central differences, forward against reverse, and
+reverse against autograd wherever autograd can run the program."""
 import importlib.util
+import types
 import warnings
 
 import numpy as np
@@ -32,6 +35,25 @@ def _central(f, point: np.ndarray, eps: float) -> np.ndarray:
         grad[k] = (-at(point + 2 * e) + 8 * at(point + e) - 8 * at(point - e)
                    + at(point - 2 * e)) / (12 * eps)
     return grad
+
+
+def _autograd_gradient(path, point_flat: np.ndarray):
+    """autograd's gradient of the program at the point, or None where
+    autograd cannot run it (in-place updates, array methods its boxes lack)."""
+    try:
+        import autograd
+        import autograd.numpy as anp
+    except ImportError:  # pragma: no cover - autograd is in the test extra
+        return None
+    source = path.read_text().replace("import numpy as np", "import autograd.numpy as np")
+    namespace = {"math": types.SimpleNamespace(sin=anp.sin, cos=anp.cos, exp=anp.exp),
+                 "__name__": path.stem + "__autograd"}
+    try:
+        exec(compile(source.replace("import math\n", ""), str(path), "exec"), namespace)
+        f = namespace["f"]
+        return autograd.grad(lambda p: f(p[0], p[1], p[2:]))(point_flat.copy())
+    except Exception:
+        return None
 
 
 def point(seed: int):
@@ -78,4 +100,10 @@ def check(path, seed: int) -> tuple[str, str]:
         return "wrong", f"reverse {grad} != {expected} at x={x}, y={y}, v={v}"
     if not np.allclose(tangent, expected @ direction, rtol=1e-4, atol=atol * np.abs(direction).sum()):
         return "wrong", f"forward (wrt {wrt}) {tangent} != {expected @ direction} at x={x}, y={y}, v={v}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = _autograd_gradient(path, flat)
+    # both are exact up to rounding: a tight tolerance
+    if reference is not None and not np.allclose(grad, reference, rtol=1e-8, atol=1e-10):
+        return "wrong", f"reverse {grad} != autograd's {reference} at x={x}, y={y}, v={v}"
     return "correct", ""
