@@ -169,9 +169,22 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
                     k -= 1
                     break
                 simple = isinstance(nxt, (N.Assign, N.Expr)) and not isinstance(nxt, N.Return)
-                if not simple or N.names_stored(nxt) & (operands | {t}) or t in N.names_loaded(nxt):
+                if not simple or _changed(nxt) & (operands | {t}) or t in N.names_loaded(nxt):
                     break
             k += 1
+    return changed
+
+
+def _changed(s) -> set:
+    """Names `s` may change: those it assigns, the array it stores into
+    (`g[i] = 0.0`), and whatever a call made for its effect is given
+    (`_rt.add_at(g, i, v)`, `lst.append(v)`)."""
+    changed = set(N.names_stored(s))
+    updated = N.updated_name(s) if isinstance(s, N.Assign) else None
+    if updated is not None:
+        changed.add(updated)
+    if isinstance(s, N.Expr) and isinstance(s.value, N.Call):
+        changed |= N.names_loaded(s.value)
     return changed
 
 
