@@ -177,14 +177,20 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
 
 def _changed(s) -> set:
     """Names `s` may change: those it assigns, the array it stores into
-    (`g[i] = 0.0`), and whatever a call made for its effect is given
-    (`_rt.add_at(g, i, v)`, `lst.append(v)`)."""
+    (`g[i] = 0.0`), the receiver of a method called for its effect
+    (`lst.append(v)`), and whatever a function called for its effect is
+    given (`_rt.add_at(g, i, v)`)."""
     changed = set(N.names_stored(s))
     updated = N.updated_name(s) if isinstance(s, N.Assign) else None
     if updated is not None:
         changed.add(updated)
     if isinstance(s, N.Expr) and isinstance(s.value, N.Call):
-        changed |= N.names_loaded(s.value)
+        func = s.value.func
+        if isinstance(func, N.Attribute) and isinstance(func.value, N.Name) and not func.value.id.startswith("_rt"):
+            changed.add(func.value.id)  # `lst.append(v)` changes lst, not v
+        else:
+            for a in s.value.args:
+                changed |= N.names_loaded(a)
     return changed
 
 
