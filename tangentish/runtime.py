@@ -1686,6 +1686,7 @@ def qr_jvp(t, ans, a, mode="reduced"):
     r_dot = (c - omega) @ r
     return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)
 
+
 def arguments(fn, positional, keywords, star, dstar) -> list:
     """The values of `fn`'s parameters, in signature order (`*args` as a
     tuple, `**kwargs` as a dict), for `fn(*positional, *star, **keywords,

@@ -27,6 +27,7 @@ try:  # Python >= 3.10 pattern matching
 except ImportError:  # pragma: no cover
     Match = None
 
+
 def walk(node):
     """Every node under `node` (itself included), in ast.walk's order; a
     plain loop over `_fields`, since the analyses and passes walk a lot."""

@@ -110,6 +110,7 @@ def det_vjp(g, ans, a):
 def det_jvp(g, ans, a):
     return ans * np.trace(np.linalg.solve(a, g), axis1=-2, axis2=-1)
 
+
 @vjp(np.linalg.slogdet)
 def slogdet_vjp(g, ans, a):
     # (sign, log|det a|): the sign is piecewise constant, d log|det a| = tr(a^-1 da)

@@ -60,6 +60,7 @@ def linalg_cross_vjp(g, ans, a, b, *, axis=-1):
 def linalg_cross_jvp(g, ans, a, b, *, axis=-1):
     return np.linalg.cross(g, b, axis=axis), np.linalg.cross(a, g, axis=axis)
 
+
 @vjp(np.convolve, np.polymul)  # polymul multiplies polynomials by convolving them
 def convolve_vjp(g, ans, a, v, mode="full"):
     return _rt.convolve_vjp(g, a, v, mode, 0), _rt.convolve_vjp(g, a, v, mode, 1)

@@ -189,6 +189,7 @@ def dot_vjp_b_vjp(cot, ans, g, a, b):
 def dot_vjp_b_jvp(t, ans, g, a, b):
     return _rt.dot_vjp_b(t, a, b), _rt.dot_vjp_b(g, t, b), None
 
+
 @batched(_rt.dot_vjp_a)
 def dot_vjp_a_batched(t, ans, g, a, b):
     return _rt.batch_dot_vjp_a(t, a, b)

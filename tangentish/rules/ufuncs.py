@@ -35,6 +35,7 @@ def arccos_partial(x):
 def arctan_partial(x):
     return 1.0 / (1.0 + x ** 2)
 
+
 @elementwise(np.arctan2)
 def arctan2_partials(y, x):
     return x / (x * x + y * y), -y / (x * x + y * y)
@@ -70,6 +71,7 @@ def cosh_partial(x):
 @elementwise(np.tanh)
 def tanh_partial(x, ans):
     return 1.0 - ans ** 2
+
 
 @elementwise(np.arcsinh)
 def arcsinh_partial(x):
