@@ -3,8 +3,10 @@
     python benchmarks/linetimes.py d            # workload key, see workloads.py
     python benchmarks/linetimes.py e --calls 20
 
-Re-compiles the generated source of the workload's reverse-mode derivative
-with a clock read around every simple statement (loop bodies included),
+Re-compiles the generated source of the derivative the workload's
+`tg.grad` call runs (forward mode for a gradient with respect to one
+number, else reverse mode; `--mode` picks one) with a clock read around
+every simple statement (loop bodies included),
 runs it, and prints each line with its share of the total. The clock is
 this thread's CPU time, so other processes' load does not count; reading
 it costs ~0.3 µs per statement, so the numbers mislead for scalar code
@@ -78,6 +80,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("workload")
     ap.add_argument("--calls", type=int, default=50)
+    ap.add_argument("--mode", choices=("forward", "reverse"), default=None,
+                    help="the derivative to time (default: the one tg.grad runs)")
     opts = ap.parse_args(argv)
     from tangentish.api import arg_dims
     from tangentish.pipeline import transform
@@ -91,20 +95,25 @@ def main(argv=None) -> int:
         f = w.compat
     names = list(inspect.signature(f).parameters)
     # specialised on these arguments' shapes, as tg.grad runs it
-    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args))
+    one_number = len(w.wrt) == 1 and np.ndim(args[w.wrt[0]]) == 0
+    mode = opts.mode or ("forward" if one_number else "reverse")
+    derived = transform(f, mode, tuple(names[k] for k in w.wrt), dims=arg_dims(args))
     fn, acc, lines = instrumented(derived.function, derived.source)
-    fn(*args, 1.0)
+    # the output's cotangent, or one tangent per input (a unit seed: any will do)
+    seeds = [1.0] if mode == "reverse" else [
+        np.ones_like(args[k]) if isinstance(args[k], np.ndarray) else 1.0 for k in w.wrt]
+    fn(*args, *seeds)
     for k in range(len(acc)):
         acc[k] = 0.0
     t0 = time.thread_time()
     for _ in range(opts.calls):
-        fn(*args, 1.0)
+        fn(*args, *seeds)
     total = (time.thread_time() - t0) / opts.calls
     per_line: dict[int, float] = {}
     for k, line in enumerate(lines):
         per_line[line] = per_line.get(line, 0.0) + acc[k] / opts.calls
     timed = sum(per_line.values())
-    print(f"{f.__name__}: {total * 1e3:.3f} ms CPU per call (instrumented); per line:")
+    print(f"{f.__name__}, {mode} mode: {total * 1e3:.3f} ms CPU per call (instrumented); per line:")
     for n, text in enumerate(derived.source.splitlines(), start=1):
         t = per_line.get(n)
         cell = f"{t * 1e6:9.1f} µs {100 * t / timed:5.1f}%" if t is not None else " " * 19
