@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import inspect
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))   # this checkout: its tangentish and bench
 
 import numpy as np  # noqa: E402
 
+from benchmarks.contestants import grad_derivative  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
@@ -83,8 +83,6 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=("forward", "reverse"), default=None,
                     help="the derivative to time (default: the one tg.grad runs)")
     opts = ap.parse_args(argv)
-    from tangentish.api import arg_dims
-    from tangentish.pipeline import transform
     import tangentish as tg
     w = next(w for w in WORKLOADS if w.key == opts.workload)
     args = w.data(np.random.default_rng(0))
@@ -93,15 +91,8 @@ def main(argv=None) -> int:
         tg.value_and_grad(f, wrt=w.wrt if len(w.wrt) > 1 else w.wrt[0])(*args)
     except Exception:
         f = w.compat
-    names = list(inspect.signature(f).parameters)
-    # specialised on these arguments' shapes, as tg.grad runs it
-    one_number = len(w.wrt) == 1 and np.ndim(args[w.wrt[0]]) == 0
-    mode = opts.mode or ("forward" if one_number else "reverse")
-    derived = transform(f, mode, tuple(names[k] for k in w.wrt), dims=arg_dims(args))
+    mode, derived, seeds = grad_derivative(w, f, args, opts.mode)
     fn, acc, lines = instrumented(derived.function, derived.source)
-    # the output's cotangent, or one tangent per input (a unit seed: any will do)
-    seeds = [1.0] if mode == "reverse" else [
-        np.ones_like(args[k]) if isinstance(args[k], np.ndarray) else 1.0 for k in w.wrt]
     fn(*args, *seeds)
     for k in range(len(acc)):
         acc[k] = 0.0

@@ -17,7 +17,7 @@ import pytest
 
 import tangentish as tg
 from benchmarks.workloads import scalar_loop   # workload (a): a scalar loop with branches
-from tangentish import api
+from tangentish import api, pipeline
 from tangentish.errors import DerivativeRaisedError, NonScalarOutputError
 from tests import corpus_support as S
 from tests.corpus import CORPUS
@@ -28,15 +28,21 @@ def _fresh(f):
     return types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, f.__closure__)
 
 
+class Asked(list):
+    """The modes the API asked the pipeline for, in order; `made` the derivatives."""
+    made: list
+
+
 @pytest.fixture
 def modes(monkeypatch):
-    """The modes the API asks the pipeline for, in order."""
-    asked = []
+    asked = Asked()
+    asked.made = []
     real = api.transform
 
     def spy(func, mode, *rest, **options):
         asked.append(mode)
-        return real(func, mode, *rest, **options)
+        asked.made.append(real(func, mode, *rest, **options))
+        return asked.made[-1]
 
     monkeypatch.setattr(api, "transform", spy)
     return asked
@@ -56,8 +62,10 @@ def test_corpus_gradients_equal_reverse_mode(f, param, modes):
     args = S.random_args(f, np.random.default_rng(7), {"m": 3, "p": 2, "q": 2})
     if not _scalar_output(f, args):
         pytest.skip("not a scalar function")
+    saved = copy.deepcopy(args)
     value, g = tg.value_and_grad(f, wrt=param)(*args)
     took = list(modes)
+    S.assert_tree_close(args, saved, rtol=0, atol=0)   # the caller's arguments are untouched
     expected_value, expected = tg.vjp(f, wrt=param)(*args, 1.0)
     assert value == pytest.approx(expected_value, rel=1e-12, abs=1e-12)
     assert g == pytest.approx(expected, rel=1e-12, abs=1e-12)
@@ -73,7 +81,9 @@ def test_a_scalar_gradient_runs_the_forward_derivative(modes):
     assert modes == ["forward"]
     expected_value, expected = tg.vjp(f)(0.9, 50, 1.0)
     assert (value, g) == pytest.approx((expected_value, expected), rel=1e-12)
+    # what the call ran is what tg.source shows for forward mode and these arguments
     source = tg.source(f, mode="forward", args=(0.9, 50))
+    assert source.startswith(modes.made[0].source)
     assert "_stack" not in source and "def scalar_loop_jvp(x, n, x_dot):" in source
 
 
@@ -172,3 +182,13 @@ def test_nested_gradients_of_a_scalar_loop_agree_with_closed_forms():
     assert tg.grad(tg.grad(tg.grad(cube_by_loop)))(x, 5) == pytest.approx(6.0, rel=1e-12)
     assert tg.hvp(cube_by_loop)(x, 5, 2.0) == pytest.approx(12 * x, rel=1e-12)
     assert tg.hessian(cube_by_loop)(x, 5) == pytest.approx(6 * x, rel=1e-12)
+
+
+def test_a_failure_of_forward_mode_itself_falls_back_to_reverse_mode(monkeypatch, modes):
+    def broken(self):
+        raise RuntimeError("a bug in forward mode")
+
+    monkeypatch.setattr(pipeline.Forward, "run", broken)
+    f = _fresh(scalar_loop)
+    assert tg.grad(f)(0.9, 20) == pytest.approx(tg.vjp(f)(0.9, 20, 1.0)[1], rel=1e-12)
+    assert modes[:2] == ["forward", "reverse"]
