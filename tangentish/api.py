@@ -16,6 +16,7 @@ function (one jvp, vjp or hvp per column or row).
 """
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import linecache
@@ -224,6 +225,15 @@ class _Derivative:
         # (kinds of the container arguments, argument shapes (arg_dims)) -> Derived
         self._derived: dict = {}
         self._asked: dict = {}     # the same keys -> transformations asked for
+
+    def in_mode(self, mode: str) -> "_Derivative":
+        """The same function and `wrt` in another mode, nothing derived yet
+        (cheaper than resolving `wrt` again)."""
+        other = copy.copy(self)
+        other.mode = mode
+        other._code = other._version = None
+        other._derived, other._asked = {}, {}
+        return other
 
     def generated(self, values) -> Callable:
         """The generated function for these arguments: the kinds of their
@@ -437,7 +447,7 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
 def _value_and_grad(f, wrt, kind: str) -> Callable:
     d = _Derivative(f, "reverse", wrt)
     grad_only = kind == "grad"
-    forward = _ScalarForward(d, wrt) if _one_parameter(d) else None
+    forward = _ScalarForward(d) if _one_parameter(d) else None
 
     @_derivative_of(f, d.spec(kind))
     def value_and_grad_f(*args, **kwargs):
@@ -475,8 +485,8 @@ class _ScalarForward:
     Nesting still reads the reverse derivative (the wrapper's `Spec`).
     """
 
-    def __init__(self, d: _Derivative, wrt: Wrt):
-        self.fwd = _Derivative(d.f, "forward", wrt)
+    def __init__(self, d: _Derivative):
+        self.fwd = d.in_mode("forward")
         self.k = d.index[0]
         self._refused: dict = {}   # (kinds, dims) -> (code, rules version) forward refused
 
@@ -940,6 +950,9 @@ def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | No
 
     `mode="forward-vector"` shows the sweep `jacobian(mode="forward")` and
     `hessian` use: forward mode with a leading direction axis on tangents.
+    `grad` and `value_and_grad` with respect to one number run the
+    `mode="forward"` derivative (see `value_and_grad`); `mode="reverse"`
+    shows the reverse derivative they run otherwise.
 
     Args:
         args: example arguments (a tuple, as f takes them). Needed when some
