@@ -117,15 +117,28 @@ def tangentish_generated(w: Workload, args, v=None) -> Prepared:
     """The generated derivative called directly: tangentish minus its API wrapper."""
     if w.kind == "hvp":
         raise Unavailable("reported for tg.grad workloads only")
+    notes: list = []
+    f = _tangentish_function(w, args, notes)
+    _, derived, seeds = grad_derivative(w, f, args)
+    fn = derived.function
+    return Prepared(lambda: fn(*args, *seeds), lambda out: tuple(out[1:]), notes)
+
+
+def grad_derivative(w: Workload, f, args, mode: str | None = None):
+    """(mode, Derived, seeds): the generated derivative `tg.grad` runs for
+    these arguments, specialised on their shapes: forward mode for a
+    gradient with respect to one number (seeded with 1.0), else reverse
+    mode (seeded with the output's cotangent 1.0); `mode` overrides."""
     import inspect
     from tangentish.api import arg_dims
     from tangentish.pipeline import transform
-    notes: list = []
-    f = _tangentish_function(w, args, notes)
     names = list(inspect.signature(f).parameters)
-    # the derivative specialised on these arguments' shapes, as tg.grad runs it
-    fn = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args)).function
-    return Prepared(lambda: fn(*args, 1.0), lambda out: tuple(out[1:]), notes)
+    one_number = len(w.wrt) == 1 and np.ndim(args[w.wrt[0]]) == 0
+    mode = mode or ("forward" if one_number else "reverse")
+    derived = transform(f, mode, tuple(names[k] for k in w.wrt), dims=arg_dims(args))
+    seeds = [1.0] if mode == "reverse" else [
+        np.ones_like(args[k]) if isinstance(args[k], np.ndarray) else 1.0 for k in w.wrt]
+    return mode, derived, seeds
 
 
 # ---------------------------------------------------------------- autograd

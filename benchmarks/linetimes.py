@@ -3,8 +3,10 @@
     python benchmarks/linetimes.py d            # workload key, see workloads.py
     python benchmarks/linetimes.py e --calls 20
 
-Re-compiles the generated source of the workload's reverse-mode derivative
-with a clock read around every simple statement (loop bodies included),
+Re-compiles the generated source of the derivative the workload's
+`tg.grad` call runs (forward mode for a gradient with respect to one
+number, else reverse mode; `--mode` picks one) with a clock read around
+every simple statement (loop bodies included),
 runs it, and prints each line with its share of the total. The clock is
 this thread's CPU time, so other processes' load does not count; reading
 it costs ~0.3 µs per statement, so the numbers mislead for scalar code
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import inspect
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))   # this checkout: its tangentish and bench
 
 import numpy as np  # noqa: E402
 
+from benchmarks.contestants import grad_derivative  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
@@ -78,9 +80,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("workload")
     ap.add_argument("--calls", type=int, default=50)
+    ap.add_argument("--mode", choices=("forward", "reverse"), default=None,
+                    help="the derivative to time (default: the one tg.grad runs)")
     opts = ap.parse_args(argv)
-    from tangentish.api import arg_dims
-    from tangentish.pipeline import transform
     import tangentish as tg
     w = next(w for w in WORKLOADS if w.key == opts.workload)
     args = w.data(np.random.default_rng(0))
@@ -89,22 +91,20 @@ def main(argv=None) -> int:
         tg.value_and_grad(f, wrt=w.wrt if len(w.wrt) > 1 else w.wrt[0])(*args)
     except Exception:
         f = w.compat
-    names = list(inspect.signature(f).parameters)
-    # specialised on these arguments' shapes, as tg.grad runs it
-    derived = transform(f, "reverse", tuple(names[k] for k in w.wrt), dims=arg_dims(args))
+    mode, derived, seeds = grad_derivative(w, f, args, opts.mode)
     fn, acc, lines = instrumented(derived.function, derived.source)
-    fn(*args, 1.0)
+    fn(*args, *seeds)
     for k in range(len(acc)):
         acc[k] = 0.0
     t0 = time.thread_time()
     for _ in range(opts.calls):
-        fn(*args, 1.0)
+        fn(*args, *seeds)
     total = (time.thread_time() - t0) / opts.calls
     per_line: dict[int, float] = {}
     for k, line in enumerate(lines):
         per_line[line] = per_line.get(line, 0.0) + acc[k] / opts.calls
     timed = sum(per_line.values())
-    print(f"{f.__name__}: {total * 1e3:.3f} ms CPU per call (instrumented); per line:")
+    print(f"{f.__name__}, {mode} mode: {total * 1e3:.3f} ms CPU per call (instrumented); per line:")
     for n, text in enumerate(derived.source.splitlines(), start=1):
         t = per_line.get(n)
         cell = f"{t * 1e6:9.1f} µs {100 * t / timed:5.1f}%" if t is not None else " " * 19

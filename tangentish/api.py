@@ -16,6 +16,7 @@ function (one jvp, vjp or hvp per column or row).
 """
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import linecache
@@ -225,6 +226,15 @@ class _Derivative:
         self._derived: dict = {}
         self._asked: dict = {}     # the same keys -> transformations asked for
 
+    def in_mode(self, mode: str) -> "_Derivative":
+        """The same function and `wrt` in another mode, nothing derived yet
+        (cheaper than resolving `wrt` again)."""
+        other = copy.copy(self)
+        other.mode = mode
+        other._code = other._version = None
+        other._derived, other._asked = {}, {}
+        return other
+
     def generated(self, values) -> Callable:
         """The generated function for these arguments: the kinds of their
         containers (a `*args` tuple too, `kinds_of`) and their shapes."""
@@ -415,6 +425,14 @@ def _scalar_check(f, value) -> None:
 def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
     """Reverse mode: `g(*args, **kwargs) -> (f(*args), gradient)`.
 
+    With respect to one number (one `wrt` parameter whose argument is a
+    float or a 0-d array), the call runs the forward derivative seeded
+    with 1.0 instead: the same numbers without the reverse sweep's stack.
+    `tg.source(f, mode="forward", args=...)` shows that code, and
+    `mode="reverse"` the reverse derivative, which runs where forward mode
+    cannot (a function with only an adjoint rule) and is the one
+    `tg.grad(tg.grad(f))`, `hvp` and `hessian` differentiate.
+
     Args:
         f: a function returning a scalar.
         wrt: parameter index or name (gradient returned bare), or a tuple
@@ -429,12 +447,16 @@ def value_and_grad(f: Callable, wrt: Wrt = 0) -> Callable:
 def _value_and_grad(f, wrt, kind: str) -> Callable:
     d = _Derivative(f, "reverse", wrt)
     grad_only = kind == "grad"
+    forward = _ScalarForward(d) if _one_parameter(d) else None
 
     @_derivative_of(f, d.spec(kind))
     def value_and_grad_f(*args, **kwargs):
         values = d.args(args, kwargs)
-        # a non-scalar output breaks the 1.0 seed: say so, not how it broke
-        value, *grads = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
+        got = forward.run(values) if forward is not None else None
+        if got is None:
+            # a non-scalar output breaks the 1.0 seed: say so, not how it broke
+            got = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
+        value, *grads = got
         _scalar_check(f, value)
         grads = d.pack(grads, values)
         return grads if grad_only else (value, grads)
@@ -442,11 +464,75 @@ def _value_and_grad(f, wrt, kind: str) -> Callable:
     return value_and_grad_f
 
 
+def _one_parameter(d: _Derivative) -> bool:
+    """wrt names one parameter, whole: its argument may be a single number."""
+    return d.bare and d.items[0][1] is None and d.items[0][0] != d.star
+
+
+class _ScalarForward:
+    """`grad` with respect to one number, by forward mode.
+
+    A gradient with respect to a single number is the derivative's one
+    tangent: the forward derivative seeded with 1.0 computes it alongside
+    the value, with no stack of saved values and no reversed loop (the
+    scalar loop of benchmarks/workloads.py (a) runs in about two thirds of
+    the time of the reverse sweep).
+    Same numbers, so it is an internal choice; `run` returns None, and the
+    caller runs the reverse derivative, where forward mode cannot: f (or a
+    helper) calls a function with only an adjoint rule, or uses a construct
+    forward mode rejects, or the forward derivative raises. Errors are
+    then the reverse mode's, as they were before this path existed.
+    Nesting still reads the reverse derivative (the wrapper's `Spec`).
+    """
+
+    def __init__(self, d: _Derivative):
+        self.fwd = d.in_mode("forward")
+        self.k = d.index[0]
+        self._refused: dict = {}   # (kinds, dims) -> (code, rules version) forward refused
+
+    def run(self, values):
+        """(value, gradient) by forward mode, or None."""
+        x = values[self.k]
+        cls = x.__class__
+        if cls is float or cls is np.float64:
+            seed = 1.0
+        elif cls is np.float32:
+            seed = np.float32(1.0)
+        elif cls is np.ndarray and x.ndim == 0 and x.dtype.kind == "f":
+            seed = np.ones_like(x)
+        else:
+            return None  # an array or a container: reverse mode
+        function = self._function(values)
+        if function is None:
+            return None
+        try:
+            return function(*values, seed)
+        except Exception:  # the reverse derivative says what went wrong
+            return None
+
+    def _function(self, values):
+        """The forward derivative for these arguments, if forward mode can make it."""
+        fwd = self.fwd
+        stamp = (getattr(fwd.f, "__code__", None), RULES.version)
+        key = None
+        try:
+            key = (fwd.kinds_of(values), arg_dims(values))
+            if self._refused.get(key) == stamp:
+                return None
+            return fwd.derived(*key).function
+        except Exception:  # a TangentishError, or a bug of forward mode: grad must still work
+            if len(self._refused) > 64:  # ever new shapes: forget the old ones
+                self._refused.clear()
+            self._refused[key] = stamp
+            return None
+
+
 def grad(f: Callable, wrt: Wrt = 0) -> Callable:
     """Reverse mode: `df(*args, **kwargs) -> gradient of scalar f`.
 
     The result can be differentiated again: `tg.grad(tg.grad(f))`,
-    `tg.jvp(tg.grad(f))` (see also `hvp`).
+    `tg.jvp(tg.grad(f))` (see also `hvp`). With respect to one number it
+    runs forward mode: see `value_and_grad`.
 
     Args/Raises: as `value_and_grad`.
     """
@@ -864,6 +950,9 @@ def source(f: Callable, mode: str = "reverse", wrt: Wrt = 0, args: Sequence | No
 
     `mode="forward-vector"` shows the sweep `jacobian(mode="forward")` and
     `hessian` use: forward mode with a leading direction axis on tangents.
+    `grad` and `value_and_grad` with respect to one number run the
+    `mode="forward"` derivative (see `value_and_grad`); `mode="reverse"`
+    shows the reverse derivative they run otherwise.
 
     Args:
         args: example arguments (a tuple, as f takes them). Needed when some

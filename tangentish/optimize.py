@@ -14,6 +14,9 @@ repeats them until none reports a change (never by comparing source).
 Then, once, on the fixed point:
 - `save_shapes_only`: a value the reverse sweep reads only for its shape
   (`_rt.unbroadcast(g, v)`) is saved as `_rt.shape_of(v)`, not kept alive
+- `inline_branch_tests`: `_c0 = y > 0.5; if _c0:` -> `if y > 0.5:` where nothing
+  else reads `_c0` (after `drop_empty_control`, which drops `if c: pass`
+  only for a name or a negation, so a test with a call is never lost)
 """
 from __future__ import annotations
 
@@ -144,12 +147,7 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
 
     Generated code may assign a name from its own operands; the normal form
     only needed the temporary to keep the adjoint's inputs apart."""
-    loads: dict[str, int] = {}
-    stores: dict[str, int] = {}
-    for node in N.walk(fn):
-        if isinstance(node, N.Name):
-            table = loads if isinstance(node.ctx, N.Load) else stores
-            table[node.id] = table.get(node.id, 0) + 1
+    loads, stores = _uses(fn)
     changed = False
     for block in _blocks(fn.body):
         k = 0
@@ -173,6 +171,17 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
                     break
             k += 1
     return changed
+
+
+def _uses(fn: N.FunctionDef) -> tuple[dict, dict]:
+    """How often each name is read, and how often assigned, in `fn`."""
+    loads: dict[str, int] = {}
+    stores: dict[str, int] = {}
+    for node in N.walk(fn):
+        if isinstance(node, N.Name):
+            table = loads if isinstance(node.ctx, N.Load) else stores
+            table[node.id] = table.get(node.id, 0) + 1
+    return loads, stores
 
 
 def _changed(s) -> set:
@@ -504,9 +513,34 @@ PASSES = [fold_first_accumulation, propagate_copies, coalesce_copies, eliminate_
           prune_saves, prune_restores, drop_empty_control, drop_orphan_comments]
 
 
+def inline_branch_tests(fn: N.FunctionDef, env: Env) -> bool:
+    """`_c0 = y > 0.5; if _c0:` -> `if y > 0.5:` where nothing else reads the flag.
+
+    The normal form names every branch condition so the reverse sweep can
+    replay it; where nothing does (forward mode, a branch with no adjoint
+    work), the flag only costs a store and a load per test, which in a loop
+    of scalar arithmetic is a few percent of the time. The test is
+    evaluated at the same point as the assignment was, so nothing moves."""
+    loads, stores = _uses(fn)
+    changed = False
+    for block in _blocks(fn.body):
+        keep = []
+        for k, s in enumerate(block):
+            flag = N.assigned_name(s)
+            nxt = block[k + 1] if k + 1 < len(block) else None
+            if (flag is not None and _generated(flag) and loads.get(flag) == 1
+                    and stores.get(flag) == 1 and isinstance(nxt, N.If) and N.is_name(nxt.test, flag)):
+                nxt.test = s.value
+                changed = True
+                continue
+            keep.append(s)
+        block[:] = keep
+    return changed
+
+
 # Passes that run once, after the fixed point: the others do not know the
 # forms these produce (a save of `_rt.shape_of(v)` names no variable).
-FINAL = [save_shapes_only]
+FINAL = [save_shapes_only, inline_branch_tests]
 
 
 def optimize(fn: N.FunctionDef, env: Env, max_rounds: int = 50) -> N.FunctionDef:

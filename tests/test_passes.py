@@ -17,8 +17,8 @@ from tangentish.ir import grammar, nodes as N
 from tangentish.ir.naming import Namer
 from tangentish.ir.normalize import normalize
 from tangentish.optimize import (Env, drop_empty_control, eliminate_dead_code,
-                                 fold_first_accumulation, propagate_copies, prune_saves,
-                                 save_shapes_only)
+                                 fold_first_accumulation, inline_branch_tests, propagate_copies,
+                                 prune_saves, save_shapes_only)
 from tests import smoke_funcs
 from tests.corpus import CORPUS
 from tests.corpus_support import assert_tree_close, random_args
@@ -285,6 +285,33 @@ def test_empty_branches_and_loops_are_dropped():
             return c
         """)
     assert changed and text == "def f(c, n):\n    return c\n"
+
+
+def test_a_flag_only_its_if_reads_becomes_the_test():
+    changed, text = _run(inline_branch_tests, """\
+        def f(x, _stack):
+            _c0 = x > 0.5
+            if _c0:
+                x = x * 2.0
+            _c1 = not check(x)
+            if _c1:
+                x = x + 1.0
+            _c2 = x > 3.0
+            _stack.append(_c2)
+            if _c2:
+                x = x - 1.0
+            _c3 = x < 0.0
+            x = x * 3.0
+            if _c3:
+                x = -x
+            return x
+        """)
+    assert changed
+    assert "    if x > 0.5:\n" in text and "    if not check(x):\n" in text
+    assert "_c0" not in text and "_c1" not in text
+    # saved for a reverse sweep, or tested after its operands changed: kept
+    assert "_c2 = x > 3.0" in text and "    if _c2:\n" in text
+    assert "_c3 = x < 0.0" in text and "    if _c3:\n" in text
 
 
 @pytest.mark.parametrize("use_astor", [True, False])
