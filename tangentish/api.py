@@ -709,7 +709,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     so the gradient's primal runs once per chunk of columns. With a tuple
     `wrt`, a tuple of tuples: `H[i][j]` of shape `x_i.shape + x_j.shape`.
     """
-    d = _Derivative(grad(f, wrt), "forward-vector", wrt)
+    d = _Derivative(grad(f, wrt), "forward-vector", wrt, live=(False, True))
 
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
