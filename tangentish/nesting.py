@@ -179,11 +179,18 @@ def _inline(wrapper: N.FunctionDef, callee: str, function) -> IR | None:
     call, params = wrapper.body[at].value, N.param_names(ir.fn)
     if len(call.args) != len(params) or call.keywords:
         return None
-    # names the wrapper binds that the callee may read as globals or parameters
-    outer = (set(N.param_names(wrapper)) | set().union(*map(N.names_stored, wrapper.body[:at]))) - set(params)
-    passed = {a.id for a in call.args if isinstance(a, N.Name)}
-    if N.names_loaded(ir.fn) & outer or passed & set(params) - {
-            a.id for a, p in zip(call.args, params) if isinstance(a, N.Name) and a.id == p}:
+    # the callee's free names (globals, closure) must not be the wrapper's,
+    # and its locals named like the wrapper's own names are renamed
+    outer = set(N.param_names(wrapper)) | set().union(*map(N.names_stored, wrapper.body[:at]))
+    local = N.names_stored(ir.fn) - set(params)
+    free = N.names_loaded(ir.fn) - local - set(params)
+    names = Namer(N.all_names(ir.fn) | N.all_names(wrapper))
+    renamed = {v: names.unique(v) for v in sorted(local & outer)}
+    for s in body:  # in place: `ret` too
+        N.rename(s, renamed)
+    # binding parameters one by one must read no parameter bound before
+    bound = [p for p, a in zip(params, call.args) if not (isinstance(a, N.Name) and a.id == p)]
+    if free & outer or set(bound) & {a.id for a in call.args if isinstance(a, N.Name)}:
         return None
     stored = N.names_stored(ir.fn)
     constants = {p: a for p, a in zip(params, call.args)
