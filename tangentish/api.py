@@ -207,10 +207,11 @@ def _check_differentiable_arg(f, name, value, declared=None) -> None:
 class _Derivative:
     """Lazily transformed, cached derivative of `f` in one mode."""
 
-    def __init__(self, f, mode: str, wrt: Wrt):
+    def __init__(self, f, mode: str, wrt: Wrt, live=None):
         f = _target(f)
         self.f = f
         self.mode = mode
+        self.live = live   # the outputs used (derive/outputs.py), None for all
         self.params = _params(f)
         self.items, self.bare = _resolve_wrt(f, wrt)
         self.names = [_label(item) for item in self.items]
@@ -256,7 +257,7 @@ class _Derivative:
             self._derived.clear()
             self._asked.clear()
             self._code, self._version = code, RULES.version
-        d = transform(self.f, self.mode, self.wrt, param_kinds, dims)
+        d = transform(self.f, self.mode, self.wrt, param_kinds, dims, self.live)
         key = (param_kinds, dims)
         if len(self._asked) > 64:  # ever new shapes: forget the old ones
             self._asked.clear()
@@ -760,7 +761,7 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
         TangentishError: as `grad`; a `v` shaped unlike the `wrt` arguments.
     """
     g = grad(f, wrt)
-    d = _Derivative(g, "forward", wrt)
+    d = _Derivative(g, "forward", wrt, live=(False, True))  # the gradient is not returned
 
     def vector_kind() -> dict:
         entries = tuple(_declared_kinds(d.f).get(w) for w in d.names)
@@ -794,7 +795,7 @@ def hessian(f: Callable, wrt: Wrt = 0) -> Callable:
     so the gradient's primal runs once per chunk of columns. With a tuple
     `wrt`, a tuple of tuples: `H[i][j]` of shape `x_i.shape + x_j.shape`.
     """
-    d = _Derivative(grad(f, wrt), "forward-vector", wrt)
+    d = _Derivative(grad(f, wrt), "forward-vector", wrt, live=(False, True))
 
     @_derivative_of(f, None, "Hessian")
     def hessian_f(*args, **kwargs):
@@ -826,6 +827,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
     if mode not in ("reverse", "forward"):
         raise _fail(ArgumentError, f"mode must be 'reverse' or 'forward', not {mode!r}")
     d = _Derivative(f, "forward-vector" if mode == "forward" else mode, wrt)
+    sweeps = _CotangentSweeps(f, wrt) if mode == "reverse" else None
 
     @_derivative_of(f, None, "Jacobian")
     def jacobian_f(*args, **kwargs):
@@ -833,7 +835,7 @@ def jacobian(f: Callable, wrt: Wrt = 0, mode: str = "reverse") -> Callable:
         xs = _arrays_only(d, d.picked(values), "jacobian")
         if mode == "forward":
             return _forward_jacobian(d, values, xs)
-        return _reverse_jacobian(d, f, values, xs)
+        return _reverse_jacobian(d, sweeps, values, xs)
 
     return jacobian_f
 
@@ -891,13 +893,61 @@ def _columns(parts: list, out_shape: tuple, in_shape: tuple):
     return J[()] if J.ndim == 0 else J
 
 
-def _reverse_jacobian(d, f, values, xs):
+def _reverse_jacobian(d, sweeps, values, xs):
     value = d.call(values)
     _array_output(d.f, value)
-    rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
-    out = [_assemble([r[i] for r in rows], np.shape(value), np.shape(xi))
-           for i, xi in enumerate(xs)]
+    rows = sweeps.rows(values, value, xs)
+    if rows is None:  # one vector-Jacobian product per output entry
+        rows = [_run(d, values, (e,))[1:] for e in _basis(value)]
+        rows = [[r[i] for r in rows] for i in range(len(xs))]
+    out = [_assemble(r, np.shape(value), np.shape(xi)) for r, xi in zip(rows, xs)]
     return out[0] if d.bare else tuple(out)
+
+
+class _CotangentSweeps:
+    """Rows of a Jacobian, up to `_CHUNK` in one reverse sweep.
+
+    The vector-Jacobian product is linear in its cotangent, so its forward
+    derivative with respect to the cotangent, in the direction of a unit
+    row, is that row of the Jacobian. Vector mode over the generated vjp
+    pushes a chunk of unit rows through the reverse sweep at once, while
+    f's own forward sweep runs once (it does not depend on the cotangent;
+    the vjp's outputs are dropped, only their tangents are used). Where the
+    vjp cannot be differentiated again (a rule without second derivatives)
+    the rows come one vjp at a time."""
+
+    def __init__(self, f, wrt: Wrt):
+        back = vjp(f, wrt)
+        spec = spec_of(back)
+        self.d = _Derivative(back, "forward-vector", spec.cotangent, live=(False, True))
+        self.bare = spec.bare
+        self.usable = not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in _params(f))
+
+    def rows(self, values: list, value, xs: list) -> list | None:
+        """Per x, the Jacobian's rows (each shaped like x), or None."""
+        args = [*values, np.zeros(np.shape(value))]
+        if not self._derivable(args):
+            return None
+        m = int(np.size(value))
+        parts: list = [[] for _ in xs]
+        for start in range(0, m, _CHUNK):
+            count = min(_CHUNK, m - start)
+            unit = np.zeros((count, m))
+            unit[np.arange(count), np.arange(start, start + count)] = 1.0
+            _, (_, grads) = _run(self.d, args, (unit.reshape((count,) + np.shape(value)),))
+            for i, (g, x) in enumerate(zip((grads,) if self.bare else grads, xs)):
+                parts[i].extend(np.broadcast_to(g, (count,) + np.shape(x)))
+        return parts
+
+    def _derivable(self, args) -> bool:
+        if not self.usable:
+            return False
+        try:
+            self.d.derived(self.d.kinds_of(args), arg_dims(args))
+        except TangentishError:
+            self.usable = False
+            return False
+        return True
 
 
 def _arrays_only(d: _Derivative, xs: list, what: str) -> list:

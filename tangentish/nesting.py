@@ -9,9 +9,12 @@ with the generated function as an ordinary helper:
         value, x_bar = f_vjp(x, n, 1.0)
         return x_bar
 
-`f_vjp` is plain Python registered in linecache, so it is read, normalized
-and differentiated like any helper of the user's: `tg.jvp(tg.grad(f))`
-generates `grad_f_jvp`, which calls `f_vjp_jvp`, and so on to any depth.
+`f_vjp` is plain Python registered in linecache, so it is read and
+normalized like the user's code. Its body is spliced in place of the call
+(`_inline`), so the next level optimizes both as one function: the seed
+folds in and what the wrapper drops is dead code. `tg.jvp(tg.grad(f))`
+generates `grad_f_jvp`, and so on to any depth; where the body cannot be
+spliced in, the wrapper calls `f_vjp` as a helper (giving `f_vjp_jvp`).
 The description of a wrapper (`Spec`) hangs on the wrapper function as
 `__tangentish_wrapper__`; the pipeline asks it for the IR.
 """
@@ -24,7 +27,8 @@ import linecache
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .frontend import IR, Namespace
+from .errors import TangentishError
+from .frontend import IR, Namespace, parse_function
 from .ir import nodes as N
 from .ir.naming import Namer
 
@@ -124,9 +128,12 @@ class Spec:
         derived = self.last = self._inner(dims)
         callee = derived.name if derived.name not in self._names.taken else self.callee
         source = self.source(callee)
+        fn = N.parse(source).body[0]
+        inlined = _inline(fn, callee, derived.function)
+        if inlined is not None:  # its free names are the generated function's
+            return inlined
         file = f"<tangentish {self.name} {id(wrapper):x}>"
         linecache.cache[file] = (len(source), None, source.splitlines(True), file)
-        fn = N.parse(source).body[0]
         module = getattr(derived.function, "__module__", None)
         namespace = Namespace({callee: derived.function, "__builtins__": builtins,
                                "__name__": module})
@@ -144,3 +151,71 @@ class Spec:
 
 def spec_of(func) -> Spec | None:
     return getattr(func, "__tangentish_wrapper__", None)
+
+
+def _inline(wrapper: N.FunctionDef, callee: str, function) -> IR | None:
+    """The wrapper with the generated function's body in place of its call.
+
+    Differentiated again, one function optimizes as a whole: the seed 1.0
+    of `grad` folds into the code, and what the wrapper drops (the value,
+    or the gradient under `hvp`) is dead code. None where the body cannot
+    simply be spliced in: the call form is used then."""
+    try:
+        ir = parse_function(function)
+    except TangentishError:
+        return None
+    body, args = ir.fn.body, ir.fn.args
+    ret = body[-1] if body else None
+    if (not isinstance(ret, N.Return) or ret.value is None or args.vararg or args.kwarg
+            or args.kwonlyargs or args.defaults
+            or any(isinstance(n, (N.Return, N.FunctionDef, N.Lambda, N.Yield))
+                   for s in body[:-1] for n in N.walk(s))):
+        return None
+    at = next((k for k, s in enumerate(wrapper.body) if isinstance(s, N.Assign)
+               and isinstance(s.value, N.Call) and isinstance(s.value.func, N.Name)
+               and s.value.func.id == callee), None)
+    if at is None:
+        return None
+    call, params = wrapper.body[at].value, N.param_names(ir.fn)
+    if len(call.args) != len(params) or call.keywords:
+        return None
+    # the callee's free names (globals, closure) must not be the wrapper's,
+    # and its locals named like the wrapper's own names are renamed
+    outer = set(N.param_names(wrapper)) | set().union(*map(N.names_stored, wrapper.body[:at]))
+    local = N.names_stored(ir.fn) - set(params)
+    free = N.names_loaded(ir.fn) - local - set(params)
+    names = Namer(N.all_names(ir.fn) | N.all_names(wrapper))
+    renamed = {v: names.unique(v) for v in sorted(local & outer)}
+    for s in body:  # in place: `ret` too
+        N.rename(s, renamed)
+    # binding parameters one by one must read no parameter bound before
+    bound = [p for p, a in zip(params, call.args) if not (isinstance(a, N.Name) and a.id == p)]
+    if free & outer or set(bound) & {a.id for a in call.args if isinstance(a, N.Name)}:
+        return None
+    stored = N.names_stored(ir.fn)
+    constants = {p: a for p, a in zip(params, call.args)
+                 if isinstance(a, N.Constant) and p not in stored}
+    binds = [N.assign(N.store(p), a) for p, a in zip(params, call.args)
+             if p not in constants and not (isinstance(a, N.Name) and a.id == p)]
+    body = [N.substitute(s, constants) for s in body]
+    wrapper.body[at:at + 1] = binds + body[:-1] + _unpacked(wrapper.body[at].targets[0], ret.value)
+    wrapper.decorator_list = []
+    ir.fn = wrapper
+    return ir
+
+
+def _unpacked(target, value) -> list:
+    """`a, b = c, d` as `a = c` and `b = d` where that means the same, so
+    that an unused `a` leaves `c` dead."""
+    if not (isinstance(target, N.Tuple) and isinstance(value, N.Tuple)
+            and len(target.elts) == len(value.elts)
+            and all(isinstance(t, N.Name) for t in target.elts)):
+        return [N.assign(target, value)]
+    out = []
+    for k, (t, v) in enumerate(zip(target.elts, value.elts)):
+        if any(t.id in N.names_loaded(later) for later in value.elts[k + 1:]):
+            return [N.assign(target, value)]
+        if not (isinstance(v, N.Name) and v.id == t.id):
+            out.append(N.assign(N.store(t.id), v))
+    return out
+

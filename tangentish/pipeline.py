@@ -28,6 +28,7 @@ from .analysis import kinds
 from .derive import containers
 from .derive.context import SELF, Context, Derived
 from .derive.forward import Forward
+from .derive.outputs import drop_outputs
 from .derive.reverse import REVERSE_MARKER, Reverse
 from .derive.vector import VectorForward
 from .errors import NoRuleError, SourceUnavailableError, TangentishError, UnsupportedSyntaxError
@@ -137,12 +138,13 @@ class Transformer:
         self._kinds: dict = {}
 
     def transform(self, func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
-                  dims: tuple | None = None) -> Entry:
+                  dims: tuple | None = None, live=None) -> Entry:
         """`param_kinds`: (name, kind) of parameters that hold containers (kinds.py);
         `dims`: the shape of each parameter's argument (None where unknown),
-        to specialise on, or None for the derivative of any shapes."""
+        to specialise on, or None for the derivative of any shapes; `live`:
+        the outputs the caller uses (derive/outputs.py), None for all."""
         func = target(func)
-        key = _key(mode, wrt, param_kinds, dims)
+        key = _key(mode, wrt, param_kinds, dims, live)
         entry = CACHE.get(func, key)
         if entry is not None:
             return entry
@@ -153,11 +155,11 @@ class Transformer:
             if entry is not None:
                 return entry
             if dims is not None and not self._specialise(func, key):
-                return self.transform(func, mode, wrt, param_kinds)  # the generic one
+                return self.transform(func, mode, wrt, param_kinds, live=live)  # the generic one
             generic = CACHE.get(func, key[:-1] + (None,))
             self.in_progress.append(func)
             try:
-                entry = self._run(func, mode, wrt, param_kinds=param_kinds, dims=dims)
+                entry = self._run(func, mode, wrt, param_kinds=param_kinds, dims=dims, live=live)
             finally:
                 self.in_progress.pop()
             entry.key = key
@@ -182,7 +184,7 @@ class Transformer:
         return count == 0 or CACHE.sighted(func, key) >= SIGHTINGS
 
     def _run(self, func, mode, wrt, observe: Callable | None = None, param_kinds: tuple = (),
-             dims: tuple | None = None) -> Entry:
+             dims: tuple | None = None, live=None) -> Entry:
         """The stages, in order; `observe(stage, ir_or_text)` sees each result."""
         show = observe or (lambda stage, value: None)
         ir, spec = _parse(func, dims)
@@ -217,6 +219,7 @@ class Transformer:
         else:
             gen = Reverse(ctx, facts)
             fn, stack = gen.run(), gen._stack
+        drop_outputs(fn, live)
         show(mode, fn)
         if spec is not None:  # the level below is shown after this one
             ctx.helpers.append(spec.last)
@@ -244,8 +247,9 @@ class Transformer:
                            f"a recursive function that changes its parameter "
                            f"'{derived.updates_params[0]}' in place", ir.fn, ir.name,
                            "update a copy (`y = x.copy()`) and pass that on")
-        if ctx.recursive and dims is not None:
-            # every level of the recursion runs this code, whatever its shapes
+        if ctx.recursive and (dims is not None or live is not None):
+            # every level of the recursion runs this code, whatever its shapes,
+            # and its calls to itself use every output
             entry = self._run(func, mode, wrt, observe, param_kinds)
             entry.uses_dims = False
             return entry
@@ -322,9 +326,9 @@ def _resolver(ir: IR, local_names: set) -> Callable:
     return lambda value, found=None: calls.resolve(value, ir, local_names, found)
 
 
-def _key(mode: str, wrt: tuple, param_kinds: tuple, dims: tuple | None = None) -> tuple:
+def _key(mode: str, wrt: tuple, param_kinds: tuple, dims: tuple | None = None, live=None) -> tuple:
     """The cache key: specialised derivatives end with their shapes."""
-    return (mode, wrt, param_kinds, dims)
+    return (mode, wrt, param_kinds, live, dims)
 
 
 def _parse(func, dims: tuple | None = None):
@@ -387,11 +391,12 @@ def _purity(ctx: Context) -> Callable[[N.Call], bool]:
 
 
 def transform(func, mode: str, wrt: tuple[str, ...], param_kinds: tuple = (),
-              dims: tuple | None = None) -> Derived:
+              dims: tuple | None = None, live=None) -> Derived:
     """The compiled derivative of `func` (cached) for arguments whose
     containers have these kinds (`(name, kind)` pairs, kinds.py), specialised
-    on `dims`, the shapes of the arguments (see api.arg_dims), if given."""
-    return Transformer().transform(func, mode, wrt, param_kinds, dims).derived
+    on `dims`, the shapes of the arguments (see api.arg_dims), if given;
+    returning only the outputs `live` marks (derive/outputs.py)."""
+    return Transformer().transform(func, mode, wrt, param_kinds, dims, live).derived
 
 
 def return_kind(func):

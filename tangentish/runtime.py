@@ -57,10 +57,9 @@ def add(a, b):
     None (a record field without a derivative) adds as nothing."""
     if isinstance(a, _NUMBERS) and isinstance(b, _NUMBERS):
         return a + b
-    if a is None:
-        return b
-    if b is None:
-        return a
+    if a is None or b is None:  # a container returned is a new one (derive/containers.py)
+        other = b if a is None else a
+        return private_copy(other) if structure.is_container(other) else other
     if structure.is_container(a) or structure.is_container(b):
         if not _same_structure(a, b):
             raise TangentishError(

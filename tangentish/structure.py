@@ -51,7 +51,13 @@ def fields(x) -> dict:
     return dict(vars(x))
 
 
+# the values the API checks on every call, none of them containers
+_LEAVES = frozenset({np.ndarray, float, int, bool, np.float64, np.float32, type(None)})
+
+
 def is_container(x) -> bool:
+    if x.__class__ in _LEAVES:
+        return False
     return isinstance(x, (tuple, list, dict)) or is_record(x)
 
 

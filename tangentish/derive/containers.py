@@ -20,6 +20,8 @@ with `_rt.add`, since `+` concatenates (see analysis/kinds.py).
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import builtins
 import operator
 import re
@@ -246,6 +248,12 @@ def check_stores(ir, kinds: dict) -> None:
                                     "or `.append` to a list)")
 
 
+# runtime helpers that return a container of their own, never one passed
+# in: derivative code differentiated again pops from the adjoint lists they make
+_NEW_CONTAINERS = (runtime.zeros_like, runtime.unindex, runtime.unstack_like, runtime.add,
+                   runtime.private_copy, runtime.unsum)
+
+
 def check_lists(ir, facts, resolve) -> None:
     """Lists updated in place must stay private stacks of the function.
 
@@ -273,10 +281,10 @@ def check_lists(ir, facts, resolve) -> None:
         if name in ir.params:
             raise ir.error(UnsupportedSyntaxError, "updating a list argument in place", s, None,
                            "build the list in the function (`lst = [...]`) instead")
-    for s in N.walk(ir.fn):  # made here, by a literal or as zeros: no other name shares it
+    made = _new_containers(ir.fn, resolve)
+    for s in N.walk(ir.fn):  # made here, by a literal or a helper: no other name shares it
         target = N.assigned_name(s) if isinstance(s, N.Assign) else None
-        fresh = target in mutated and (isinstance(s.value, N.List) or (
-            isinstance(s.value, N.Call) and resolve(s.value).fn is runtime.zeros_like))
+        fresh = target in mutated and s.value in made
         if (target in mutated and not fresh) or set(unpack_targets(s) or ()) & set(mutated):
             raise ir.error(UnsupportedSyntaxError,
                            "updating in place a list that is not made here by a list literal",
@@ -292,6 +300,26 @@ def check_lists(ir, facts, resolve) -> None:
         uses = N.names_loaded(s.value) & set(mutated)
         if uses:
             _check_list_read(ir, s, sorted(uses)[0], resolve, tests)
+
+
+def _new_containers(fn, resolve) -> set:
+    """Values that are a new container no other name holds: a list literal,
+    a call of a helper in `_NEW_CONTAINERS`, or a temporary holding one and
+    read only here (`_t3 = _rt.add(a_bar, b)`, then `a_bar = _t3`)."""
+    loads = Counter(n.id for n in N.walk(fn) if isinstance(n, N.Name) and isinstance(n.ctx, N.Load))
+    stores = Counter(n.id for n in N.walk(fn) if isinstance(n, N.Name) and isinstance(n.ctx, N.Store))
+    made, holding = set(), set()
+    for s in N.walk(fn):
+        if not isinstance(s, N.Assign):
+            continue
+        v = s.value
+        if isinstance(v, N.List) or (isinstance(v, N.Call) and resolve(v).fn in _NEW_CONTAINERS):
+            made.add(v)
+            target = N.assigned_name(s)
+            if target is not None and stores[target] == 1 and loads[target] == 1:
+                holding.add(target)
+    return made | {s.value for s in N.walk(fn) if isinstance(s, N.Assign)
+                   and isinstance(s.value, N.Name) and s.value.id in holding}
 
 
 def _check_list_read(ir, s, name: str, resolve, tests: set) -> None:
