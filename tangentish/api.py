@@ -227,6 +227,14 @@ class _Derivative:
         self._derived: dict = {}
         self._asked: dict = {}     # the same keys -> transformations asked for
 
+    @functools.cached_property
+    def _declared(self) -> dict:
+        return _declared_kinds(self.f)
+
+    @functools.cached_property
+    def _positional(self) -> bool:
+        return all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in self.params)
+
     def in_mode(self, mode: str) -> "_Derivative":
         """The same function and `wrt` in another mode, nothing derived yet
         (cheaper than resolving `wrt` again)."""
@@ -288,8 +296,11 @@ class _Derivative:
         return tuple(found)
 
     def args(self, args, kwargs) -> list:
-        values = _bind(self.f, self.params, args, kwargs)
-        declared = _declared_kinds(self.f)
+        if not kwargs and self._positional and len(args) == len(self.params):
+            values = list(args)  # the common case, first: every call
+        else:
+            values = _bind(self.f, self.params, args, kwargs)
+        declared = self._declared
         for item, label, k in zip(self.items, self.names, self.index):
             name, entry = item
             if entry is not None and entry >= len(values[k]):
@@ -346,6 +357,8 @@ class _Derivative:
                     [p.name for p in self.params], self.names, self.bare, defaults, kinds)
 
     def pack(self, grads, values, seed=None):
+        if self.bare and self.items[0][1] is None:  # the common case, first: every call
+            return _unshared(_match_dtype(grads[0], values[self.index[0]]), (*values, seed))
         by_name = dict(zip(self.wrt, grads))
         picked = [by_name[name] if e is None else by_name[name][e] for name, e in self.items]
         out = [_unshared(_match_dtype(g, x), (*values, seed)) for g, x in zip(picked, self.picked(values))]
@@ -365,6 +378,8 @@ def _unshared(out, inputs):
     arguments or seeds. A container is rebuilt (records shallowly copied):
     it may be the caller's own."""
     if isinstance(out, np.ndarray):
+        if out.base is None:  # owns its memory: shared only if it is an argument
+            return out.copy() if _is_one_of(out, inputs) else out
         for a in inputs:
             if structure.is_container(a):
                 if _unshared(out, structure.leaves(a)) is not out:
@@ -374,6 +389,13 @@ def _unshared(out, inputs):
     elif structure.is_container(out):
         return structure.rebuild(out, [_unshared(e, inputs) for _, e in structure.entries(out)])
     return out
+
+
+def _is_one_of(out, inputs) -> bool:
+    for a in inputs:
+        if a is out or (structure.is_container(a) and _is_one_of(out, structure.leaves(a))):
+            return True
+    return False
 
 
 def _derivative_of(f, spec: Spec | None = None, what: str = "derivative"):

@@ -337,10 +337,14 @@ def _dot_vjp(g, a, b, side):
 
 
 def dot_vjp_a(g, a, b):
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 1 == b.ndim:
+        return g * b  # the inner product, first: a call fewer
     return _dot_vjp(g, a, b, 0)
 
 
 def dot_vjp_b(g, a, b):
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 1 == b.ndim:
+        return g * a
     return _dot_vjp(g, a, b, 1)
 
 
