@@ -1224,7 +1224,7 @@ def median_partial(x, axis=None):
     return _float(share, x)
 
 
-def unpermute(y, x, axis=-1):
+def _unpermute(y, x, axis=-1):
     """For y a permutation of x along axis (np.partition): the index of x that
     each entry of y came from (ties: any of the equal entries)."""
     order_x = np.argsort(x, axis=axis, kind="stable")
@@ -1236,14 +1236,14 @@ def unpermute(y, x, axis=-1):
 
 def partition_vjp(g, ans, x, axis=-1):
     if axis is None:
-        return np.reshape(take_along_axis_vjp(g, np.ravel(x), unpermute(ans, np.ravel(x), 0), 0), _shape(x))
-    return take_along_axis_vjp(g, x, unpermute(ans, x, axis), axis)
+        return np.reshape(take_along_axis_vjp(g, np.ravel(x), _unpermute(ans, np.ravel(x), 0), 0), _shape(x))
+    return take_along_axis_vjp(g, x, _unpermute(ans, x, axis), axis)
 
 
 def partition_jvp(t, ans, x, axis=-1):
     if axis is None:
-        return np.take_along_axis(np.ravel(t), unpermute(ans, np.ravel(x), 0), 0)
-    return np.take_along_axis(t, unpermute(ans, x, axis), axis)
+        return np.take_along_axis(np.ravel(t), _unpermute(ans, np.ravel(x), 0), 0)
+    return np.take_along_axis(t, _unpermute(ans, x, axis), axis)
 
 
 # ----------------------------------------------------------- covariance
