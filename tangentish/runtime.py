@@ -8,6 +8,7 @@ of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
 from __future__ import annotations
 
 import inspect
+import math
 
 import numpy as np
 
@@ -1114,29 +1115,6 @@ def phi(x):
     return np.tril(x) - 0.5 * np.tril(np.triu(x))
 
 
-def eigvalsh_vjp(g, a, uplo="L"):
-    """Cotangent of eigvalsh(a): V diag(g) V^T, for the triangle NumPy reads."""
-    _, v = np.linalg.eigh(a, uplo)
-    return fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
-
-
-def eigvalsh_jvp(t, a, uplo="L"):
-    """Tangent of eigvalsh(a): v_i^T t v_i (distinct eigenvalues)."""
-    _, v = np.linalg.eigh(a, uplo)
-    return np.einsum("...ji,...jk,...ki->...i", v, read_triangle(t, uplo == "U"), v)
-
-
-def svdvals_vjp(g, a):
-    """Cotangent of the singular values: U diag(g) V^T (distinct values)."""
-    u, _, vh = np.linalg.svd(a, full_matrices=False)
-    return (u * np.expand_dims(g, -2)) @ vh
-
-
-def svdvals_jvp(t, a):
-    u, _, vh = np.linalg.svd(a, full_matrices=False)
-    return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
-
-
 # ----------------------------------------------------------- order statistics
 
 def _reduced_last(x, axis):
@@ -1168,22 +1146,25 @@ def _quantile_output(y, x, axis, keepdims, q_shape):
     return y
 
 
-def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
-    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
-    of g to the lower order statistic and f to the upper one."""
+def _quantile_scatter(g, x, q, axis, weights):
+    """g sent to the two order statistics of x that each q falls between,
+    with weights(f) = (weight of the lower, weight of the upper) for the
+    upper one's weight f in the quantile."""
     flat, back = _reduced_last(x, axis)
     order = np.argsort(flat, axis=-1, kind="stable")
     low, f = _quantile_nodes(flat.shape[-1], q)
     g = np.reshape(g, np.shape(q) + flat.shape[:-1])
     out = np.zeros(flat.shape, dtype=_float_dtype(flat, g))
     for k in np.ndindex(np.shape(q)):
-        for node, weight in ((low[k], 1.0 - f[k]), (min(low[k] + 1, flat.shape[-1] - 1), f[k])):
+        for node, weight in zip((low[k], min(low[k] + 1, flat.shape[-1] - 1)), weights(f[k])):
             index = np.take(order, [node], axis=-1)
             np.put_along_axis(out, index, np.take_along_axis(out, index, -1) + (g[k] * weight)[..., None], -1)
     return back(out)
 
 
-def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+def _quantile_gather(t, x, q, axis, keepdims, weights):
+    """The transpose of `_quantile_scatter`: t's entries at the two order
+    statistics of x that each q falls between, weighted, in np.quantile's layout."""
     flat, _ = _reduced_last(x, axis)
     moved, _ = _reduced_last(t, axis)
     order = np.argsort(flat, axis=-1, kind="stable")
@@ -1192,30 +1173,44 @@ def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
     sorted_t = np.take_along_axis(moved, order, -1)
     pick = lambda node: np.moveaxis(np.take(sorted_t, node, axis=-1), range(-np.ndim(node), 0),  # noqa: E731
                                     range(np.ndim(node)))
-    f = np.reshape(f, np.shape(f) + (1,) * (flat.ndim - 1)).astype(_float_dtype(flat, t))
-    return _quantile_output((1.0 - f) * pick(low) + f * pick(upper), x, axis, keepdims, np.shape(q))
+    lower_weight, upper_weight = (np.reshape(np.asarray(w, dtype=_float_dtype(flat, t)),
+                                             np.shape(f) + (1,) * (flat.ndim - 1)) for w in weights(f))
+    return _quantile_output(lower_weight * pick(low) + upper_weight * pick(upper), x, axis, keepdims, np.shape(q))
+
+
+def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
+    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
+    of g to the lower order statistic and f to the upper one."""
+    return _quantile_scatter(g, x, q, axis, lambda f: (1.0 - f, f))
+
+
+def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+    return _quantile_gather(t, x, q, axis, keepdims, lambda f: (1.0 - f, f))
+
+
+def quantile_gap(v, x, q, axis=None, keepdims=False, scale=1.0):
+    """scale (n - 1) (v_up - v_low), for v_low and v_up the entries of v at
+    the two order statistics of x that each q falls between; linear in v."""
+    n = _reduced_last(x, axis)[0].shape[-1]
+    return _quantile_gather(v, x, q, axis, keepdims, lambda f: (-(n - 1) * scale * np.ones_like(f),
+                                                                 (n - 1) * scale * np.ones_like(f)))
 
 
 def quantile_partial_q(x, q, axis=None, keepdims=False, scale=1.0):
-    """d quantile / d q: (n - 1) times the gap between the two order statistics."""
-    flat, _ = _reduced_last(x, axis)
-    n = flat.shape[-1]
-    ordered = np.sort(flat, axis=-1)
-    low, _ = _quantile_nodes(n, q)
-    upper = np.minimum(low + 1, n - 1)
-    gap = np.take(ordered, upper, axis=-1) - np.take(ordered, low, axis=-1)
-    gap = np.moveaxis(gap, range(-np.ndim(q), 0), range(np.ndim(q)))
-    return _quantile_output((n - 1) * scale * gap, x, axis, keepdims, np.shape(q))
+    """d quantile / d q: the gap between the two order statistics of x that q
+    falls between, times (n - 1) (and 0.01 for percentiles)."""
+    return quantile_gap(x, x, q, axis, keepdims, scale)
 
 
-def quantile_vjp_q(g, x, q, axis=None, keepdims=False, scale=1.0):
-    partial = g * quantile_partial_q(x, q, axis, keepdims, scale)
-    return np.sum(np.reshape(partial, np.shape(q) + (-1,)), axis=-1) if np.ndim(partial) else partial
+def quantile_gap_vjp(g, x, q, axis=None, keepdims=False, scale=1.0):
+    """The transpose of quantile_gap in v."""
+    n = _reduced_last(x, axis)[0].shape[-1]
+    return _quantile_scatter(g, x, q, axis, lambda f: (-(n - 1) * scale, (n - 1) * scale))
 
 
-def quantile_jvp_q(t, x, q, axis=None, keepdims=False, scale=1.0):
-    partial = quantile_partial_q(x, q, axis, keepdims, scale)
-    return np.reshape(t, np.shape(t) + (1,) * (np.ndim(partial) - np.ndim(t))) * partial
+def quantile_layout(t, like):
+    """The shape that lines t (shaped like q) up with like (shaped like np.quantile's result)."""
+    return np.shape(t) + (1,) * (np.ndim(like) - np.ndim(t))
 
 
 def median_partial(x, axis=None):
@@ -1410,9 +1405,10 @@ def polyval_vjp_p(g, p, x):
     return np.ravel(g) @ powers
 
 
-def polyval_partial_x(p, x):
-    """d polyval(p, x) / d x: the derivative polynomial at x, in x's dtype."""
-    return np.asarray(np.polyval(np.polyder(p), x), dtype=_float_dtype(p, x))
+def polyval_partial_x(p, x, m=1):
+    """The m-th derivative of polyval(p, x) in x: the derivative polynomial
+    at x, in p's and x's dtype."""
+    return np.asarray(np.polyval(np.polyder(p, m), x), dtype=_float_dtype(p, x))
 
 
 def polyder_vjp(g, p, m=1):
@@ -1436,12 +1432,14 @@ def polyadd_vjp(g, a, sign=1.0):
     return sign * np.reshape(g[len(g) - np.size(a):], _shape(a))
 
 
-def vander_partial(x, n=None, increasing=False):
-    """d vander(x, n) / d x, row by row: k x^(k-1) for each power k."""
+def vander_partial(x, n=None, increasing=False, order=1):
+    """The order-th derivative of vander(x, n) in x, row by row: for each
+    power k, k (k - 1) ... (k - order + 1) x^(k - order)."""
     x = np.asarray(x)
     n = len(x) if n is None else n
     powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
-    return np.where(powers > 0, powers * x[:, None] ** np.maximum(powers - 1, 0), 0.0)
+    falling = np.prod([powers - j for j in range(order)], axis=0)
+    return np.where(powers >= order, falling * x[:, None] ** np.maximum(powers - order, 0), 0.0)
 
 
 def interp_partials(x, xp, fp):
@@ -1490,40 +1488,18 @@ def bincount_vjp(g, x, weights):
 
 # ----------------------------------------------------------- tensor inverses
 
-def tensorinv_vjp(g, ans, a, ind=2):
-    a = np.asarray(a)
-    rows = int(np.prod(a.shape[:ind]))
-    inv = np.reshape(ans, (-1, rows))
-    g = np.reshape(g, inv.shape)
-    return np.reshape(-(inv.T @ g @ inv.T), a.shape)
+def square_matrix(x):
+    """x's entries as an n x n matrix (tensorinv's a, its inverse, their tangents)."""
+    n = math.isqrt(np.size(x))
+    return np.reshape(x, (n, n))
 
 
-def tensorinv_jvp(t, ans, a, ind=2):
-    rows = int(np.prod(np.shape(a)[:ind]))
-    inv = np.reshape(ans, (-1, rows))
-    return np.reshape(-(inv @ np.reshape(t, (rows, -1)) @ inv), np.shape(ans))
-
-
-def _tensorsolve_matrices(a, b, axes):
+def tensorsolve_matrix(a, b, axes=None):
+    """The matrix np.linalg.tensorsolve(a, b) solves with."""
     if axes is not None:
         raise TangentishError("np.linalg.tensorsolve with axes= has no derivative rule; "
                               "move the axes with np.moveaxis first")
     return np.reshape(a, (np.size(b), -1))
-
-
-def tensorsolve_vjp(g, ans, a, b, axes=None, which=0):
-    """Cotangent of x = tensorsolve(a, b) for a (0) or b (1), as for solve."""
-    a2 = _tensorsolve_matrices(a, b, axes)
-    b_bar = np.linalg.solve(a2.T, np.ravel(g))
-    if which == 1:
-        return np.reshape(b_bar, _shape(b))
-    return np.reshape(-np.outer(b_bar, np.ravel(ans)), _shape(a))
-
-
-def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
-    a2 = _tensorsolve_matrices(a, b, axes)
-    rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
-    return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))
 
 
 # ----------------------------------------------------------- lists of arrays
@@ -1571,120 +1547,39 @@ def unstack_like(g, x):
 
 # ----------------------------------------------------------- factorizations with several outputs
 
-def _inverse_gaps(w):
+def inverse_gaps(w):
     """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it (w distinct)."""
     gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
     eye = np.eye(np.shape(w)[-1], dtype=bool)
     return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
 
 
-def _diag_embed(d):
+def diag_embed(d):
     return np.expand_dims(d, -1) * np.eye(np.shape(d)[-1], dtype=np.result_type(d))
 
 
-def eigh_vjp(g, ans, a, uplo="L"):
-    """Cotangent of (w, v) = eigh(a): V (diag(gw) + F * V^T gv) V^T with
-    F = _inverse_gaps(w), for the triangle NumPy reads (distinct eigenvalues)."""
-    w, v = ans
-    gw, gv = g
-    inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
-    s = v @ inner @ _T(v)
-    return fold_triangle(0.5 * (s + _T(s)), uplo == "U")
-
-
-def eigh_jvp(t, ans, a, uplo="L"):
-    """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
-    dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
-    w, v = ans
-    m = _T(v) @ read_triangle(t, uplo == "U") @ v
-    return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
-
-
-def _svd_sizes(a, full_matrices):
+def svd_rank(a, full_matrices):
+    """The number of singular values of a, refusing the full factors of a
+    matrix that is not square (where the derivative does not exist)."""
     m, n = _shape(a)[-2:]
     if full_matrices and m != n:
         raise TangentishError(
             f"np.linalg.svd of a {m}x{n} matrix with full_matrices=True has no derivative "
             "(its extra singular vectors are not unique)",
             hint="pass full_matrices=False: the reduced factors have one")
-    return m, n, min(m, n)
+    return min(m, n)
 
 
-def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
-    """Cotangent of (u, s, vh) = svd(a) (Townsend 2016), for distinct nonzero
-    singular values; the singular values alone if compute_uv is False."""
-    if not compute_uv:
-        return svdvals_vjp(g, a)
-    m, n, k = _svd_sizes(a, full_matrices)
-    u, s, vh = ans
-    gu, gs, gvh = g
-    v, gv = _T(vh), _T(gvh)
-    f = _inverse_gaps(s * s)
-    ut_gu, vt_gv = _T(u) @ gu, _T(v) @ gv
-    inner = ((f * (ut_gu - _T(ut_gu))) * np.expand_dims(s, -2) + _diag_embed(gs)
-             + np.expand_dims(s, -1) * (f * (vt_gv - _T(vt_gv))))
-    out = u @ inner @ vh
-    if m > k:  # (I - U U^T) gu S^-1 V^T
-        out = out + ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh
-    if n > k:  # U S^-1 gv^T (I - V V^T)
-        out = out + u @ ((_T(gv) - _T(vt_gv) @ vh) / np.expand_dims(s, -1))
-    return out
-
-
-def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True):
-    """Tangent of (u, s, vh) = svd(a): with P = U^T t V, ds = diag(P),
-    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
-    if not compute_uv:
-        return svdvals_jvp(t, a)
-    m, n, k = _svd_sizes(a, full_matrices)
-    u, s, vh = ans
-    v = _T(vh)
-    p = _T(u) @ t @ v
-    f = _inverse_gaps(s * s)
-    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)  # S on the left, on the right
-    du = u @ (f * (p * col + row * _T(p)))
-    dv = v @ (f * (row * p + _T(p) * col))
-    if m > k:
-        du = du + (t @ v - u @ p) / col
-    if n > k:
-        dv = dv + (_T(t) @ u - v @ _T(p)) / col
-    return du, np.diagonal(p, axis1=-2, axis2=-1), _T(dv)
-
-
-def _qr_factors(g, ans, a, mode):
-    """(q, r, g for q, g for r); mode 'r' returns r alone, q is computed again."""
+def qr_r_only(a, mode):
+    """Whether np.linalg.qr returned r alone (mode 'r'), refusing the modes
+    and shapes whose factors have no derivative."""
     m, n = _shape(a)[-2:]
     if mode not in ("reduced", "complete", "r") or m < n or (mode == "complete" and m != n):
         raise TangentishError(
             f"np.linalg.qr of a {m}x{n} matrix with mode={mode!r} has no derivative rule",
             hint="tangentish differentiates mode='reduced' and mode='r' of a matrix with at "
                  "least as many rows as columns; for a wide one, factor its transpose")
-    if mode == "r":
-        q = np.linalg.qr(a)[0]
-        return q, ans, zeros_like(q), g
-    return ans[0], ans[1], g[0] if g is not None else None, g[1] if g is not None else None
-
-
-def qr_vjp(g, ans, a, mode="reduced"):
-    """Cotangent of (q, r) = qr(a), reduced, m >= n, r invertible: with
-    B = Q^T gq - gr R^T, (Q (gr R^T + tril(B - B^T, -1)) + (I - Q Q^T) gq) R^-T."""
-    q, r, gq, gr = _qr_factors(g, ans, a, mode)
-    qt_gq = _T(q) @ gq
-    b = qt_gq - gr @ _T(r)
-    x = q @ (gr @ _T(r) + np.tril(b - _T(b), -1)) + gq - q @ qt_gq
-    return _T(np.linalg.solve(r, _T(x)))
-
-
-def qr_jvp(t, ans, a, mode="reduced"):
-    """Tangent of (q, r) = qr(a): with C = Q^T t R^-1 and the antisymmetric
-    O = tril(C, -1) - tril(C, -1)^T, dr = (C - O) R and dq = Q O + (I - Q Q^T) t R^-1."""
-    q, r, _, _ = _qr_factors(None, ans, a, mode)
-    t_rinv = _T(np.linalg.solve(_T(r), _T(t)))
-    c = _T(q) @ t_rinv
-    low = np.tril(c, -1)
-    omega = low - _T(low)
-    r_dot = (c - omega) @ r
-    return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)
+    return mode == "r"
 
 
 def arguments(fn, positional, keywords, star, dstar) -> list:

@@ -24,9 +24,7 @@ def _central(g, args, k, d, eps):
 # their own yet (products, linalg, polynomials, order statistics, and the
 # partials of prod/var/std/norm): their second derivatives raise a NoRuleError naming the helper. Strict, so
 # a rule added for one of them shows up here.
-GAPS = {"corrcoef", "cov",
-        "eigh", "eigvalsh",
-        "interp", "percentile", "polyval", "qr", "quantile", "svd", "svdvals", "tensorinv", "tensorsolve", "vander"}
+GAPS = {"corrcoef", "interp"}
 
 
 def _second_order_cases():
@@ -57,20 +55,42 @@ def test_rule_second_order(fn):
                                rtol=max(c.rtol, 1e-5), atol=1e-7)
 
 
+# Reverse over reverse: the vjp of the generated vjp, with a zero cotangent for
+# its value and d for its gradient, is H d as well; for the functions whose
+# derivative code calls the helpers in rules/derivative_helpers.py.
+REVERSE_OVER_REVERSE = [np.append, np.bincount, np.convolve, np.correlate, np.cov, np.ediff1d,
+                        np.linalg.eigh, np.linalg.eigvalsh, np.median, np.partition, np.polyadd,
+                        np.polyder, np.polyint, np.polymul, np.polysub, np.polyval, np.linalg.qr, np.quantile, np.percentile,
+                        np.resize, np.linalg.svd, np.linalg.tensorinv, np.linalg.tensorsolve,
+                        np.vander] + [getattr(np, n) for n in ("trapezoid",) if hasattr(np, n)] + [
+                            getattr(np.linalg, n) for n in ("svdvals",) if hasattr(np.linalg, n)]
+
+
+@pytest.mark.parametrize("fn", REVERSE_OVER_REVERSE, ids=_id)
+def test_rule_reverse_over_reverse(fn):
+    c = cases(fn)[0]
+    f, k = c.via or fn, c.wrt[0]
+    value = f(*c.args, **c.kwargs)
+    w = random_like(value, RNG, lambda v: RNG.normal(size=np.shape(v)) if np.ndim(v) else 0.7)
+    d = RNG.normal(size=np.shape(c.args[k])) if np.ndim(c.args[k]) else 1.0
+    back = tg.vjp(f, wrt=k)
+
+    def g(*xs):
+        return back(*xs, w, **c.kwargs)[1]
+
+    no_value = random_like(value, RNG, lambda v: np.zeros(np.shape(v)) if np.ndim(v) else 0.0)
+    _, hess_d = tg.vjp(back, wrt=k)(*c.args, w, (no_value, d), **c.kwargs)
+    np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
+                               rtol=max(c.rtol, 1e-5), atol=1e-7)
+
+
 # Runtime helpers that generated code may call and that have no rules yet,
 # so derivative code calling them cannot be differentiated again (a located
 # NoRuleError says so). `add_at` updates its argument in place and never
 # will. A new helper must get rules (rules/runtime_rules.py) or be listed.
 NO_RULES_YET = {
-    "add_at", "corrcoef_jvp", "corrcoef_vjp", "cov_jvp", "cov_vjp",
-    "eigh_jvp", "eigh_vjp", "eigvalsh_jvp", "eigvalsh_vjp",
-    "interp_jvp", "interp_partials",
-    "interp_vjp", "polyval_partial_x", "polyval_vjp_p", "qr_jvp",
-    "qr_vjp", "quantile_jvp_q", "quantile_jvp_x", "quantile_partial_q", "quantile_vjp_q", "quantile_vjp_x",
-    "svd_jvp",
-    "svd_vjp", "svdvals_jvp", "svdvals_vjp", "tensorinv_jvp",
-    "tensorinv_vjp", "tensorsolve_jvp", "tensorsolve_vjp", "vander_partial",
-    "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
+    "add_at", "corrcoef_jvp", "corrcoef_vjp", "interp_jvp", "interp_partials",
+    "interp_vjp", "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
 }
 
 
@@ -153,6 +173,56 @@ def einsum_diagonal(a):
     return np.einsum("ii,ij->j", a, np.sin(a))
 
 
+def eigh_of(a):
+    w, v = np.linalg.eigh(a + a.T)
+    return w[:, None] * v * v  # v * v: the same whichever signs eigh picks
+
+
+def svd_of(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return (u * u) @ (s[:, None] * vh * vh)
+
+
+def qr_of(a):
+    return np.linalg.qr(a)[1]
+
+
+def svdvals_of(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+def tensorinv_of(a):
+    return np.linalg.tensorinv(np.reshape(a, (2, 2, 4)))
+
+
+def cov_of(x):
+    return np.cov(x * x)
+
+
+def polyval_of(x):
+    return np.polyval(x, x)
+
+
+def vander_of(x):
+    return np.vander(np.sin(x), 4)
+
+
+def convolve_of(x):
+    return np.convolve(x, x * x, "same")
+
+
+def trapezoid_of(x):
+    return np.trapezoid(np.sin(x), np.cumsum(np.exp(x[:, 0])), axis=0)
+
+
+def quantile_of(x):
+    return np.quantile(np.sin(x), 0.3 + 0.1 * np.tanh(x[:2]))  # x moves both the data and q
+
+
+def percentile_of(x):
+    return np.percentile(x * x, 40.0 + 10.0 * np.tanh(x[0]))
+
+
 def _with_zeros(x, *where):
     x = x.copy()
     for index in where:
@@ -164,7 +234,12 @@ THIRD = [(prod_rows, RNG.normal(size=(2, 5))), (prod_rows, _with_zeros(RNG.norma
          (prod_rows, _with_zeros(RNG.normal(size=(3, 4)), (0, 1), (1, 2), (1, 3), (2, 0), (2, 1), (2, 2))),
          (cholesky_of, RNG.normal(size=(3, 3))), (inverse_square, RNG.normal(size=(3, 3)) + 3.0 * np.eye(3)),
          (pinv_of, RNG.normal(size=(3, 2))), (kron_square, RNG.normal(size=(2, 3))),
-         (einsum_chain, RNG.normal(size=(3, 3))), (einsum_diagonal, RNG.normal(size=(3, 3)))]
+         (einsum_chain, RNG.normal(size=(3, 3))), (einsum_diagonal, RNG.normal(size=(3, 3))),
+         (eigh_of, RNG.normal(size=(3, 3))), (svd_of, RNG.normal(size=(3, 2))), (qr_of, RNG.normal(size=(3, 3))),
+         (svdvals_of, RNG.normal(size=(2, 3))), (tensorinv_of, RNG.normal(size=(4, 4)) + 3.0 * np.eye(4)),
+         (cov_of, RNG.normal(size=(2, 4))), (polyval_of, RNG.normal(size=4)), (vander_of, RNG.normal(size=3)),
+         (convolve_of, RNG.normal(size=4)), (trapezoid_of, RNG.normal(size=(4, 2))),
+         (quantile_of, RNG.normal(size=6)), (percentile_of, RNG.normal(size=5))]
 
 
 @pytest.mark.parametrize("f,x", THIRD, ids=[f.__name__ for f, _ in THIRD])

@@ -159,3 +159,176 @@ def trapezoid_jvp_x_vjp(cot, ans, t, y, x, axis=-1):
 @jvp(_rt.trapezoid_jvp_x)
 def trapezoid_jvp_x_jvp(s, ans, t, y, x, axis=-1):
     return _rt.trapezoid_jvp_x(s, y, x, axis), _rt.trapezoid_jvp_x(t, s, x, axis), None, None
+
+# ----------------------------------------------------------- covariance (bilinear)
+# cov_vjp(g, m, y, .., which) is the gradient in m (which=0) or y (1) of
+# <g, cov(m, y)>, and cov_jvp(t, m, y, .., which) the tangent of cov along
+# t in that operand: each is linear in g (t) and jointly in (m, y), and
+# the two are transposes in g and t. The derivative in (m, y) is the same
+# helper with the other factor in their place: the cotangent (or tangent)
+# where its operand was, zeros in the other.
+
+@vjp(_rt.cov_vjp)
+def cov_vjp_vjp(cot, ans, g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    m_in = cot if which == 0 else _rt.zeros_like(m)
+    y_in = cot if which == 1 else None if y is None else _rt.zeros_like(y)
+    return (_rt.cov_jvp(cot, m, y, rowvar, bias, ddof, which), _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 0),
+            _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 1), None, None, None, None)
+
+
+@jvp(_rt.cov_vjp)
+def cov_vjp_jvp(t, ans, g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    return (_rt.cov_vjp(t, m, y, rowvar, bias, ddof, which),
+            _rt.cov_vjp(g, t, None if y is None else _rt.zeros_like(y), rowvar, bias, ddof, which),
+            _rt.cov_vjp(g, _rt.zeros_like(m), t, rowvar, bias, ddof, which), None, None, None, None)
+
+
+@vjp(_rt.cov_jvp)
+def cov_jvp_vjp(cot, ans, t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    m_in = t if which == 0 else _rt.zeros_like(m)
+    y_in = t if which == 1 else None if y is None else _rt.zeros_like(y)
+    return (_rt.cov_vjp(cot, m, y, rowvar, bias, ddof, which), _rt.cov_vjp(cot, m_in, y_in, rowvar, bias, ddof, 0),
+            _rt.cov_vjp(cot, m_in, y_in, rowvar, bias, ddof, 1), None, None, None, None)
+
+
+@jvp(_rt.cov_jvp)
+def cov_jvp_jvp(s, ans, t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
+    return (_rt.cov_jvp(s, m, y, rowvar, bias, ddof, which),
+            _rt.cov_jvp(t, s, None if y is None else _rt.zeros_like(y), rowvar, bias, ddof, which),
+            _rt.cov_jvp(t, _rt.zeros_like(m), s, rowvar, bias, ddof, which), None, None, None, None)
+
+# ----------------------------------------------------------- factorizations (eigh, svd, qr)
+# F = inverse_gaps(w), F_ij = 1 / (w_j - w_i) off the diagonal, moves by
+# dF_ij = -F_ij^2 (dw_j - dw_i): numpy again, so every order works
+
+@jvp(_rt.inverse_gaps)
+def inverse_gaps_jvp(t, f, w):
+    return -f * f * (np.expand_dims(t, -2) - np.expand_dims(t, -1))
+
+
+@vjp(_rt.inverse_gaps)
+def inverse_gaps_vjp(cot, f, w):
+    h = -f * f * cot
+    return np.sum(h, -2) - np.sum(h, -1)
+
+
+@vjp(_rt.diag_embed)
+def diag_embed_vjp(cot, ans, d):
+    return np.diagonal(cot, 0, -2, -1)
+
+
+linear(_rt.diag_embed)
+
+# which factorizations have a derivative: a check on shapes and modes
+nondiff(_rt.svd_rank, _rt.qr_r_only)
+
+# ----------------------------------------------------------- tensor inverses
+# reshaping into the square matrix that inv or solve sees: linear
+
+@vjp(_rt.square_matrix)
+def square_matrix_vjp(cot, ans, x):
+    return np.reshape(cot, np.shape(x))
+
+
+@vjp(_rt.tensorsolve_matrix)
+def tensorsolve_matrix_vjp(cot, ans, a, b, axes=None):
+    return np.reshape(cot, np.shape(a)), None, None
+
+
+linear(_rt.square_matrix, _rt.tensorsolve_matrix)
+
+# ----------------------------------------------------------- evaluating polynomials
+# polyval_vjp_p(g, p, x) = V(x)^T g, V the Vandermonde matrix of x: against
+# a cotangent c it is <g, polyval(c, x)>, so its gradient in g is
+# polyval(c, x) and in x it is g polyval(polyder(c), x); x moves it along t
+# by polyder's transpose of V'(x)^T (g t), V' the matrix of one power less.
+# polyval_partial_x(p, x, m) = polyval(polyder(p, m), x) is linear in p;
+# vander_partial(x, .., order) moves with x by vander_partial(.., order + 1)
+
+@vjp(_rt.polyval_vjp_p)
+def polyval_vjp_p_vjp(cot, ans, g, p, x):
+    return np.polyval(cot, x), None, g * _rt.polyval_partial_x(cot, x)
+
+
+@jvp(_rt.polyval_vjp_p)
+def polyval_vjp_p_jvp(t, ans, g, p, x):
+    return (_rt.polyval_vjp_p(t, p, x), None,
+            _rt.polyder_vjp(_rt.polyval_vjp_p(g * t, np.polyder(p), x), p))
+
+
+@vjp(_rt.polyval_partial_x)
+def polyval_partial_x_vjp(cot, ans, p, x, m=1):
+    return (_rt.polyder_vjp(_rt.polyval_vjp_p(cot, np.polyder(p, m), x), p, m),
+            cot * _rt.polyval_partial_x(p, x, m + 1), None)
+
+
+@jvp(_rt.polyval_partial_x)
+def polyval_partial_x_jvp(t, ans, p, x, m=1):
+    return _rt.polyval_partial_x(t, x, m), t * _rt.polyval_partial_x(p, x, m + 1), None
+
+
+@vjp(_rt.vander_partial)
+def vander_partial_vjp(cot, ans, x, n=None, increasing=False, order=1):
+    return np.sum(cot * _rt.vander_partial(x, n, increasing, order + 1), axis=1)
+
+
+@jvp(_rt.vander_partial)
+def vander_partial_jvp(t, ans, x, n=None, increasing=False, order=1):
+    return np.expand_dims(t, 1) * _rt.vander_partial(x, n, increasing, order + 1)
+
+# ----------------------------------------------------------- quantiles
+# quantile_vjp_x and quantile_jvp_x are transposes, linear in g (t), with
+# weights 1 - f and f on two order statistics of x: their order does not
+# move with x, and f moves with q by n - 1, so q moves them by
+# quantile_gap (or its transpose) of g (t), scaled by q's tangent laid
+# against the result. quantile_gap(v, x, q) is linear in v alone, and
+# quantile_partial_q(x, q) = quantile_gap(x, x, q) moves with x by it.
+
+@vjp(_rt.quantile_vjp_x)
+def quantile_vjp_x_vjp(cot, ans, g, x, q, axis=None, keepdims=False):
+    return (_rt.quantile_jvp_x(cot, x, q, axis, keepdims), None,
+            np.sum(np.reshape(g * _rt.quantile_gap(cot, x, q, axis, keepdims), np.shape(q) + (-1,)), -1),
+            None, None)
+
+
+@jvp(_rt.quantile_vjp_x)
+def quantile_vjp_x_jvp(t, ans, g, x, q, axis=None, keepdims=False):
+    return (_rt.quantile_vjp_x(t, x, q, axis, keepdims), None,
+            _rt.quantile_gap_vjp(g * np.reshape(t, _rt.quantile_layout(t, g)), x, q, axis, keepdims), None, None)
+
+
+@vjp(_rt.quantile_jvp_x)
+def quantile_jvp_x_vjp(cot, ans, t, x, q, axis=None, keepdims=False):
+    return (_rt.quantile_vjp_x(cot, x, q, axis, keepdims), None,
+            np.sum(np.reshape(cot * _rt.quantile_gap(t, x, q, axis, keepdims), np.shape(q) + (-1,)), -1),
+            None, None)
+
+
+@jvp(_rt.quantile_jvp_x)
+def quantile_jvp_x_jvp(s, ans, t, x, q, axis=None, keepdims=False):
+    return (_rt.quantile_jvp_x(s, x, q, axis, keepdims), None,
+            np.reshape(s, _rt.quantile_layout(s, ans)) * _rt.quantile_gap(t, x, q, axis, keepdims), None, None)
+
+
+@jvp(_rt.quantile_partial_q)
+def quantile_partial_q_jvp(t, ans, x, q, axis=None, keepdims=False, scale=1.0):
+    return _rt.quantile_gap(t, x, q, axis, keepdims, scale), None, None, None, None
+
+
+@vjp(_rt.quantile_partial_q)
+def quantile_partial_q_vjp(cot, ans, x, q, axis=None, keepdims=False, scale=1.0):
+    return _rt.quantile_gap_vjp(cot, x, q, axis, keepdims, scale), None, None, None, None
+
+
+@vjp(_rt.quantile_gap)
+def quantile_gap_vjp(cot, ans, v, x, q, axis=None, keepdims=False, scale=1.0):
+    return _rt.quantile_gap_vjp(cot, x, q, axis, keepdims, scale), None, None, None, None, None
+
+
+@vjp(_rt.quantile_gap_vjp)
+def quantile_gap_vjp_vjp(cot, ans, g, x, q, axis=None, keepdims=False, scale=1.0):
+    return _rt.quantile_gap(cot, x, q, axis, keepdims, scale), None, None, None, None, None
+
+
+linear(_rt.quantile_gap, _rt.quantile_gap_vjp)
+nondiff(_rt.quantile_layout)

@@ -265,26 +265,32 @@ def median_jvp(g, ans, x, axis=None, *, keepdims=False):
     return np.sum(g * _rt.median_partial(x, axis), axis=axis, keepdims=keepdims)
 
 
+# the cotangent of q sums q's partial over the other axes
+
 @vjp(np.quantile)
 def quantile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
-    return _rt.quantile_vjp_x(g, x, q, axis, keepdims), _rt.quantile_vjp_q(g, x, q, axis, keepdims)
+    return (_rt.quantile_vjp_x(g, x, q, axis, keepdims),
+            np.sum(np.reshape(g * _rt.quantile_partial_q(x, q, axis, keepdims), np.shape(q) + (-1,)), -1))
 
 
 @jvp(np.quantile)
 def quantile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
-    return _rt.quantile_jvp_x(g, x, q, axis, keepdims), _rt.quantile_jvp_q(g, x, q, axis, keepdims)
+    return (_rt.quantile_jvp_x(g, x, q, axis, keepdims),
+            np.reshape(g, _rt.quantile_layout(g, ans)) * _rt.quantile_partial_q(x, q, axis, keepdims))
 
 
 @vjp(np.percentile)
 def percentile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
     return (_rt.quantile_vjp_x(g, x, np.divide(q, 100.0), axis, keepdims),
-            _rt.quantile_vjp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+            np.sum(np.reshape(g * _rt.quantile_partial_q(x, np.divide(q, 100.0), axis, keepdims, 0.01),
+                              np.shape(q) + (-1,)), -1))
 
 
 @jvp(np.percentile)
 def percentile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
     return (_rt.quantile_jvp_x(g, x, np.divide(q, 100.0), axis, keepdims),
-            _rt.quantile_jvp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+            np.reshape(g, _rt.quantile_layout(g, ans))
+            * _rt.quantile_partial_q(x, np.divide(q, 100.0), axis, keepdims, 0.01))
 
 # ----------------------------------------------------------- covariance
 
