@@ -1290,24 +1290,55 @@ def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
     return c_dot if rows.shape[0] > 1 else c_dot[0, 0]
 
 
-def corrcoef_vjp(g, ans, x, y=None, rowvar=True, which=0):
-    """Cotangent of R = C / (s s^T), s = sqrt(diag C), sent on through cov."""
-    c = np.atleast_2d(np.cov(x, y, rowvar))
-    s = np.sqrt(np.diag(c))
-    r = np.atleast_2d(ans)
-    g = np.reshape(g, r.shape)
-    c_bar = g / np.outer(s, s) - np.diag(np.sum(g * r + (g * r).T, axis=1) / (2.0 * s * s))
-    return cov_vjp(c_bar, x, y, rowvar, False, None, which)
+# R = N(C) = C * w, w_ij = (d_i d_j)^(-1/2), d = diag(C): np.corrcoef of the
+# covariance C. Along dC, with a = diag(dC) / d, N moves by
+# N'[dC] = dC * w - R * (a_i + a_j) / 2, and N'[dC] along T (b = diag(T) / d) by
+# N''[dC, T] = -(dC * w * (b_i + b_j) + T * w * (a_i + a_j)) / 2
+#              + R * ((a_i + a_j) (b_i + b_j) / 4 + (a_i b_i + a_j b_j) / 2).
+
+def _corr_parts(c):
+    """d = diag(c), w and R = N(c) for a covariance matrix c."""
+    d = np.diagonal(c, 0, -2, -1)
+    w = 1.0 / np.sqrt(np.multiply.outer(d, d))
+    return d, w, c * w
 
 
-def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
-    c = np.atleast_2d(np.cov(x, y, rowvar))
-    s = np.sqrt(np.diag(c))
-    c_dot = np.atleast_2d(cov_jvp(t, x, y, rowvar, False, None, which))
-    s_dot = np.diag(c_dot) / (2.0 * s)
-    r = np.atleast_2d(ans)
-    r_dot = c_dot / np.outer(s, s) - r * (s_dot[:, None] / s[:, None] + s_dot[None, :] / s[None, :])
-    return r_dot if np.ndim(ans) else r_dot[0, 0]
+def _pair_sum(a):
+    """M_ij = a_i + a_j."""
+    return a[:, None] + a[None, :]
+
+
+def _row_col_sums(m):
+    return np.sum(m, 1) + np.sum(m, 0)
+
+
+def corr_jvp(dc, c):
+    """N'[dc]: the tangent of np.corrcoef for dc, the tangent of its covariance c."""
+    d, w, r = _corr_parts(c)
+    return dc * w - r * _pair_sum(np.diagonal(dc) / d) / 2.0
+
+
+def corr_vjp(g, c):
+    """The transpose of corr_jvp: the cotangent of c for g, that of np.corrcoef."""
+    d, w, r = _corr_parts(c)
+    return g * w - np.diag(_row_col_sums(g * r) / (2.0 * d))
+
+
+def corr_hvp(dc, t, c):
+    """N''[dc, t], symmetric in dc and t."""
+    d, w, r = _corr_parts(c)
+    a, b = np.diagonal(dc) / d, np.diagonal(t) / d
+    return (-(dc * w * _pair_sum(b) + t * w * _pair_sum(a)) / 2.0
+            + r * (_pair_sum(a) * _pair_sum(b) / 4.0 + _pair_sum(a * b) / 2.0))
+
+
+def corr_hvp_vjp(g, dc, c):
+    """The gradient in t of <g, N''[dc, t]>."""
+    d, w, r = _corr_parts(c)
+    a = np.diagonal(dc) / d
+    diagonal = (-_row_col_sums(g * dc * w) / 2.0 + _row_col_sums(g * r * _pair_sum(a)) / 4.0
+                + a * _row_col_sums(g * r) / 2.0)
+    return -g * w * _pair_sum(a) / 2.0 + np.diag(diagonal / d)
 
 
 # ----------------------------------------------------------- integrals
@@ -1342,10 +1373,15 @@ def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1, which=0):
         return np.pad(full, lead) + np.pad(full, tail)
     means = g * _pair_means(y, axis)
     if which == 2:
-        return np.sum(means)
+        return np.sum(means) * dx_weight(x)
     bar = diff_vjp(means, None, 1, axis)
     return unbroadcast(bar, x) if np.ndim(x) == np.ndim(y) else np.sum(
         np.moveaxis(bar, axis, -1).reshape(-1, _shape(x)[0]), axis=0)
+
+
+def dx_weight(x):
+    """1.0 if np.trapezoid uses its dx (x is None), else 0.0: given x, dx has no derivative."""
+    return 1.0 if x is None else 0.0
 
 
 def trapezoid_jvp_x(t, y, x, axis=-1):
@@ -1442,38 +1478,15 @@ def vander_partial(x, n=None, increasing=False, order=1):
     return np.where(powers >= order, falling * x[:, None] ** np.maximum(powers - order, 0), 0.0)
 
 
-def interp_partials(x, xp, fp):
-    """Segment, position in it and slope of np.interp(x, xp, fp) at each x."""
-    xp, fp = np.asarray(xp), np.asarray(fp)
-    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
-    width = xp[i + 1] - xp[i]
-    t = np.clip((x - xp[i]) / width, 0.0, 1.0)
-    inside = (x >= xp[0]) & (x <= xp[-1])
-    slope = np.where(inside, (fp[i + 1] - fp[i]) / width, 0.0)
-    return i, t, slope, inside
+def interp_segment(x, xp):
+    """The index i of the segment [xp[i], xp[i + 1]] np.interp(x, xp, fp)
+    interpolates in at each x (the first or last one outside xp)."""
+    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
 
 
-def interp_vjp(g, x, xp, fp, which=0):
-    """Cotangent of np.interp for x (0), xp (1) or fp (2)."""
-    i, t, slope, inside = interp_partials(x, xp, fp)
-    if which == 0:
-        return g * slope
-    target = xp if which == 1 else fp
-    out = np.zeros(np.shape(target), dtype=_float_dtype(g, target))
-    lower, upper = (1.0 - t, t) if which == 2 else (-slope * (1.0 - t), -slope * t)
-    np.add.at(out, np.ravel(i), np.ravel(g * lower))
-    np.add.at(out, np.ravel(i) + 1, np.ravel(g * upper))
-    return out
-
-
-def interp_jvp(t_in, x, xp, fp, which=0):
-    i, t, slope, inside = interp_partials(x, xp, fp)
-    t_in = np.asarray(t_in)
-    if which == 0:
-        return t_in * slope
-    if which == 2:
-        return (1.0 - t) * t_in[i] + t * t_in[i + 1]
-    return -slope * inside * ((1.0 - t) * t_in[i] + t * t_in[i + 1])
+def interp_inside(x, xp):
+    """1.0 where x lies within xp, 0.0 where np.interp holds an end value."""
+    return _float((x >= xp[0]) & (x <= xp[-1]), np.asarray(x))
 
 
 def resize_vjp(g, x, shape):

@@ -247,6 +247,7 @@ def _unsum(g, a, b):
 # eigenvectors and singular vectors have their signs fixed (each column's
 # first entry positive), so the function is continuous for the differences
 _SORTED4, _SORTED5 = np.linspace(0.0, 1.0, 4) ** 2, np.linspace(-1.0, 1.0, 5) ** 3
+_COV3 = np.cov(np.random.default_rng(3).uniform(-1, 1, size=(3, 6)))  # a covariance matrix
 # distinct entries, from their own generator: a partition moves each to one place
 _PART6, _PART35 = np.random.default_rng(6).uniform(-1, 1, size=6), np.random.default_rng(35).uniform(-1, 1, size=(3, 5))
 
@@ -685,13 +686,16 @@ STRUCTURAL = {
                   case(_mat(5), _mat(2, 5), _mat(5), True, False, None, 1, wrt=(0, 1, 2)),
                   case(_mat(6), _mat(6), None, True, True, wrt=(0, 1)),
                   case(_mat(5, 1), _mat(5, 2), _mat(5, 1), False, False, 2, 1, wrt=(0, 1, 2))],
-    _rt.inverse_gaps: [case(np.array([0.3, -0.5, 1.2])), case(np.array([[0.1, 0.9, -0.4, 2.0], [1.0, -1.0, 0.5, 0.0]]))],
+    _rt.inverse_gaps: [case(np.array([0.3, -0.5, 1.2])),
+                       case(np.array([[0.1, 0.9, -0.4, 2.0], [1.0, -1.0, 0.5, 0.0]]))],
     _rt.diag_embed: [case(_mat(3)), case(_mat(2, 3))],
     _rt.square_matrix: [case(_mat(2, 3, 6)), case(_mat(4))],
     _rt.tensorsolve_matrix: [case(_mat(2, 3, 6), _mat(2, 3)), case(_mat(6, 2, 3), _mat(6))],
-    _rt.polyval_vjp_p: [case(_mat(5), _mat(4), _mat(5), wrt=(0, 2)), case(np.array(0.3), _mat(3), np.array(0.7), wrt=(0, 2)),
+    _rt.polyval_vjp_p: [case(_mat(5), _mat(4), _mat(5), wrt=(0, 2)),
+                        case(np.array(0.3), _mat(3), np.array(0.7), wrt=(0, 2)),
                         case(_mat(2, 3), _mat(2), _mat(2, 3), wrt=(0, 2))],
-    _rt.polyval_partial_x: [case(_mat(4), _mat(5), wrt=(0, 1)), case(_mat(3), 0.7, wrt=(0, 1)), case(_mat(1), _mat(2), wrt=(0, 1)),
+    _rt.polyval_partial_x: [case(_mat(4), _mat(5), wrt=(0, 1)), case(_mat(3), 0.7, wrt=(0, 1)),
+                            case(_mat(1), _mat(2), wrt=(0, 1)),
                             case(_mat(5), _mat(3), 2, wrt=(0, 1))],
     _rt.vander_partial: [case(_mat(4)), case(_mat(3), 5), case(_mat(3), 2, True), case(_mat(3), 4, False, 2)],
     _rt.quantile_vjp_x: [case(np.array(0.5), _mat(7), 0.3, wrt=(0, 2)),
@@ -703,7 +707,12 @@ STRUCTURAL = {
     _rt.quantile_gap: [case(_mat(7), _mat(7), 0.3), case(_mat(3, 4), _mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01)],
     _rt.quantile_partial_q: [case(_mat(7), 0.3), case(_mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01),
                              case(_mat(2, 3, 4), 0.6, (0, 2), True)],
-    _rt.quantile_gap_vjp: [case(np.array(0.5), _mat(7), 0.3), case(_mat(2, 3), _mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01)],
+    _rt.quantile_gap_vjp: [case(np.array(0.5), _mat(7), 0.3),
+                           case(_mat(2, 3), _mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01)],
+    _rt.corr_jvp: [case(_mat(3, 3), _COV3, wrt=(0, 1)), case(_mat(1, 1), _COV3[:1, :1], wrt=(0, 1))],
+    _rt.corr_vjp: [case(_mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.corr_hvp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.corr_hvp_vjp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
     _rt.correlate_vjp: [case(_mat(3), _mat(5), _mat(3), wrt=(0, 2)), case(_mat(7), _mat(5), _mat(3), "full", 1, wrt=(0, 1)),
                         case(_mat(4), _mat(3), _mat(4), "same", 0, wrt=(0, 2))],
 }
@@ -713,6 +722,7 @@ for _fn, _cases in [
         ("cumulative_sum", [case(_mat(5)), case(_mat(3, 4), axis=1), case(_mat(3, 4), axis=0, include_initial=True)]),
         ("cumulative_prod", [case(_mat(5)), case(_mat(3, 4), axis=-1), case(_with(_mat(5), 0.0, 2), include_initial=True)]),
         ("trapezoid", [case(_mat(5)), case(_mat(3, 4), wrt=(0,), axis=0), case(_mat(5), np.sort(_mat(5)), wrt=(0, 1)),
+                       case(_mat(5), np.sort(_mat(5)), 0.3, wrt=(2,)),  # dx, unused when x is given
                        case(_mat(2, 5), np.sort(_mat(5)), wrt=(0, 1)), case(_mat(2, 5), None, 0.3, 0, wrt=(0, 2)),
                        case(_mat(2, 4), np.sort(_mat(2, 4), axis=1), wrt=(0, 1))]),
         ("matrix_transpose", [case(_mat(2, 3)), case(_mat(2, 3, 4))]),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tangentish as tg
+from tangentish.rules import available
 from tests.test_rules import DIFFERENTIABLE, RNG, _id, cases, random_like
 
 
@@ -21,10 +22,10 @@ def _central(g, args, k, d, eps):
 
 
 # Rules whose derivative code calls runtime helpers that have no rules of
-# their own yet (products, linalg, polynomials, order statistics, and the
-# partials of prod/var/std/norm): their second derivatives raise a NoRuleError naming the helper. Strict, so
-# a rule added for one of them shows up here.
-GAPS = {"corrcoef", "interp"}
+# their own: their second derivatives raise a NoRuleError naming the
+# helper. Strict, so a rule added for one of them shows up here. (Empty:
+# every helper that derivative code calls has rules.)
+GAPS = set()
 
 
 def _second_order_cases():
@@ -37,8 +38,9 @@ def _second_order_cases():
         yield pytest.param(fn, id=_id(fn), marks=marks)
 
 
-@pytest.mark.parametrize("fn", list(_second_order_cases()))
-def test_rule_second_order(fn):
+def _first_case(fn):
+    """fn's first case, its argument k, a cotangent w, a direction d, the
+    generated vjp, and g(*args) = J^T w, whose derivative along d is checked."""
     c = cases(fn)[0]
     f, k = c.via or fn, c.wrt[0]
     value = f(*c.args, **c.kwargs)
@@ -49,6 +51,12 @@ def test_rule_second_order(fn):
     def g(*xs):
         return back(*xs, w, **c.kwargs)[1]
 
+    return c, k, value, w, d, back, g
+
+
+@pytest.mark.parametrize("fn", list(_second_order_cases()))
+def test_rule_second_order(fn):
+    c, k, _, w, d, back, g = _first_case(fn)
     (_, grad), (_, hess_d) = tg.jvp(back, wrt=k)(*c.args, w, d, **c.kwargs)
     np.testing.assert_allclose(grad, g(*c.args), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
@@ -58,26 +66,17 @@ def test_rule_second_order(fn):
 # Reverse over reverse: the vjp of the generated vjp, with a zero cotangent for
 # its value and d for its gradient, is H d as well; for the functions whose
 # derivative code calls the helpers in rules/derivative_helpers.py.
-REVERSE_OVER_REVERSE = [np.append, np.bincount, np.convolve, np.correlate, np.cov, np.ediff1d,
-                        np.linalg.eigh, np.linalg.eigvalsh, np.median, np.partition, np.polyadd,
-                        np.polyder, np.polyint, np.polymul, np.polysub, np.polyval, np.linalg.qr, np.quantile, np.percentile,
-                        np.resize, np.linalg.svd, np.linalg.tensorinv, np.linalg.tensorsolve,
-                        np.vander] + [getattr(np, n) for n in ("trapezoid",) if hasattr(np, n)] + [
-                            getattr(np.linalg, n) for n in ("svdvals",) if hasattr(np.linalg, n)]
+REVERSE_OVER_REVERSE = [np.append, np.bincount, np.convolve, np.corrcoef, np.correlate, np.cov,
+                        np.ediff1d, np.linalg.eigh, np.linalg.eigvalsh, np.interp, np.median,
+                        np.partition, np.percentile, np.polyadd, np.polyder, np.polyint, np.polymul,
+                        np.polysub, np.polyval, np.linalg.qr, np.quantile, np.resize, np.linalg.svd,
+                        np.linalg.tensorinv, np.linalg.tensorsolve, np.vander,
+                        *available(np, "trapezoid"), *available(np.linalg, "svdvals")]
 
 
 @pytest.mark.parametrize("fn", REVERSE_OVER_REVERSE, ids=_id)
 def test_rule_reverse_over_reverse(fn):
-    c = cases(fn)[0]
-    f, k = c.via or fn, c.wrt[0]
-    value = f(*c.args, **c.kwargs)
-    w = random_like(value, RNG, lambda v: RNG.normal(size=np.shape(v)) if np.ndim(v) else 0.7)
-    d = RNG.normal(size=np.shape(c.args[k])) if np.ndim(c.args[k]) else 1.0
-    back = tg.vjp(f, wrt=k)
-
-    def g(*xs):
-        return back(*xs, w, **c.kwargs)[1]
-
+    c, k, value, w, d, back, g = _first_case(fn)
     no_value = random_like(value, RNG, lambda v: np.zeros(np.shape(v)) if np.ndim(v) else 0.0)
     _, hess_d = tg.vjp(back, wrt=k)(*c.args, w, (no_value, d), **c.kwargs)
     np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
@@ -89,8 +88,8 @@ def test_rule_reverse_over_reverse(fn):
 # NoRuleError says so). `add_at` updates its argument in place and never
 # will. A new helper must get rules (rules/runtime_rules.py) or be listed.
 NO_RULES_YET = {
-    "add_at", "corrcoef_jvp", "corrcoef_vjp", "interp_jvp", "interp_partials",
-    "interp_vjp", "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
+    "add_at",
+    "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
 }
 
 
@@ -223,6 +222,10 @@ def percentile_of(x):
     return np.percentile(x * x, 40.0 + 10.0 * np.tanh(x[0]))
 
 
+def interp_of(x):
+    return np.interp(0.5 * x, np.cumsum(np.exp(x[:4])) - 2.0, np.sin(x[:4]))
+
+
 def _with_zeros(x, *where):
     x = x.copy()
     for index in where:
@@ -239,7 +242,7 @@ THIRD = [(prod_rows, RNG.normal(size=(2, 5))), (prod_rows, _with_zeros(RNG.norma
          (svdvals_of, RNG.normal(size=(2, 3))), (tensorinv_of, RNG.normal(size=(4, 4)) + 3.0 * np.eye(4)),
          (cov_of, RNG.normal(size=(2, 4))), (polyval_of, RNG.normal(size=4)), (vander_of, RNG.normal(size=3)),
          (convolve_of, RNG.normal(size=4)), (trapezoid_of, RNG.normal(size=(4, 2))),
-         (quantile_of, RNG.normal(size=6)), (percentile_of, RNG.normal(size=5))]
+         (quantile_of, RNG.normal(size=6)), (percentile_of, RNG.normal(size=5)), (interp_of, RNG.normal(size=6))]
 
 
 @pytest.mark.parametrize("f,x", THIRD, ids=[f.__name__ for f, _ in THIRD])
@@ -259,11 +262,17 @@ def cumprod_of(x):
     return np.cumprod(x)
 
 
+def corrcoef_of(x):
+    return np.corrcoef(x)
+
+
 @pytest.mark.parametrize("f,x,order,name", [(prod_rows, RNG.normal(size=(2, 4)), 4, "np.prod"),
-                                            (cumprod_of, RNG.normal(size=4), 3, "np.cumprod")])
+                                            (cumprod_of, RNG.normal(size=4), 3, "np.cumprod"),
+                                            (corrcoef_of, RNG.normal(size=(2, 5)), 3, "np.corrcoef")])
 def test_refused_beyond_the_rules(f, x, order, name):
-    """np.prod has rules up to its third derivative, np.cumprod up to its
-    second; one more is refused when it would be computed, naming it."""
+    """np.prod has rules up to its third derivative, np.cumprod and
+    np.corrcoef up to their second; one more is refused when it would be
+    computed, naming it."""
     d = RNG.normal(size=x.shape)
     derivative, args = tg.vjp(f), [x, RNG.normal(size=np.shape(f(x)))]
     for _ in range(order - 2):

@@ -1,7 +1,7 @@
 """Rules for the runtime helpers behind the derivatives of particular NumPy
 functions (np.append, np.resize, order statistics, polynomials, signals,
-integrals, covariance), so that their derivatives can be differentiated
-again.
+integrals, covariance and correlation, factorizations, tensor inverses,
+interpolation), so that their derivatives can be differentiated again.
 
 Most of these helpers are linear maps of the cotangent (or tangent) they
 are given; the other arguments supply shapes, indices or an order, and
@@ -14,7 +14,7 @@ cotangent put in that factor's place.
 import numpy as np
 
 from .. import runtime as _rt
-from . import available, jvp, linear, nondiff, vjp
+from . import jvp, linear, nondiff, vjp
 
 # ----------------------------------------------------------- joining, cycling, counting
 # the transpose of reading a part of g is writing into zeros shaped like g
@@ -132,13 +132,14 @@ def correlate_vjp_jvp(t, ans, g, a, v, mode="valid", which=0):
 # diff_vjp(g * pair_means(y)), whose gradient in g is trapezoid_jvp_x(c, y)
 # and in y trapezoid_vjp(g, y, c, .., 0); trapezoid_vjp(.., 2) sums
 # g * pair_means(y): in g, trapezoid(y, None, c), in y trapezoid_vjp(g, y, None, c, .., 0).
+# dx counts only where x is None (dx_weight).
 
 @vjp(_rt.trapezoid_vjp)
 def trapezoid_vjp_vjp(cot, ans, g, y, x=None, dx=1.0, axis=-1, which=0):
     return ((np.trapezoid(cot, x, dx, axis) if which == 0 else _rt.trapezoid_jvp_x(cot, y, x, axis) if which == 1
-             else np.trapezoid(y, None, cot, axis)),
+             else np.trapezoid(y, None, cot, axis) * _rt.dx_weight(x)),
             (None if which == 0 else _rt.trapezoid_vjp(g, y, cot, dx, axis, 0) if which == 1
-             else _rt.trapezoid_vjp(g, y, None, cot, axis, 0)),
+             else _rt.trapezoid_vjp(g, y, None, cot, axis, 0) * _rt.dx_weight(x)),
             _rt.trapezoid_vjp(g, cot, x, dx, axis, 1) if which == 0 else None,
             _rt.trapezoid_vjp(g, cot, x, dx, axis, 2) if which == 0 else None, None, None)
 
@@ -148,7 +149,7 @@ def trapezoid_vjp_jvp(t, ans, g, y, x=None, dx=1.0, axis=-1, which=0):
     return (_rt.trapezoid_vjp(t, y, x, dx, axis, which),
             None if which == 0 else _rt.trapezoid_vjp(g, t, x, dx, axis, which),
             _rt.trapezoid_vjp(g, y, t, dx, axis, 0) if which == 0 else None,
-            _rt.trapezoid_vjp(g, y, None, t, axis, 0) if which == 0 else None, None, None)
+            _rt.trapezoid_vjp(g, y, None, t, axis, 0) * _rt.dx_weight(x) if which == 0 else None, None, None)
 
 
 @vjp(_rt.trapezoid_jvp_x)
@@ -159,6 +160,8 @@ def trapezoid_jvp_x_vjp(cot, ans, t, y, x, axis=-1):
 @jvp(_rt.trapezoid_jvp_x)
 def trapezoid_jvp_x_jvp(s, ans, t, y, x, axis=-1):
     return _rt.trapezoid_jvp_x(s, y, x, axis), _rt.trapezoid_jvp_x(t, s, x, axis), None, None
+
+nondiff(_rt.dx_weight)  # whether np.trapezoid uses its dx: fixed by the call
 
 # ----------------------------------------------------------- covariance (bilinear)
 # cov_vjp(g, m, y, .., which) is the gradient in m (which=0) or y (1) of
@@ -196,6 +199,51 @@ def cov_jvp_jvp(s, ans, t, m, y=None, rowvar=True, bias=False, ddof=None, which=
     return (_rt.cov_jvp(s, m, y, rowvar, bias, ddof, which),
             _rt.cov_jvp(t, s, None if y is None else _rt.zeros_like(y), rowvar, bias, ddof, which),
             _rt.cov_jvp(t, _rt.zeros_like(m), s, rowvar, bias, ddof, which), None, None, None, None)
+
+# ----------------------------------------------------------- correlation
+# np.corrcoef is N(cov): corr_jvp(dc, c) = N'[dc] and corr_vjp(g, c) = N'^T g
+# are transposes, linear in dc (g); along T, c moves them by N''[dc, T],
+# symmetric in dc and T (corr_hvp), and by its transpose corr_hvp_vjp(g, T, c),
+# the gradient in T of <g, N''[dc, T]>. Third derivatives are refused.
+
+@jvp(_rt.corr_jvp)
+def corr_jvp_jvp(s, ans, dc, c):
+    return _rt.corr_jvp(s, c), _rt.corr_hvp(dc, s, c)
+
+
+@vjp(_rt.corr_jvp)
+def corr_jvp_vjp(cot, ans, dc, c):
+    return _rt.corr_vjp(cot, c), _rt.corr_hvp_vjp(cot, dc, c)
+
+
+@jvp(_rt.corr_vjp)
+def corr_vjp_jvp(s, ans, g, c):
+    return _rt.corr_vjp(s, c), _rt.corr_hvp_vjp(g, s, c)
+
+
+@vjp(_rt.corr_vjp)
+def corr_vjp_vjp(cot, ans, g, c):
+    return _rt.corr_jvp(cot, c), _rt.corr_hvp_vjp(g, cot, c)
+
+
+@jvp(_rt.corr_hvp)
+def corr_hvp_jvp(s, ans, dc, t, c):
+    return _rt.corr_hvp(s, t, c), _rt.corr_hvp(dc, s, c), _rt.unsupported_derivative("np.corrcoef", 3)
+
+
+@vjp(_rt.corr_hvp)
+def corr_hvp_vjp(cot, ans, dc, t, c):
+    return _rt.corr_hvp_vjp(cot, t, c), _rt.corr_hvp_vjp(cot, dc, c), _rt.unsupported_derivative("np.corrcoef", 3)
+
+
+@jvp(_rt.corr_hvp_vjp)
+def corr_hvp_vjp_jvp(s, ans, g, dc, c):
+    return _rt.corr_hvp_vjp(s, dc, c), _rt.corr_hvp_vjp(g, s, c), _rt.unsupported_derivative("np.corrcoef", 3)
+
+
+@vjp(_rt.corr_hvp_vjp)
+def corr_hvp_vjp_vjp(cot, ans, g, dc, c):
+    return _rt.corr_hvp(dc, cot, c), _rt.corr_hvp_vjp(g, cot, c), _rt.unsupported_derivative("np.corrcoef", 3)
 
 # ----------------------------------------------------------- factorizations (eigh, svd, qr)
 # F = inverse_gaps(w), F_ij = 1 / (w_j - w_i) off the diagonal, moves by
@@ -332,3 +380,8 @@ def quantile_gap_vjp_vjp(cot, ans, g, x, q, axis=None, keepdims=False, scale=1.0
 
 linear(_rt.quantile_gap, _rt.quantile_gap_vjp)
 nondiff(_rt.quantile_layout)
+
+# ----------------------------------------------------------- interpolation
+# which segment each point falls in is piecewise constant
+
+nondiff(_rt.interp_segment, _rt.interp_inside)

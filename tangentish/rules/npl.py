@@ -170,10 +170,12 @@ def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
     f = _rt.inverse_gaps(s * s)
     ut_gu = np.swapaxes(u, -1, -2) @ gu
     vt_gv = vh @ gv
-    inner = ((f * (ut_gu - np.swapaxes(ut_gu, -1, -2))) * np.expand_dims(s, -2) + _rt.diag_embed(g[1] if compute_uv else g)
+    inner = ((f * (ut_gu - np.swapaxes(ut_gu, -1, -2))) * np.expand_dims(s, -2)
+             + _rt.diag_embed(g[1] if compute_uv else g)
              + np.expand_dims(s, -1) * (f * (vt_gv - np.swapaxes(vt_gv, -1, -2))))
     tall = ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh if np.shape(a)[-2] > k else 0.0
-    wide = u @ ((np.swapaxes(gv, -1, -2) - np.swapaxes(vt_gv, -1, -2) @ vh) / np.expand_dims(s, -1)) if np.shape(a)[-1] > k else 0.0
+    wide = (u @ ((np.swapaxes(gv, -1, -2) - np.swapaxes(vt_gv, -1, -2) @ vh) / np.expand_dims(s, -1))
+            if np.shape(a)[-1] > k else 0.0)
     return u @ inner @ vh + tall + wide
 
 

@@ -251,7 +251,7 @@ def trapezoid_vjp(g, ans, y, x=None, dx=1.0, axis=-1):
 @jvp(*available(np, "trapezoid"))
 def trapezoid_jvp(g, ans, y, x=None, dx=1.0, axis=-1):
     return (np.trapezoid(g, x, dx, axis), _rt.trapezoid_jvp_x(g, y, x, axis),
-            np.trapezoid(y, None, g, axis))
+            np.trapezoid(y, None, g, axis) * _rt.dx_weight(x))
 
 # ----------------------------------------------------------- order statistics
 
@@ -304,11 +304,18 @@ def cov_jvp(g, ans, m, y=None, rowvar=True, bias=False, ddof=None):
     return _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 0), _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 1)
 
 
+# np.corrcoef normalizes the covariance c: its derivatives are those of cov
+# and of the normalization (runtime.corr_jvp)
+
 @vjp(np.corrcoef)
 def corrcoef_vjp(g, ans, x, y=None, rowvar=True):
-    return _rt.corrcoef_vjp(g, ans, x, y, rowvar, 0), _rt.corrcoef_vjp(g, ans, x, y, rowvar, 1)
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    c_bar = _rt.corr_vjp(np.reshape(g, np.shape(c)), c)
+    return _rt.cov_vjp(c_bar, x, y, rowvar, False, None, 0), _rt.cov_vjp(c_bar, x, y, rowvar, False, None, 1)
 
 
 @jvp(np.corrcoef)
 def corrcoef_jvp(g, ans, x, y=None, rowvar=True):
-    return _rt.corrcoef_jvp(g, ans, x, y, rowvar, 0), _rt.corrcoef_jvp(g, ans, x, y, rowvar, 1)
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    return (np.reshape(_rt.corr_jvp(np.atleast_2d(_rt.cov_jvp(g, x, y, rowvar, False, None, 0)), c), np.shape(ans)),
+            np.reshape(_rt.corr_jvp(np.atleast_2d(_rt.cov_jvp(g, x, y, rowvar, False, None, 1)), c), np.shape(ans)))
