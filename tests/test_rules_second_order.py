@@ -86,7 +86,8 @@ def test_rule_reverse_over_reverse(fn):
 # Runtime helpers that generated code may call and that have no rules yet,
 # so derivative code calling them cannot be differentiated again (a located
 # NoRuleError says so). `add_at` updates its argument in place and never
-# will. A new helper must get rules (rules/runtime_rules.py) or be listed.
+# will. A new helper must get rules (rules/runtime_rules.py or
+# rules/derivative_helpers.py) or be listed.
 NO_RULES_YET = {
     "add_at",
     "arguments",  # binds a call's `*`/`**` unpacking at run time: no derivative flows through it
@@ -138,6 +139,35 @@ def test_norm_hessians_for_every_order(fn):
         _, (_, hess_d) = tg.jvp(back, wrt=0)(*c.args, w, d, **c.kwargs)
         np.testing.assert_allclose(hess_d, _central(g, c.args, 0, d, 1e-5), rtol=1e-5, atol=1e-7,
                                    err_msg=f"{_id(fn)}{c.args[1:]} {c.kwargs}")
+
+
+# ----------------------------------------------------------- dense Hessians
+# tg.hessian runs the derivative code in vector mode, where the helpers'
+# rules have no batched form and go one direction at a time
+
+def order_statistics(x):
+    return np.quantile(np.sin(x), 0.3) + np.median(x * x) + np.sum(
+        np.interp(x, [-1.0, 0.0, 2.0], [0.5, -1.0, 3.0]) ** 2)
+
+
+def correlations(x):
+    return np.sum(np.corrcoef(x) ** 2) + np.sum(np.cov(x) ** 2)
+
+
+def singular_cubes(a):
+    return np.sum(np.linalg.svd(a, compute_uv=False) ** 3) + np.linalg.eigvalsh(a.T @ a)[-1]
+
+
+HESSIANS = [(order_statistics, RNG.normal(size=5)), (correlations, RNG.normal(size=(2, 5))),
+            (singular_cubes, RNG.normal(size=(3, 2)))]
+
+
+@pytest.mark.parametrize("f,x", HESSIANS, ids=[f.__name__ for f, _ in HESSIANS])
+def test_dense_hessian(f, x):
+    hessian = tg.hessian(f)(x).reshape(x.size, x.size)
+    grad = tg.grad(f)
+    columns = [_central(grad, (x,), 0, np.reshape(e, x.shape), 1e-5).ravel() for e in np.eye(x.size)]
+    np.testing.assert_allclose(hessian, np.transpose(columns), rtol=1e-5, atol=1e-7)
 
 
 # ----------------------------------------------------------- third derivatives
