@@ -680,7 +680,7 @@ STRUCTURAL = {
                           case(_mat(2, 4), _mat(2, 4), np.sort(_mat(2, 4), axis=1), wrt=(0, 1))],
     _rt.cov_vjp: [case(_mat(3, 3), _mat(3, 6), wrt=(0, 1)), case(_mat(3, 3), _mat(2, 5), _mat(5), wrt=(0, 1, 2)),
                   case(_mat(3, 3), _mat(2, 5), _mat(5), True, False, None, 1, wrt=(0, 1, 2)),
-                  case(np.array(0.6), _mat(6), None, True, True, wrt=(0, 1)),
+                  case(np.array(0.6), _mat(6), None, True, True, wrt=(0, 1)), case(_mat(1, 1), _mat(6), wrt=(0, 1)),
                   case(_mat(3, 3), _mat(5, 2), _mat(5, 1), False, False, 2, 1, wrt=(0, 1, 2))],
     _rt.cov_jvp: [case(_mat(3, 6), _mat(3, 6), wrt=(0, 1)), case(_mat(2, 5), _mat(2, 5), _mat(5), wrt=(0, 1, 2)),
                   case(_mat(5), _mat(2, 5), _mat(5), True, False, None, 1, wrt=(0, 1, 2)),

@@ -38,11 +38,10 @@ def _second_order_cases():
         yield pytest.param(fn, id=_id(fn), marks=marks)
 
 
-def _first_case(fn):
-    """fn's first case, its argument k, a cotangent w, a direction d, the
+def _second_order_setup(fn, c, k):
+    """For fn's case c and its argument k: a cotangent w, a direction d, the
     generated vjp, and g(*args) = J^T w, whose derivative along d is checked."""
-    c = cases(fn)[0]
-    f, k = c.via or fn, c.wrt[0]
+    f = c.via or fn
     value = f(*c.args, **c.kwargs)
     w = random_like(value, RNG, lambda v: RNG.normal(size=np.shape(v)) if np.ndim(v) else 0.7)
     d = RNG.normal(size=np.shape(c.args[k])) if np.ndim(c.args[k]) else 1.0
@@ -51,12 +50,14 @@ def _first_case(fn):
     def g(*xs):
         return back(*xs, w, **c.kwargs)[1]
 
-    return c, k, value, w, d, back, g
+    return value, w, d, back, g
 
 
 @pytest.mark.parametrize("fn", list(_second_order_cases()))
 def test_rule_second_order(fn):
-    c, k, _, w, d, back, g = _first_case(fn)
+    c = cases(fn)[0]
+    k = c.wrt[0]
+    _, w, d, back, g = _second_order_setup(fn, c, k)
     (_, grad), (_, hess_d) = tg.jvp(back, wrt=k)(*c.args, w, d, **c.kwargs)
     np.testing.assert_allclose(grad, g(*c.args), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
@@ -65,7 +66,8 @@ def test_rule_second_order(fn):
 
 # Reverse over reverse: the vjp of the generated vjp, with a zero cotangent for
 # its value and d for its gradient, is H d as well; for the functions whose
-# derivative code calls the helpers in rules/derivative_helpers.py.
+# derivative code calls the helpers in rules/derivative_helpers.py, in every
+# case and argument of test_rules.py.
 REVERSE_OVER_REVERSE = [np.append, np.bincount, np.convolve, np.corrcoef, np.correlate, np.cov,
                         np.ediff1d, np.linalg.eigh, np.linalg.eigvalsh, np.interp, np.median,
                         np.partition, np.percentile, np.polyadd, np.polyder, np.polyint, np.polymul,
@@ -76,11 +78,13 @@ REVERSE_OVER_REVERSE = [np.append, np.bincount, np.convolve, np.corrcoef, np.cor
 
 @pytest.mark.parametrize("fn", REVERSE_OVER_REVERSE, ids=_id)
 def test_rule_reverse_over_reverse(fn):
-    c, k, value, w, d, back, g = _first_case(fn)
-    no_value = random_like(value, RNG, lambda v: np.zeros(np.shape(v)) if np.ndim(v) else 0.0)
-    _, hess_d = tg.vjp(back, wrt=k)(*c.args, w, (no_value, d), **c.kwargs)
-    np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
-                               rtol=max(c.rtol, 1e-5), atol=1e-7)
+    for c in cases(fn):
+        for k in c.wrt:
+            value, w, d, back, g = _second_order_setup(fn, c, k)
+            no_value = random_like(value, RNG, lambda v: np.zeros(np.shape(v)) if np.ndim(v) else 0.0)
+            _, hess_d = tg.vjp(back, wrt=k)(*c.args, w, (no_value, d), **c.kwargs)
+            np.testing.assert_allclose(hess_d, _central(g, c.args, k, d, max(c.eps, 1e-5)),
+                                       rtol=max(c.rtol, 1e-5), atol=1e-7, err_msg=f"{c}, argument {k}")
 
 
 # Runtime helpers that generated code may call and that have no rules yet,

@@ -169,14 +169,16 @@ nondiff(_rt.dx_weight)  # whether np.trapezoid uses its dx: fixed by the call
 # t in that operand: each is linear in g (t) and jointly in (m, y), and
 # the two are transposes in g and t. The derivative in (m, y) is the same
 # helper with the other factor in their place: the cotangent (or tangent)
-# where its operand was, zeros in the other.
+# where its operand was, zeros in the other. g may be the 1 x 1 matrix
+# np.corrcoef passes for one variable, where np.cov gives a scalar.
 
 @vjp(_rt.cov_vjp)
 def cov_vjp_vjp(cot, ans, g, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
     m_in = cot if which == 0 else _rt.zeros_like(m)
     y_in = cot if which == 1 else None if y is None else _rt.zeros_like(y)
-    return (_rt.cov_jvp(cot, m, y, rowvar, bias, ddof, which), _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 0),
-            _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 1), None, None, None, None)
+    return (np.reshape(_rt.cov_jvp(cot, m, y, rowvar, bias, ddof, which), np.shape(g)),
+            _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 0), _rt.cov_vjp(g, m_in, y_in, rowvar, bias, ddof, 1),
+            None, None, None, None)
 
 
 @jvp(_rt.cov_vjp)
