@@ -776,13 +776,11 @@ def _piecewise_linear(p, vector: bool) -> bool:
 def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
     """d norm_partial / d x with the norm held fixed: diagonal, so shaped
     like x. (p - 1)|x|^(p-2) / norm^(p-1) for a p-norm (Frobenius: p = 2),
-    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf)."""
+    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf) and for
+    those through the SVD, whose curvature spectral_hvp applies."""
     p, vector = _norm_order(x, ord, axis, default)
     x = np.asarray(x)
-    if not vector and p in ("nuc", 2, -2):
-        raise TangentishError(f"second derivatives of the matrix norm with ord={p!r} (through the "
-                              "SVD) are not supported; use the Frobenius norm, or write it out")
-    if _piecewise_linear(p, vector):
+    if _through_svd(p, vector) or _piecewise_linear(p, vector):
         return _float(np.zeros_like(x), x)
     p = 2 if p == "fro" else p
     norm = unreduce(ans, x, axis, keepdims)
@@ -793,11 +791,61 @@ def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
     return _float(np.where((norm == 0) | (x == 0), 0.0, (p - 1) * size ** (p - 2) / safe ** (p - 1)), x)
 
 
+def _through_svd(p, vector: bool) -> bool:
+    return not vector and p in ("nuc", 2, -2)
+
+
+def _svd_tangents(t, u, s, vh):
+    """(du, dv) of the reduced SVD (u, s, vh) along t, for distinct nonzero
+    singular values: with P = U^T t V and F = inverse_gaps(s^2),
+    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
+    v = _T(vh)
+    p = _T(u) @ t @ v
+    f = inverse_gaps(s * s)
+    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)
+    du = u @ (f * (p * col + row * _T(p))) + (t @ v - u @ p) / col
+    dv = v @ (f * (row * p + _T(p) * col)) + (_T(t) @ u - v @ _T(p)) / col
+    return du, dv
+
+
+def spectral_hvp(t, x, ord=None, axis=None, default=None):
+    """The derivative along t of norm_partial where it goes through the SVD
+    (the matrix norms 'nuc', 2 and -2, whose partials are U V^T and u_k v_k^T):
+    H t for H their Hessian, at distinct nonzero singular values. 0 for every
+    other norm, whose curvature norm_curvature gives."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if not _through_svd(p, vector):
+        return np.zeros(np.shape(t), dtype=_float_dtype(x, t))
+    axes = (0, 1) if axis is None else tuple(axis)
+    x, t = np.moveaxis(np.asarray(x), axes, (-2, -1)), np.moveaxis(np.asarray(t), axes, (-2, -1))
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    du, dv = _svd_tangents(t, u, s, vh)
+    if p == "nuc":
+        dot = du @ vh + u @ _T(dv)
+    else:
+        k = 0 if p == 2 else -1  # singular values come sorted, largest first
+        dot = du[..., :, k, None] * vh[..., None, k, :] + u[..., :, k, None] * _T(dv)[..., None, k, :]
+    return _float(np.moveaxis(dot, (-2, -1), axes), x)
+
+
+def beyond_spectral(x, ord=None, axis=None, default=None):
+    """Zeros shaped like x where spectral_hvp is 0; raises for the norms
+    through the SVD, whose third derivatives tangentish does not have."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if _through_svd(p, vector):
+        norm = {"nuc": "np.sum(s, -1)", 2: "s[..., 0]", -2: "s[..., -1]"}[p]
+        raise TangentishError(
+            f"third and higher derivatives of the matrix norm with ord={p!r} are not supported",
+            hint=f"write it as {norm} with s = np.linalg.svd(a, compute_uv=False): "
+                 "the rules of the singular values go further")
+    return _float(np.zeros_like(np.asarray(x)), np.asarray(x))
+
+
 def norm_power(x, ord=None, axis=None, default=None) -> float:
     """p - 1 of the norm, 0 for the piecewise linear ones: norm_partial
     moves with the norm by -(p - 1) norm_partial / norm."""
     p, vector = _norm_order(x, ord, axis, default)
-    if _piecewise_linear(p, vector) or (not vector and p != "fro"):
+    if (not vector and p != "fro") or _piecewise_linear(p, vector):
         return 0.0
     return 1.0 if p == "fro" else float(p) - 1.0
 

@@ -713,6 +713,9 @@ STRUCTURAL = {
     _rt.corr_vjp: [case(_mat(3, 3), _COV3, wrt=(0, 1))],
     _rt.corr_hvp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
     _rt.corr_hvp_vjp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.spectral_hvp: [case(_mat(3, 4), _mat(3, 4), "nuc"), case(_mat(4, 3), _mat(4, 3), 2),
+                       case(_mat(2, 3, 4), _mat(2, 3, 4), -2, (2, 1)), case(_mat(3, 4), _mat(3, 4), 2, (-2, -1), "fro"),
+                       case(_mat(3, 4), _mat(3, 4), 3, 1, wrt=(0, 1))],
     _rt.correlate_vjp: [case(_mat(3), _mat(5), _mat(3), wrt=(0, 2)), case(_mat(7), _mat(5), _mat(3), "full", 1, wrt=(0, 1)),
                         case(_mat(4), _mat(3), _mat(4), "same", 0, wrt=(0, 2))],
 }
