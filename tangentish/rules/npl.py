@@ -11,6 +11,8 @@ Factorizations with several outputs (`slogdet`, `eigh`, `svd`, `qr`) get
 `svd` assume distinct eigenvalues and distinct nonzero singular values
 (elsewhere the vectors are not unique and the derivative does not exist);
 `qr` is the reduced one of a matrix with at least as many rows as columns.
+Their rules are written out in NumPy (and helpers that have rules of their
+own), so the derivatives they produce can be differentiated again.
 """
 import numpy as np
 
