@@ -8,6 +8,7 @@ of `matmul`/`dot`. Each fast path (equal shapes) returns its input untouched.
 from __future__ import annotations
 
 import inspect
+import math
 
 import numpy as np
 
@@ -778,13 +779,11 @@ def _piecewise_linear(p, vector: bool) -> bool:
 def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
     """d norm_partial / d x with the norm held fixed: diagonal, so shaped
     like x. (p - 1)|x|^(p-2) / norm^(p-1) for a p-norm (Frobenius: p = 2),
-    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf)."""
+    0 for the piecewise linear ones (1, inf, 0; matrix 1 and inf) and for
+    those through the SVD, whose curvature spectral_hvp applies."""
     p, vector = _norm_order(x, ord, axis, default)
     x = np.asarray(x)
-    if not vector and p in ("nuc", 2, -2):
-        raise TangentishError(f"second derivatives of the matrix norm with ord={p!r} (through the "
-                              "SVD) are not supported; use the Frobenius norm, or write it out")
-    if _piecewise_linear(p, vector):
+    if _through_svd(p, vector) or _piecewise_linear(p, vector):
         return _float(np.zeros_like(x), x)
     p = 2 if p == "fro" else p
     norm = unreduce(ans, x, axis, keepdims)
@@ -795,11 +794,61 @@ def norm_curvature(x, ans, ord=None, axis=None, keepdims=False, default=None):
     return _float(np.where((norm == 0) | (x == 0), 0.0, (p - 1) * size ** (p - 2) / safe ** (p - 1)), x)
 
 
+def _through_svd(p, vector: bool) -> bool:
+    return not vector and p in ("nuc", 2, -2)
+
+
+def _svd_tangents(t, u, s, vh):
+    """(du, dv) of the reduced SVD (u, s, vh) along t, for distinct nonzero
+    singular values: with P = U^T t V and F = inverse_gaps(s^2),
+    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
+    v = _T(vh)
+    p = _T(u) @ t @ v
+    f = inverse_gaps(s * s)
+    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)
+    du = u @ (f * (p * col + row * _T(p))) + (t @ v - u @ p) / col
+    dv = v @ (f * (row * p + _T(p) * col)) + (_T(t) @ u - v @ _T(p)) / col
+    return du, dv
+
+
+def spectral_hvp(t, x, ord=None, axis=None, default=None):
+    """The derivative along t of norm_partial where it goes through the SVD
+    (the matrix norms 'nuc', 2 and -2, whose partials are U V^T and u_k v_k^T):
+    H t for H their Hessian, at distinct nonzero singular values. 0 for every
+    other norm, whose curvature norm_curvature gives."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if not _through_svd(p, vector):
+        return np.zeros(np.shape(t), dtype=_float_dtype(x, t))
+    axes = (0, 1) if axis is None else tuple(axis)
+    x, t = np.moveaxis(np.asarray(x), axes, (-2, -1)), np.moveaxis(np.asarray(t), axes, (-2, -1))
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    du, dv = _svd_tangents(t, u, s, vh)
+    if p == "nuc":
+        dot = du @ vh + u @ _T(dv)
+    else:
+        k = 0 if p == 2 else -1  # singular values come sorted, largest first
+        dot = du[..., :, k, None] * vh[..., None, k, :] + u[..., :, k, None] * _T(dv)[..., None, k, :]
+    return _float(np.moveaxis(dot, (-2, -1), axes), x)
+
+
+def beyond_spectral(x, ord=None, axis=None, default=None):
+    """Zeros shaped like x where spectral_hvp is 0; raises for the norms
+    through the SVD, whose third derivatives tangentish does not have."""
+    p, vector = _norm_order(x, ord, axis, default)
+    if _through_svd(p, vector):
+        norm = {"nuc": "np.sum(s, -1)", 2: "s[..., 0]", -2: "s[..., -1]"}[p]
+        raise TangentishError(
+            f"third and higher derivatives of the matrix norm with ord={p!r} are not supported",
+            hint=f"write it as {norm} with s = np.linalg.svd(a, compute_uv=False): "
+                 "the rules of the singular values go further")
+    return _float(np.zeros_like(np.asarray(x)), np.asarray(x))
+
+
 def norm_power(x, ord=None, axis=None, default=None) -> float:
     """p - 1 of the norm, 0 for the piecewise linear ones: norm_partial
     moves with the norm by -(p - 1) norm_partial / norm."""
     p, vector = _norm_order(x, ord, axis, default)
-    if _piecewise_linear(p, vector) or (not vector and p != "fro"):
+    if (not vector and p != "fro") or _piecewise_linear(p, vector):
         return 0.0
     return 1.0 if p == "fro" else float(p) - 1.0
 
@@ -1117,29 +1166,6 @@ def phi(x):
     return np.tril(x) - 0.5 * np.tril(np.triu(x))
 
 
-def eigvalsh_vjp(g, a, uplo="L"):
-    """Cotangent of eigvalsh(a): V diag(g) V^T, for the triangle NumPy reads."""
-    _, v = np.linalg.eigh(a, uplo)
-    return fold_triangle((v * np.expand_dims(g, -2)) @ _T(v), uplo == "U")
-
-
-def eigvalsh_jvp(t, a, uplo="L"):
-    """Tangent of eigvalsh(a): v_i^T t v_i (distinct eigenvalues)."""
-    _, v = np.linalg.eigh(a, uplo)
-    return np.einsum("...ji,...jk,...ki->...i", v, read_triangle(t, uplo == "U"), v)
-
-
-def svdvals_vjp(g, a):
-    """Cotangent of the singular values: U diag(g) V^T (distinct values)."""
-    u, _, vh = np.linalg.svd(a, full_matrices=False)
-    return (u * np.expand_dims(g, -2)) @ vh
-
-
-def svdvals_jvp(t, a):
-    u, _, vh = np.linalg.svd(a, full_matrices=False)
-    return np.einsum("...ji,...jk,...ik->...i", u, t, vh)
-
-
 # ----------------------------------------------------------- order statistics
 
 def _reduced_last(x, axis):
@@ -1171,22 +1197,25 @@ def _quantile_output(y, x, axis, keepdims, q_shape):
     return y
 
 
-def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
-    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
-    of g to the lower order statistic and f to the upper one."""
+def _quantile_scatter(g, x, q, axis, weights):
+    """g sent to the two order statistics of x that each q falls between,
+    with weights(f) = (weight of the lower, weight of the upper) for the
+    upper one's weight f in the quantile."""
     flat, back = _reduced_last(x, axis)
     order = np.argsort(flat, axis=-1, kind="stable")
     low, f = _quantile_nodes(flat.shape[-1], q)
     g = np.reshape(g, np.shape(q) + flat.shape[:-1])
     out = np.zeros(flat.shape, dtype=_float_dtype(flat, g))
     for k in np.ndindex(np.shape(q)):
-        for node, weight in ((low[k], 1.0 - f[k]), (min(low[k] + 1, flat.shape[-1] - 1), f[k])):
+        for node, weight in zip((low[k], min(low[k] + 1, flat.shape[-1] - 1)), weights(f[k])):
             index = np.take(order, [node], axis=-1)
             np.put_along_axis(out, index, np.take_along_axis(out, index, -1) + (g[k] * weight)[..., None], -1)
     return back(out)
 
 
-def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+def _quantile_gather(t, x, q, axis, keepdims, weights):
+    """The transpose of `_quantile_scatter`: t's entries at the two order
+    statistics of x that each q falls between, weighted, in np.quantile's layout."""
     flat, _ = _reduced_last(x, axis)
     moved, _ = _reduced_last(t, axis)
     order = np.argsort(flat, axis=-1, kind="stable")
@@ -1195,30 +1224,44 @@ def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
     sorted_t = np.take_along_axis(moved, order, -1)
     pick = lambda node: np.moveaxis(np.take(sorted_t, node, axis=-1), range(-np.ndim(node), 0),  # noqa: E731
                                     range(np.ndim(node)))
-    f = np.reshape(f, np.shape(f) + (1,) * (flat.ndim - 1)).astype(_float_dtype(flat, t))
-    return _quantile_output((1.0 - f) * pick(low) + f * pick(upper), x, axis, keepdims, np.shape(q))
+    lower_weight, upper_weight = (np.reshape(np.asarray(w, dtype=_float_dtype(flat, t)),
+                                             np.shape(f) + (1,) * (flat.ndim - 1)) for w in weights(f))
+    return _quantile_output(lower_weight * pick(low) + upper_weight * pick(upper), x, axis, keepdims, np.shape(q))
+
+
+def quantile_vjp_x(g, x, q, axis=None, keepdims=False):
+    """Cotangent of np.quantile (method 'linear') for x: each q sends (1 - f)
+    of g to the lower order statistic and f to the upper one."""
+    return _quantile_scatter(g, x, q, axis, lambda f: (1.0 - f, f))
+
+
+def quantile_jvp_x(t, x, q, axis=None, keepdims=False):
+    return _quantile_gather(t, x, q, axis, keepdims, lambda f: (1.0 - f, f))
+
+
+def quantile_gap(v, x, q, axis=None, keepdims=False, scale=1.0):
+    """scale (n - 1) (v_up - v_low), for v_low and v_up the entries of v at
+    the two order statistics of x that each q falls between; linear in v."""
+    n = _reduced_last(x, axis)[0].shape[-1]
+    return _quantile_gather(v, x, q, axis, keepdims, lambda f: (-(n - 1) * scale * np.ones_like(f),
+                                                                 (n - 1) * scale * np.ones_like(f)))
 
 
 def quantile_partial_q(x, q, axis=None, keepdims=False, scale=1.0):
-    """d quantile / d q: (n - 1) times the gap between the two order statistics."""
-    flat, _ = _reduced_last(x, axis)
-    n = flat.shape[-1]
-    ordered = np.sort(flat, axis=-1)
-    low, _ = _quantile_nodes(n, q)
-    upper = np.minimum(low + 1, n - 1)
-    gap = np.take(ordered, upper, axis=-1) - np.take(ordered, low, axis=-1)
-    gap = np.moveaxis(gap, range(-np.ndim(q), 0), range(np.ndim(q)))
-    return _quantile_output((n - 1) * scale * gap, x, axis, keepdims, np.shape(q))
+    """d quantile / d q: the gap between the two order statistics of x that q
+    falls between, times (n - 1) (and 0.01 for percentiles)."""
+    return quantile_gap(x, x, q, axis, keepdims, scale)
 
 
-def quantile_vjp_q(g, x, q, axis=None, keepdims=False, scale=1.0):
-    partial = g * quantile_partial_q(x, q, axis, keepdims, scale)
-    return np.sum(np.reshape(partial, np.shape(q) + (-1,)), axis=-1) if np.ndim(partial) else partial
+def quantile_gap_vjp(g, x, q, axis=None, keepdims=False, scale=1.0):
+    """The transpose of quantile_gap in v."""
+    n = _reduced_last(x, axis)[0].shape[-1]
+    return _quantile_scatter(g, x, q, axis, lambda f: (-(n - 1) * scale, (n - 1) * scale))
 
 
-def quantile_jvp_q(t, x, q, axis=None, keepdims=False, scale=1.0):
-    partial = quantile_partial_q(x, q, axis, keepdims, scale)
-    return np.reshape(t, np.shape(t) + (1,) * (np.ndim(partial) - np.ndim(t))) * partial
+def quantile_layout(t, like):
+    """The shape that lines t (shaped like q) up with like (shaped like np.quantile's result)."""
+    return np.shape(t) + (1,) * (np.ndim(like) - np.ndim(t))
 
 
 def median_partial(x, axis=None):
@@ -1227,7 +1270,7 @@ def median_partial(x, axis=None):
     return _float(share, x)
 
 
-def unpermute(y, x, axis=-1):
+def _unpermute(y, x, axis=-1):
     """For y a permutation of x along axis (np.partition): the index of x that
     each entry of y came from (ties: any of the equal entries)."""
     order_x = np.argsort(x, axis=axis, kind="stable")
@@ -1239,14 +1282,14 @@ def unpermute(y, x, axis=-1):
 
 def partition_vjp(g, ans, x, axis=-1):
     if axis is None:
-        return np.reshape(take_along_axis_vjp(g, np.ravel(x), unpermute(ans, np.ravel(x), 0), 0), _shape(x))
-    return take_along_axis_vjp(g, x, unpermute(ans, x, axis), axis)
+        return np.reshape(take_along_axis_vjp(g, np.ravel(x), _unpermute(ans, np.ravel(x), 0), 0), _shape(x))
+    return take_along_axis_vjp(g, x, _unpermute(ans, x, axis), axis)
 
 
 def partition_jvp(t, ans, x, axis=-1):
     if axis is None:
-        return np.take_along_axis(np.ravel(t), unpermute(ans, np.ravel(x), 0), 0)
-    return np.take_along_axis(t, unpermute(ans, x, axis), axis)
+        return np.take_along_axis(np.ravel(t), _unpermute(ans, np.ravel(x), 0), 0)
+    return np.take_along_axis(t, _unpermute(ans, x, axis), axis)
 
 
 # ----------------------------------------------------------- covariance
@@ -1298,24 +1341,55 @@ def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None, which=0):
     return c_dot if rows.shape[0] > 1 else c_dot[0, 0]
 
 
-def corrcoef_vjp(g, ans, x, y=None, rowvar=True, which=0):
-    """Cotangent of R = C / (s s^T), s = sqrt(diag C), sent on through cov."""
-    c = np.atleast_2d(np.cov(x, y, rowvar))
-    s = np.sqrt(np.diag(c))
-    r = np.atleast_2d(ans)
-    g = np.reshape(g, r.shape)
-    c_bar = g / np.outer(s, s) - np.diag(np.sum(g * r + (g * r).T, axis=1) / (2.0 * s * s))
-    return cov_vjp(c_bar, x, y, rowvar, False, None, which)
+# R = N(C) = C * w, w_ij = (d_i d_j)^(-1/2), d = diag(C): np.corrcoef of the
+# covariance C. Along dC, with a = diag(dC) / d, N moves by
+# N'[dC] = dC * w - R * (a_i + a_j) / 2, and N'[dC] along T (b = diag(T) / d) by
+# N''[dC, T] = -(dC * w * (b_i + b_j) + T * w * (a_i + a_j)) / 2
+#              + R * ((a_i + a_j) (b_i + b_j) / 4 + (a_i b_i + a_j b_j) / 2).
+
+def _corr_parts(c):
+    """d = diag(c), w and R = N(c) for a covariance matrix c."""
+    d = np.diagonal(c, 0, -2, -1)
+    w = 1.0 / np.sqrt(np.multiply.outer(d, d))
+    return d, w, c * w
 
 
-def corrcoef_jvp(t, ans, x, y=None, rowvar=True, which=0):
-    c = np.atleast_2d(np.cov(x, y, rowvar))
-    s = np.sqrt(np.diag(c))
-    c_dot = np.atleast_2d(cov_jvp(t, x, y, rowvar, False, None, which))
-    s_dot = np.diag(c_dot) / (2.0 * s)
-    r = np.atleast_2d(ans)
-    r_dot = c_dot / np.outer(s, s) - r * (s_dot[:, None] / s[:, None] + s_dot[None, :] / s[None, :])
-    return r_dot if np.ndim(ans) else r_dot[0, 0]
+def _pair_sum(a):
+    """M_ij = a_i + a_j."""
+    return a[:, None] + a[None, :]
+
+
+def _row_col_sums(m):
+    return np.sum(m, 1) + np.sum(m, 0)
+
+
+def corr_jvp(dc, c):
+    """N'[dc]: the tangent of np.corrcoef for dc, the tangent of its covariance c."""
+    d, w, r = _corr_parts(c)
+    return dc * w - r * _pair_sum(np.diagonal(dc) / d) / 2.0
+
+
+def corr_vjp(g, c):
+    """The transpose of corr_jvp: the cotangent of c for g, that of np.corrcoef."""
+    d, w, r = _corr_parts(c)
+    return g * w - np.diag(_row_col_sums(g * r) / (2.0 * d))
+
+
+def corr_hvp(dc, t, c):
+    """N''[dc, t], symmetric in dc and t."""
+    d, w, r = _corr_parts(c)
+    a, b = np.diagonal(dc) / d, np.diagonal(t) / d
+    return (-(dc * w * _pair_sum(b) + t * w * _pair_sum(a)) / 2.0
+            + r * (_pair_sum(a) * _pair_sum(b) / 4.0 + _pair_sum(a * b) / 2.0))
+
+
+def corr_hvp_vjp(g, dc, c):
+    """The gradient in t of <g, N''[dc, t]>."""
+    d, w, r = _corr_parts(c)
+    a = np.diagonal(dc) / d
+    diagonal = (-_row_col_sums(g * dc * w) / 2.0 + _row_col_sums(g * r * _pair_sum(a)) / 4.0
+                + a * _row_col_sums(g * r) / 2.0)
+    return -g * w * _pair_sum(a) / 2.0 + np.diag(diagonal / d)
 
 
 # ----------------------------------------------------------- integrals
@@ -1350,10 +1424,15 @@ def trapezoid_vjp(g, y, x=None, dx=1.0, axis=-1, which=0):
         return np.pad(full, lead) + np.pad(full, tail)
     means = g * _pair_means(y, axis)
     if which == 2:
-        return np.sum(means)
+        return np.sum(means) * dx_weight(x)
     bar = diff_vjp(means, None, 1, axis)
     return unbroadcast(bar, x) if np.ndim(x) == np.ndim(y) else np.sum(
         np.moveaxis(bar, axis, -1).reshape(-1, _shape(x)[0]), axis=0)
+
+
+def dx_weight(x):
+    """1.0 if np.trapezoid uses its dx (x is None), else 0.0: given x, dx has no derivative."""
+    return 1.0 if x is None else 0.0
 
 
 def trapezoid_jvp_x(t, y, x, axis=-1):
@@ -1413,9 +1492,10 @@ def polyval_vjp_p(g, p, x):
     return np.ravel(g) @ powers
 
 
-def polyval_partial_x(p, x):
-    """d polyval(p, x) / d x: the derivative polynomial at x, in x's dtype."""
-    return np.asarray(np.polyval(np.polyder(p), x), dtype=_float_dtype(p, x))
+def polyval_partial_x(p, x, m=1):
+    """The m-th derivative of polyval(p, x) in x: the derivative polynomial
+    at x, in p's and x's dtype."""
+    return np.asarray(np.polyval(np.polyder(p, m), x), dtype=_float_dtype(p, x))
 
 
 def polyder_vjp(g, p, m=1):
@@ -1439,46 +1519,25 @@ def polyadd_vjp(g, a, sign=1.0):
     return sign * np.reshape(g[len(g) - np.size(a):], _shape(a))
 
 
-def vander_partial(x, n=None, increasing=False):
-    """d vander(x, n) / d x, row by row: k x^(k-1) for each power k."""
+def vander_partial(x, n=None, increasing=False, order=1):
+    """The order-th derivative of vander(x, n) in x, row by row: for each
+    power k, k (k - 1) ... (k - order + 1) x^(k - order)."""
     x = np.asarray(x)
     n = len(x) if n is None else n
     powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
-    return np.where(powers > 0, powers * x[:, None] ** np.maximum(powers - 1, 0), 0.0)
+    falling = np.prod([powers - j for j in range(order)], axis=0)
+    return np.where(powers >= order, falling * x[:, None] ** np.maximum(powers - order, 0), 0.0)
 
 
-def interp_partials(x, xp, fp):
-    """Segment, position in it and slope of np.interp(x, xp, fp) at each x."""
-    xp, fp = np.asarray(xp), np.asarray(fp)
-    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
-    width = xp[i + 1] - xp[i]
-    t = np.clip((x - xp[i]) / width, 0.0, 1.0)
-    inside = (x >= xp[0]) & (x <= xp[-1])
-    slope = np.where(inside, (fp[i + 1] - fp[i]) / width, 0.0)
-    return i, t, slope, inside
+def interp_segment(x, xp):
+    """The index i of the segment [xp[i], xp[i + 1]] np.interp(x, xp, fp)
+    interpolates in at each x (the first or last one outside xp)."""
+    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
 
 
-def interp_vjp(g, x, xp, fp, which=0):
-    """Cotangent of np.interp for x (0), xp (1) or fp (2)."""
-    i, t, slope, inside = interp_partials(x, xp, fp)
-    if which == 0:
-        return g * slope
-    target = xp if which == 1 else fp
-    out = np.zeros(np.shape(target), dtype=_float_dtype(g, target))
-    lower, upper = (1.0 - t, t) if which == 2 else (-slope * (1.0 - t), -slope * t)
-    np.add.at(out, np.ravel(i), np.ravel(g * lower))
-    np.add.at(out, np.ravel(i) + 1, np.ravel(g * upper))
-    return out
-
-
-def interp_jvp(t_in, x, xp, fp, which=0):
-    i, t, slope, inside = interp_partials(x, xp, fp)
-    t_in = np.asarray(t_in)
-    if which == 0:
-        return t_in * slope
-    if which == 2:
-        return (1.0 - t) * t_in[i] + t * t_in[i + 1]
-    return -slope * inside * ((1.0 - t) * t_in[i] + t * t_in[i + 1])
+def interp_inside(x, xp):
+    """1.0 where x lies within xp, 0.0 where np.interp holds an end value."""
+    return _float((x >= xp[0]) & (x <= xp[-1]), np.asarray(x))
 
 
 def resize_vjp(g, x, shape):
@@ -1493,40 +1552,18 @@ def bincount_vjp(g, x, weights):
 
 # ----------------------------------------------------------- tensor inverses
 
-def tensorinv_vjp(g, ans, a, ind=2):
-    a = np.asarray(a)
-    rows = int(np.prod(a.shape[:ind]))
-    inv = np.reshape(ans, (-1, rows))
-    g = np.reshape(g, inv.shape)
-    return np.reshape(-(inv.T @ g @ inv.T), a.shape)
+def square_matrix(x):
+    """x's entries as an n x n matrix (tensorinv's a, its inverse, their tangents)."""
+    n = math.isqrt(np.size(x))
+    return np.reshape(x, (n, n))
 
 
-def tensorinv_jvp(t, ans, a, ind=2):
-    rows = int(np.prod(np.shape(a)[:ind]))
-    inv = np.reshape(ans, (-1, rows))
-    return np.reshape(-(inv @ np.reshape(t, (rows, -1)) @ inv), np.shape(ans))
-
-
-def _tensorsolve_matrices(a, b, axes):
+def tensorsolve_matrix(a, b, axes=None):
+    """The matrix np.linalg.tensorsolve(a, b) solves with."""
     if axes is not None:
         raise TangentishError("np.linalg.tensorsolve with axes= has no derivative rule; "
                               "move the axes with np.moveaxis first")
     return np.reshape(a, (np.size(b), -1))
-
-
-def tensorsolve_vjp(g, ans, a, b, axes=None, which=0):
-    """Cotangent of x = tensorsolve(a, b) for a (0) or b (1), as for solve."""
-    a2 = _tensorsolve_matrices(a, b, axes)
-    b_bar = np.linalg.solve(a2.T, np.ravel(g))
-    if which == 1:
-        return np.reshape(b_bar, _shape(b))
-    return np.reshape(-np.outer(b_bar, np.ravel(ans)), _shape(a))
-
-
-def tensorsolve_jvp(t, ans, a, b, axes=None, which=0):
-    a2 = _tensorsolve_matrices(a, b, axes)
-    rhs = np.ravel(t) if which == 1 else -np.reshape(t, a2.shape) @ np.ravel(ans)
-    return np.reshape(np.linalg.solve(a2, rhs), _shape(ans))
 
 
 # ----------------------------------------------------------- lists of arrays
@@ -1574,120 +1611,39 @@ def unstack_like(g, x):
 
 # ----------------------------------------------------------- factorizations with several outputs
 
-def _inverse_gaps(w):
+def inverse_gaps(w):
     """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal and 0 on it (w distinct)."""
     gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
     eye = np.eye(np.shape(w)[-1], dtype=bool)
     return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
 
 
-def _diag_embed(d):
+def diag_embed(d):
     return np.expand_dims(d, -1) * np.eye(np.shape(d)[-1], dtype=np.result_type(d))
 
 
-def eigh_vjp(g, ans, a, uplo="L"):
-    """Cotangent of (w, v) = eigh(a): V (diag(gw) + F * V^T gv) V^T with
-    F = _inverse_gaps(w), for the triangle NumPy reads (distinct eigenvalues)."""
-    w, v = ans
-    gw, gv = g
-    inner = _diag_embed(gw) + _inverse_gaps(w) * (_T(v) @ gv)
-    s = v @ inner @ _T(v)
-    return fold_triangle(0.5 * (s + _T(s)), uplo == "U")
-
-
-def eigh_jvp(t, ans, a, uplo="L"):
-    """Tangent of (w, v) = eigh(a): with M = V^T t V, dw = diag(M) and
-    dv = V (F * M), t read from NumPy's triangle (distinct eigenvalues)."""
-    w, v = ans
-    m = _T(v) @ read_triangle(t, uplo == "U") @ v
-    return np.diagonal(m, axis1=-2, axis2=-1), v @ (_inverse_gaps(w) * m)
-
-
-def _svd_sizes(a, full_matrices):
+def svd_rank(a, full_matrices):
+    """The number of singular values of a, refusing the full factors of a
+    matrix that is not square (where the derivative does not exist)."""
     m, n = _shape(a)[-2:]
     if full_matrices and m != n:
         raise TangentishError(
             f"np.linalg.svd of a {m}x{n} matrix with full_matrices=True has no derivative "
             "(its extra singular vectors are not unique)",
             hint="pass full_matrices=False: the reduced factors have one")
-    return m, n, min(m, n)
+    return min(m, n)
 
 
-def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True):
-    """Cotangent of (u, s, vh) = svd(a) (Townsend 2016), for distinct nonzero
-    singular values; the singular values alone if compute_uv is False."""
-    if not compute_uv:
-        return svdvals_vjp(g, a)
-    m, n, k = _svd_sizes(a, full_matrices)
-    u, s, vh = ans
-    gu, gs, gvh = g
-    v, gv = _T(vh), _T(gvh)
-    f = _inverse_gaps(s * s)
-    ut_gu, vt_gv = _T(u) @ gu, _T(v) @ gv
-    inner = ((f * (ut_gu - _T(ut_gu))) * np.expand_dims(s, -2) + _diag_embed(gs)
-             + np.expand_dims(s, -1) * (f * (vt_gv - _T(vt_gv))))
-    out = u @ inner @ vh
-    if m > k:  # (I - U U^T) gu S^-1 V^T
-        out = out + ((gu - u @ ut_gu) / np.expand_dims(s, -2)) @ vh
-    if n > k:  # U S^-1 gv^T (I - V V^T)
-        out = out + u @ ((_T(gv) - _T(vt_gv) @ vh) / np.expand_dims(s, -1))
-    return out
-
-
-def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True):
-    """Tangent of (u, s, vh) = svd(a): with P = U^T t V, ds = diag(P),
-    du = U (F * (P S + S P^T)) + (I - U U^T) t V S^-1, and dv likewise."""
-    if not compute_uv:
-        return svdvals_jvp(t, a)
-    m, n, k = _svd_sizes(a, full_matrices)
-    u, s, vh = ans
-    v = _T(vh)
-    p = _T(u) @ t @ v
-    f = _inverse_gaps(s * s)
-    row, col = np.expand_dims(s, -1), np.expand_dims(s, -2)  # S on the left, on the right
-    du = u @ (f * (p * col + row * _T(p)))
-    dv = v @ (f * (row * p + _T(p) * col))
-    if m > k:
-        du = du + (t @ v - u @ p) / col
-    if n > k:
-        dv = dv + (_T(t) @ u - v @ _T(p)) / col
-    return du, np.diagonal(p, axis1=-2, axis2=-1), _T(dv)
-
-
-def _qr_factors(g, ans, a, mode):
-    """(q, r, g for q, g for r); mode 'r' returns r alone, q is computed again."""
+def qr_r_only(a, mode):
+    """Whether np.linalg.qr returned r alone (mode 'r'), refusing the modes
+    and shapes whose factors have no derivative."""
     m, n = _shape(a)[-2:]
     if mode not in ("reduced", "complete", "r") or m < n or (mode == "complete" and m != n):
         raise TangentishError(
             f"np.linalg.qr of a {m}x{n} matrix with mode={mode!r} has no derivative rule",
             hint="tangentish differentiates mode='reduced' and mode='r' of a matrix with at "
                  "least as many rows as columns; for a wide one, factor its transpose")
-    if mode == "r":
-        q = np.linalg.qr(a)[0]
-        return q, ans, zeros_like(q), g
-    return ans[0], ans[1], g[0] if g is not None else None, g[1] if g is not None else None
-
-
-def qr_vjp(g, ans, a, mode="reduced"):
-    """Cotangent of (q, r) = qr(a), reduced, m >= n, r invertible: with
-    B = Q^T gq - gr R^T, (Q (gr R^T + tril(B - B^T, -1)) + (I - Q Q^T) gq) R^-T."""
-    q, r, gq, gr = _qr_factors(g, ans, a, mode)
-    qt_gq = _T(q) @ gq
-    b = qt_gq - gr @ _T(r)
-    x = q @ (gr @ _T(r) + np.tril(b - _T(b), -1)) + gq - q @ qt_gq
-    return _T(np.linalg.solve(r, _T(x)))
-
-
-def qr_jvp(t, ans, a, mode="reduced"):
-    """Tangent of (q, r) = qr(a): with C = Q^T t R^-1 and the antisymmetric
-    O = tril(C, -1) - tril(C, -1)^T, dr = (C - O) R and dq = Q O + (I - Q Q^T) t R^-1."""
-    q, r, _, _ = _qr_factors(None, ans, a, mode)
-    t_rinv = _T(np.linalg.solve(_T(r), _T(t)))
-    c = _T(q) @ t_rinv
-    low = np.tril(c, -1)
-    omega = low - _T(low)
-    r_dot = (c - omega) @ r
-    return r_dot if mode == "r" else (q @ omega + t_rinv - q @ c, r_dot)
+    return mode == "r"
 
 
 def arguments(fn, positional, keywords, star, dstar) -> list:

@@ -246,6 +246,12 @@ def _unsum(g, a, b):
 # factorizations with several outputs, on inputs where they are smooth;
 # eigenvectors and singular vectors have their signs fixed (each column's
 # first entry positive), so the function is continuous for the differences
+_SORTED4, _SORTED5 = np.linspace(0.0, 1.0, 4) ** 2, np.linspace(-1.0, 1.0, 5) ** 3
+_COV3 = np.cov(np.random.default_rng(3).uniform(-1, 1, size=(3, 6)))  # a covariance matrix
+# distinct entries, from their own generator: a partition moves each to one place
+_PART6, _PART35 = np.random.default_rng(6).uniform(-1, 1, size=6), np.random.default_rng(35).uniform(-1, 1, size=(3, 5))
+
+
 def _orthogonal(n, *batch):
     return np.linalg.qr(_mat(*batch, n, n))[0]
 
@@ -644,6 +650,74 @@ STRUCTURAL = {
     _rt.unstack_like: [case(_mat(2, 2), 0.5, 0.25, via=_unstack_like), case(_mat(3), _mat(3))],
     _rt.unsum: [case(_mat(2, 3), _mat(3), _mat(2, 3), via=_unsum), case(_mat(3), _mat(4, 3)),
                 case(_mat(2, 3), _mat(4, 3))],
+    # helpers behind particular NumPy functions' derivatives (rules/derivative_helpers.py)
+    _rt.append_vjp: [case(_mat(5), _mat(3), _mat(2)), case(_mat(5), _mat(3), _mat(2), None, 1),
+                     case(_mat(3, 3), _mat(2, 3), _mat(1, 3), 0, 0), case(_mat(2, 5), _mat(2, 3), _mat(2, 2), 1, 1)],
+    _rt.resize_vjp: [case(_mat(2, 4), _mat(3), (2, 4)), case(_mat(2, 2), _mat(2, 3), (2, 2))],
+    _rt.bincount_vjp: [case(_mat(5), np.array([0, 2, 2, 4]), _mat(4)), case(_mat(3), np.array([[1, 1], [0, 2]]), _mat(2, 2))],
+    _rt.ediff1d_vjp: [case(_mat(4), _mat(5)), case(_mat(7), _mat(4), _mat(2), _mat(2), 0),
+                      case(_mat(7), _mat(4), _mat(2), _mat(2), 1), case(_mat(7), _mat(4), _mat(2), _mat(2), 2)],
+    _rt.ediff1d_jvp: [case(_mat(2, 3), _mat(2, 3)), case(_mat(2), _mat(4), _mat(2), _mat(1), 1),
+                      case(_mat(1), _mat(4), _mat(2), _mat(1), 2)],
+    _rt.partition_vjp: [case(_mat(6), np.partition(_PART6, 2), _PART6),
+                        case(_mat(3, 5), np.partition(_PART35, 1, 0), _PART35, 0),
+                        case(_mat(15), np.partition(_PART35, 4, None), _PART35, None)],
+    _rt.partition_jvp: [case(_mat(6), np.partition(_PART6, 2), _PART6),
+                        case(_mat(3, 5), np.partition(_PART35, 1, 0), _PART35, 0),
+                        case(_mat(3, 5), np.partition(_PART35, 4, None), _PART35, None)],
+    _rt.polyder_vjp: [case(_mat(4), _mat(5)), case(_mat(3), _mat(5), 2)],
+    _rt.polyint_vjp: [case(_mat(5), _mat(4)), case(_mat(5), _mat(3), 2)],
+    _rt.polyadd_vjp: [case(_mat(4), _mat(2)), case(_mat(3), _mat(3), -1.0)],
+    _rt.convolve_vjp: [case(_mat(7), _mat(5), _mat(3), wrt=(0, 2)), case(_mat(5), _mat(5), _mat(3), "same", 1, wrt=(0, 1)),
+                       case(_mat(3), _mat(5), _mat(3), "valid", 0, wrt=(0, 2)), case(_mat(4), _mat(2), _mat(4), "same", 1, wrt=(0, 1))],
+    _rt.trapezoid_vjp: [case(np.array(0.7), _mat(6)), case(_mat(3), _mat(3, 4), _SORTED4, wrt=(0, 2)),
+                        case(_mat(3), _mat(3, 4), _SORTED4, 1.0, -1, 1, wrt=(0, 1)),
+                        case(_mat(4), _mat(3, 4), None, 0.3, 0, 0, wrt=(0, 3)),
+                        case(_mat(3), _mat(3, 4), None, 0.3, -1, 2, wrt=(0, 1)),
+                        case(_mat(2), _mat(2, 4), np.sort(_mat(2, 4), axis=1), wrt=(0, 2)),
+                        case(_mat(2), _mat(2, 4), np.sort(_mat(2, 4), axis=1), 1.0, -1, 1, wrt=(0, 1))],
+    _rt.trapezoid_jvp_x: [case(_mat(5), _mat(5), _SORTED5, wrt=(0, 1)), case(_mat(4), _mat(3, 4), _SORTED4, wrt=(0, 1)),
+                          case(_mat(2, 4), _mat(2, 4), np.sort(_mat(2, 4), axis=1), wrt=(0, 1))],
+    _rt.cov_vjp: [case(_mat(3, 3), _mat(3, 6), wrt=(0, 1)), case(_mat(3, 3), _mat(2, 5), _mat(5), wrt=(0, 1, 2)),
+                  case(_mat(3, 3), _mat(2, 5), _mat(5), True, False, None, 1, wrt=(0, 1, 2)),
+                  case(np.array(0.6), _mat(6), None, True, True, wrt=(0, 1)), case(_mat(1, 1), _mat(6), wrt=(0, 1)),
+                  case(_mat(3, 3), _mat(5, 2), _mat(5, 1), False, False, 2, 1, wrt=(0, 1, 2))],
+    _rt.cov_jvp: [case(_mat(3, 6), _mat(3, 6), wrt=(0, 1)), case(_mat(2, 5), _mat(2, 5), _mat(5), wrt=(0, 1, 2)),
+                  case(_mat(5), _mat(2, 5), _mat(5), True, False, None, 1, wrt=(0, 1, 2)),
+                  case(_mat(6), _mat(6), None, True, True, wrt=(0, 1)),
+                  case(_mat(5, 1), _mat(5, 2), _mat(5, 1), False, False, 2, 1, wrt=(0, 1, 2))],
+    _rt.inverse_gaps: [case(np.array([0.3, -0.5, 1.2])),
+                       case(np.array([[0.1, 0.9, -0.4, 2.0], [1.0, -1.0, 0.5, 0.0]]))],
+    _rt.diag_embed: [case(_mat(3)), case(_mat(2, 3))],
+    _rt.square_matrix: [case(_mat(2, 3, 6)), case(_mat(4))],
+    _rt.tensorsolve_matrix: [case(_mat(2, 3, 6), _mat(2, 3)), case(_mat(6, 2, 3), _mat(6))],
+    _rt.polyval_vjp_p: [case(_mat(5), _mat(4), _mat(5), wrt=(0, 2)),
+                        case(np.array(0.3), _mat(3), np.array(0.7), wrt=(0, 2)),
+                        case(_mat(2, 3), _mat(2), _mat(2, 3), wrt=(0, 2))],
+    _rt.polyval_partial_x: [case(_mat(4), _mat(5), wrt=(0, 1)), case(_mat(3), 0.7, wrt=(0, 1)),
+                            case(_mat(1), _mat(2), wrt=(0, 1)),
+                            case(_mat(5), _mat(3), 2, wrt=(0, 1))],
+    _rt.vander_partial: [case(_mat(4)), case(_mat(3), 5), case(_mat(3), 2, True), case(_mat(3), 4, False, 2)],
+    _rt.quantile_vjp_x: [case(np.array(0.5), _mat(7), 0.3, wrt=(0, 2)),
+                         case(_mat(2, 3), _mat(3, 4), np.array([0.2, 0.9]), 1, wrt=(0, 2)),
+                         case(_mat(1, 3, 1), _mat(2, 3, 4), 0.6, (0, 2), True, wrt=(0, 2))],
+    _rt.quantile_jvp_x: [case(_mat(7), _mat(7), 0.3, wrt=(0, 2)),
+                         case(_mat(3, 4), _mat(3, 4), np.array([0.2, 0.9]), 1, wrt=(0, 2)),
+                         case(_mat(2, 3, 4), _mat(2, 3, 4), 0.6, (0, 2), True, wrt=(0, 2))],
+    _rt.quantile_gap: [case(_mat(7), _mat(7), 0.3), case(_mat(3, 4), _mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01)],
+    _rt.quantile_partial_q: [case(_mat(7), 0.3), case(_mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01),
+                             case(_mat(2, 3, 4), 0.6, (0, 2), True)],
+    _rt.quantile_gap_vjp: [case(np.array(0.5), _mat(7), 0.3),
+                           case(_mat(2, 3), _mat(3, 4), np.array([0.2, 0.9]), 1, False, 0.01)],
+    _rt.corr_jvp: [case(_mat(3, 3), _COV3, wrt=(0, 1)), case(_mat(1, 1), _COV3[:1, :1], wrt=(0, 1))],
+    _rt.corr_vjp: [case(_mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.corr_hvp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.corr_hvp_vjp: [case(_mat(3, 3), _mat(3, 3), _COV3, wrt=(0, 1))],
+    _rt.spectral_hvp: [case(_mat(3, 4), _mat(3, 4), "nuc"), case(_mat(4, 3), _mat(4, 3), 2),
+                       case(_mat(2, 3, 4), _mat(2, 3, 4), -2, (2, 1)), case(_mat(3, 4), _mat(3, 4), 2, (-2, -1), "fro"),
+                       case(_mat(3, 4), _mat(3, 4), 3, 1, wrt=(0, 1))],
+    _rt.correlate_vjp: [case(_mat(3), _mat(5), _mat(3), wrt=(0, 2)), case(_mat(7), _mat(5), _mat(3), "full", 1, wrt=(0, 1)),
+                        case(_mat(4), _mat(3), _mat(4), "same", 0, wrt=(0, 2))],
 }
 
 # functions new in NumPy 2
@@ -651,6 +725,7 @@ for _fn, _cases in [
         ("cumulative_sum", [case(_mat(5)), case(_mat(3, 4), axis=1), case(_mat(3, 4), axis=0, include_initial=True)]),
         ("cumulative_prod", [case(_mat(5)), case(_mat(3, 4), axis=-1), case(_with(_mat(5), 0.0, 2), include_initial=True)]),
         ("trapezoid", [case(_mat(5)), case(_mat(3, 4), wrt=(0,), axis=0), case(_mat(5), np.sort(_mat(5)), wrt=(0, 1)),
+                       case(_mat(5), np.sort(_mat(5)), 0.3, wrt=(2,)),  # dx, unused when x is given
                        case(_mat(2, 5), np.sort(_mat(5)), wrt=(0, 1)), case(_mat(2, 5), None, 0.3, 0, wrt=(0, 2)),
                        case(_mat(2, 4), np.sort(_mat(2, 4), axis=1), wrt=(0, 1))]),
         ("matrix_transpose", [case(_mat(2, 3)), case(_mat(2, 3, 4))]),

@@ -297,4 +297,4 @@ def seed_params(template) -> tuple[str, str]:
 
 
 from . import (operators, ufuncs, mathfuncs, reductions, linalg, pybuiltins,  # noqa: E402,F401
-               shapes, products, npl, polynomials, methods, runtime_rules, dims)
+               shapes, products, npl, polynomials, methods, runtime_rules, derivative_helpers, dims)

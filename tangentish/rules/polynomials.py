@@ -65,11 +65,26 @@ def polysub_jvp(g, ans, a, b):
 
 # ----------------------------------------------------------- interpolation
 
+# within segment i, np.interp(x, xp, fp) = (1 - tau) fp[i] + tau fp[i + 1]
+# with tau = (x - xp[i]) / (xp[i + 1] - xp[i]); outside xp, tau is clipped
+# and the slope is zero. The rules are the derivatives of that expression,
+# so they can be differentiated again.
+
 @vjp(np.interp)
 def interp_vjp(g, ans, x, xp, fp):
-    return _rt.interp_vjp(g, x, xp, fp, 0), _rt.interp_vjp(g, x, xp, fp, 1), _rt.interp_vjp(g, x, xp, fp, 2)
+    i = _rt.interp_segment(x, xp)
+    width = np.take(xp, i + 1) - np.take(xp, i)
+    tau = np.clip((x - np.take(xp, i)) / width, 0.0, 1.0)
+    slope = _rt.interp_inside(x, xp) * (np.take(fp, i + 1) - np.take(fp, i)) / width
+    return (g * slope, -(_rt.untake(g * slope * (1.0 - tau), xp, i) + _rt.untake(g * slope * tau, xp, i + 1)),
+            _rt.untake(g * (1.0 - tau), fp, i) + _rt.untake(g * tau, fp, i + 1))
 
 
 @jvp(np.interp)
 def interp_jvp(g, ans, x, xp, fp):
-    return _rt.interp_jvp(g, x, xp, fp, 0), _rt.interp_jvp(g, x, xp, fp, 1), _rt.interp_jvp(g, x, xp, fp, 2)
+    i = _rt.interp_segment(x, xp)
+    width = np.take(xp, i + 1) - np.take(xp, i)
+    tau = np.clip((x - np.take(xp, i)) / width, 0.0, 1.0)
+    slope = _rt.interp_inside(x, xp) * (np.take(fp, i + 1) - np.take(fp, i)) / width
+    return (g * slope, -slope * ((1.0 - tau) * np.take(g, i) + tau * np.take(g, i + 1)),
+            (1.0 - tau) * np.take(g, i) + tau * np.take(g, i + 1))

@@ -251,7 +251,7 @@ def trapezoid_vjp(g, ans, y, x=None, dx=1.0, axis=-1):
 @jvp(*available(np, "trapezoid"))
 def trapezoid_jvp(g, ans, y, x=None, dx=1.0, axis=-1):
     return (np.trapezoid(g, x, dx, axis), _rt.trapezoid_jvp_x(g, y, x, axis),
-            np.trapezoid(y, None, g, axis))
+            np.trapezoid(y, None, g, axis) * _rt.dx_weight(x))
 
 # ----------------------------------------------------------- order statistics
 
@@ -265,26 +265,32 @@ def median_jvp(g, ans, x, axis=None, *, keepdims=False):
     return np.sum(g * _rt.median_partial(x, axis), axis=axis, keepdims=keepdims)
 
 
+# the cotangent of q sums q's partial over the other axes
+
 @vjp(np.quantile)
 def quantile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
-    return _rt.quantile_vjp_x(g, x, q, axis, keepdims), _rt.quantile_vjp_q(g, x, q, axis, keepdims)
+    return (_rt.quantile_vjp_x(g, x, q, axis, keepdims),
+            np.sum(np.reshape(g * _rt.quantile_partial_q(x, q, axis, keepdims), np.shape(q) + (-1,)), -1))
 
 
 @jvp(np.quantile)
 def quantile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
-    return _rt.quantile_jvp_x(g, x, q, axis, keepdims), _rt.quantile_jvp_q(g, x, q, axis, keepdims)
+    return (_rt.quantile_jvp_x(g, x, q, axis, keepdims),
+            np.reshape(g, _rt.quantile_layout(g, ans)) * _rt.quantile_partial_q(x, q, axis, keepdims))
 
 
 @vjp(np.percentile)
 def percentile_vjp(g, ans, x, q, axis=None, *, keepdims=False):
     return (_rt.quantile_vjp_x(g, x, np.divide(q, 100.0), axis, keepdims),
-            _rt.quantile_vjp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+            np.sum(np.reshape(g * _rt.quantile_partial_q(x, np.divide(q, 100.0), axis, keepdims, 0.01),
+                              np.shape(q) + (-1,)), -1))
 
 
 @jvp(np.percentile)
 def percentile_jvp(g, ans, x, q, axis=None, *, keepdims=False):
     return (_rt.quantile_jvp_x(g, x, np.divide(q, 100.0), axis, keepdims),
-            _rt.quantile_jvp_q(g, x, np.divide(q, 100.0), axis, keepdims, 0.01))
+            np.reshape(g, _rt.quantile_layout(g, ans))
+            * _rt.quantile_partial_q(x, np.divide(q, 100.0), axis, keepdims, 0.01))
 
 # ----------------------------------------------------------- covariance
 
@@ -298,11 +304,18 @@ def cov_jvp(g, ans, m, y=None, rowvar=True, bias=False, ddof=None):
     return _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 0), _rt.cov_jvp(g, m, y, rowvar, bias, ddof, 1)
 
 
+# np.corrcoef normalizes the covariance c: its derivatives are those of cov
+# and of the normalization (runtime.corr_jvp)
+
 @vjp(np.corrcoef)
 def corrcoef_vjp(g, ans, x, y=None, rowvar=True):
-    return _rt.corrcoef_vjp(g, ans, x, y, rowvar, 0), _rt.corrcoef_vjp(g, ans, x, y, rowvar, 1)
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    c_bar = _rt.corr_vjp(np.reshape(g, np.shape(c)), c)
+    return _rt.cov_vjp(c_bar, x, y, rowvar, False, None, 0), _rt.cov_vjp(c_bar, x, y, rowvar, False, None, 1)
 
 
 @jvp(np.corrcoef)
 def corrcoef_jvp(g, ans, x, y=None, rowvar=True):
-    return _rt.corrcoef_jvp(g, ans, x, y, rowvar, 0), _rt.corrcoef_jvp(g, ans, x, y, rowvar, 1)
+    c = np.atleast_2d(np.cov(x, y, rowvar))
+    return (np.reshape(_rt.corr_jvp(np.atleast_2d(_rt.cov_jvp(g, x, y, rowvar, False, None, 0)), c), np.shape(ans)),
+            np.reshape(_rt.corr_jvp(np.atleast_2d(_rt.cov_jvp(g, x, y, rowvar, False, None, 1)), c), np.shape(ans)))

@@ -552,7 +552,10 @@ returns(ANY, _rt.unconcatenate, _rt.unstack, _rt.unstack_like, _rt.unsum)  # a l
 # ----------------------------------------------------------- partials of norms
 # norm_partial = sign(x) |x|^(p-1) / norm^(p-1), with the norm passed in:
 # its derivative in x is diagonal (norm_curvature), and in the norm it is
-# -(p - 1) norm_partial / norm (p = 2 for Frobenius, 0 where piecewise linear)
+# -(p - 1) norm_partial / norm (p = 2 for Frobenius, 0 where piecewise linear).
+# The matrix norms through the SVD (nuc, 2, -2) have partials U V^T and
+# u_k v_k^T instead, which do not depend on the norm: their derivative in x
+# is spectral_hvp (0 for the others).
 
 nondiff(_rt.norm_power)
 
@@ -560,14 +563,14 @@ nondiff(_rt.norm_power)
 @jvp(_rt.norm_partial)
 def norm_partial_jvp(t, partial, x, ans, ord=None, axis=None, keepdims=False):
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
-    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims),
+    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims) + _rt.spectral_hvp(t, x, ord, axis),
             -_rt.norm_power(x, ord, axis) * partial * _rt.unreduce(t, x, axis, keepdims) / norm)
 
 
 @vjp(_rt.norm_partial)
 def norm_partial_vjp(cot, partial, x, ans, ord=None, axis=None, keepdims=False):
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
-    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims),
+    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims) + _rt.spectral_hvp(cot, x, ord, axis),
             np.sum(-_rt.norm_power(x, ord, axis) * cot * partial / norm, axis=axis, keepdims=keepdims))
 
 
@@ -588,14 +591,15 @@ def vector_norm_partial_vjp(cot, partial, x, ans, ord=2, axis=None, keepdims=Fal
 @jvp(_rt.matrix_norm_partial)
 def matrix_norm_partial_jvp(t, partial, x, ans, ord="fro", axis=(-2, -1), keepdims=False):
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
-    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro"),
+    return (t * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro") + _rt.spectral_hvp(t, x, ord, axis, "fro"),
             -_rt.norm_power(x, ord, axis, "fro") * partial * _rt.unreduce(t, x, axis, keepdims) / norm)
 
 
 @vjp(_rt.matrix_norm_partial)
 def matrix_norm_partial_vjp(cot, partial, x, ans, ord="fro", axis=(-2, -1), keepdims=False):
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
-    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro"),
+    return (cot * _rt.norm_curvature(x, ans, ord, axis, keepdims, "fro")
+            + _rt.spectral_hvp(cot, x, ord, axis, "fro"),
             np.sum(-_rt.norm_power(x, ord, axis, "fro") * cot * partial / norm, axis=axis,
                    keepdims=keepdims))
 
@@ -617,6 +621,22 @@ def norm_curvature_vjp(cot, c, x, ans, ord=None, axis=None, keepdims=False, defa
     norm = _rt.replace_zero(_rt.unreduce(ans, x, axis, keepdims), 1.0)
     return ((power - 1.0) * c * cot / _rt.replace_zero(x, 1.0),
             np.sum(-power * c * cot / norm, axis=axis, keepdims=keepdims))
+
+# spectral_hvp(t, x) = H t, H the (symmetric) Hessian of a norm through the
+# SVD: its own transpose in t; its derivative in x, a third derivative of
+# the norm, is refused (beyond_spectral: zeros for the other norms)
+
+@jvp(_rt.spectral_hvp)
+def spectral_hvp_jvp(s, ans, t, x, ord=None, axis=None, default=None):
+    return _rt.spectral_hvp(s, x, ord, axis, default), _rt.beyond_spectral(x, ord, axis, default), None, None, None
+
+
+@vjp(_rt.spectral_hvp)
+def spectral_hvp_vjp(cot, ans, t, x, ord=None, axis=None, default=None):
+    return _rt.spectral_hvp(cot, x, ord, axis, default), _rt.beyond_spectral(x, ord, axis, default), None, None, None
+
+
+nondiff(_rt.beyond_spectral)
 
 # ----------------------------------------------------------- partials of prod
 # prod_others(x) = d prod / d x_i is multilinear: moved along t it is H t
