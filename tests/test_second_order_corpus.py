@@ -28,8 +28,6 @@ REFUSED = {
     "read_row_then_store", "scale_columns", "update_parameter",
     # a derivative that updates in place an array another variable may share
     "overwrite_then_reuse",
-    # runtime helpers without rules (tests/test_rules_second_order.py GAPS)
-    "least_squares_by_qr", "low_rank_parts", "spectrum_of_symmetric",
     # adjoint lists of lists built while a second name holds them, and
     # pops the second level has no rule for
     "append_and_pop", "append_recurrence", "comprehension_over_rows",
