@@ -402,3 +402,20 @@ def test_closure_rebinding_reaches_existing_derivatives():
     rescale(5.0)
     assert grad(1.5) == 5.0 * 2 * 1.5
     assert jvp(1.5, 1.0) == (model(1.5), 5.0 * 2 * 1.5)
+
+
+def pick_in_order_of(a, b):
+    """Linear in `a`; `b` only orders it (piecewise constant: no derivative)."""
+    return a[np.argsort(b)]
+
+
+def sorted_by_itself(x):
+    return pick_in_order_of(x, x)
+
+
+def test_a_linear_rule_swaps_only_its_first_operand():
+    from tangentish.rules import linear
+    linear(pick_in_order_of)
+    x, dx = np.array([0.3, -1.2, 2.5, 0.7]), np.array([1.0, 2.0, 3.0, 4.0])
+    _, tangent = tg.jvp(sorted_by_itself)(x, dx)
+    np.testing.assert_array_equal(tangent, dx[np.argsort(x)])  # not dx[np.argsort(dx)]

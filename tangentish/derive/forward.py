@@ -184,10 +184,7 @@ class Forward:
         elif 0 in active:  # linear in its first argument; the others (axes,
             # shapes, indices: an index popped from a stack may count as varied)
             # carry no derivative by the declaration's meaning
-            first = op.args[0].id
-            value = N.copy(s.value)
-            swapped = N.substitute(value, {first: self.tangent(first)})
-            terms.append(swapped)
+            terms.append(_first_operand_swapped(s.value, op.args[0].id, self.tangent(op.args[0].id)))
         if not terms:
             return pre, None
         total = _sum_terms(terms, self.facts.kinds.get(target), ctx)
@@ -199,6 +196,21 @@ class Forward:
         if constant_partial and (inactive_operand or rule.user) and not shaped:
             total = ctx.rt_call("broadcast_like", total, N.load(target))
         return pre, total
+
+
+def _first_operand_swapped(value, first: str, tangent) -> N.expr:
+    """A linear call with its first operand (argument or receiver) replaced
+    by the tangent; the same name elsewhere in the call (`f(x, x)`) is a
+    parameter the rule declares inert and keeps its value."""
+    value = N.copy(value)
+    if isinstance(value, N.Call) and value.args and N.is_name(value.args[0], first):
+        value.args[0] = tangent
+        return value
+    if (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
+            and N.is_name(value.func.value, first)):
+        value.func.value = tangent
+        return value
+    return N.substitute(value, {first: tangent})
 
 
 def _viewed_name(expr) -> str | None:
