@@ -286,14 +286,18 @@ def infer(fn: N.FunctionDef, resolve: Callable, params: dict | None = None,
                     return UNKNOWN
                 return helper_kind(op.fn, args, {k: of(v) for k, v in op.kwargs.items()})
             if op.kind == "rule":
+                if op.fn in (runtime.unstack_like, runtime.unsum, runtime.undict) and len(args) > 1:
+                    return args[1]  # shaped like their second argument
                 if op.rule.outputs is not None:  # a tuple or a list (rules.returns)
                     return _declared_output(op)
                 if op.fn is runtime.unbroadcast:
                     return args[0] if args else UNKNOWN
                 if op.fn is runtime.add:
                     return join(*args) if len(args) == 2 else UNKNOWN
-                if op.fn is runtime.unindex:
-                    return args[1] if len(args) > 1 and is_container(args[1]) else ARRAY
+                if op.fn is runtime.unindex:  # shaped like x (BOTTOM: not known yet)
+                    return args[1] if len(args) > 1 and args[1] != ARRAY else ARRAY
+                if op.fn is runtime.private_copy:
+                    return args[0] if args else UNKNOWN
                 if op.fn is runtime.pick or op.fn is operator.getitem:
                     return UNKNOWN
                 return ARRAY

@@ -41,7 +41,8 @@ from ..rules import RULES
 _CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
                    runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like,
                    runtime.field, runtime.unfield, runtime.unstack_like, runtime.unsum, runtime.undict,
-                   runtime.redict, np.array, np.asarray, np.asanyarray, builtins.sum, builtins.dict,
+                   runtime.redict, runtime.private_copy, np.array, np.asarray, np.asanyarray,
+                   builtins.sum, builtins.dict,
                    *(getattr(np, name) for name in ("stack", "vstack", "hstack", "concatenate")
                      if RULES.get(getattr(np, name)) is not None)}
 
@@ -251,7 +252,7 @@ def check_stores(ir, kinds: dict) -> None:
 # runtime helpers that return a container of their own, never one passed
 # in: derivative code differentiated again pops from the adjoint lists they make
 _NEW_CONTAINERS = (runtime.zeros_like, runtime.unindex, runtime.unstack_like, runtime.add,
-                   runtime.private_copy, runtime.unsum)
+                   runtime.private_copy, runtime.unsum, runtime.undict)
 
 
 def check_lists(ir, facts, resolve) -> None:
@@ -261,6 +262,7 @@ def check_lists(ir, facts, resolve) -> None:
     name for the same list (a copy, an argument, an entry of another
     container, a returned value) would see updates the mirror does not, and
     reading `lst[i]` in the reverse sweep would see the list as it ends."""
+    ir.finished_lists |= _finished_lists(ir.fn)
     mutated: dict[str, N.AST] = {}
     local = N.names_stored(ir.fn) | set(ir.params)
     for s in N.walk(ir.fn):
@@ -302,6 +304,35 @@ def check_lists(ir, facts, resolve) -> None:
             _check_list_read(ir, s, sorted(uses)[0], resolve, tests)
 
 
+def _finished_lists(fn) -> set:
+    """Lists read only once complete, like a comprehension's: every statement
+    of the function's body that updates one comes before every statement
+    that reads it (derivative code differentiated again builds and reads
+    its lists this way: `_t0.append(v)` in a loop, then `ys = _t0`)."""
+    updated: dict[str, int] = {}
+    for k, s in enumerate(fn.body):
+        for name in N.names_mutated(s):
+            updated[name] = k
+    finished = set()
+    for name, last in updated.items():
+        reads = [k for k, s in enumerate(fn.body) if name in _reads(s)]
+        if all(k > last for k in reads):
+            finished.add(name)
+    return finished
+
+
+def _reads(s) -> set:
+    """Names `s` (or a statement inside it) reads, other than to update them."""
+    return {n for inner in N.walk(s) if isinstance(inner, N.stmt) and not N.mutated_names(inner)
+            for n in _own_loads(inner)}
+
+
+def _own_loads(s) -> set:
+    fields = [getattr(s, f, None) for f in ("value", "test", "iter", "targets")]
+    return set().union(*(N.names_loaded(x) for f in fields if f is not None
+                         for x in (f if isinstance(f, list) else [f])))
+
+
 def _new_containers(fn, resolve) -> set:
     """Values that are a new container no other name holds: a list literal,
     a call of a helper in `_NEW_CONTAINERS`, or a temporary holding one and
@@ -318,8 +349,21 @@ def _new_containers(fn, resolve) -> set:
             target = N.assigned_name(s)
             if target is not None and stores[target] == 1 and loads[target] == 1:
                 holding.add(target)
-    return made | {s.value for s in N.walk(fn) if isinstance(s, N.Assign)
-                   and isinstance(s.value, N.Name) and s.value.id in holding}
+    made |= {s.value for s in N.walk(fn) if isinstance(s, N.Assign)
+             and isinstance(s.value, N.Name) and s.value.id in holding}
+    return made | _popped_from_new(fn, made, stores)
+
+
+def _popped_from_new(fn, made: set, stores) -> set:
+    """`x = lst.pop()` where `lst` is one of those new containers, bound
+    once and only popped from: the helpers copy every list inside too, so
+    what comes off it is a new list as well (an adjoint list of lists)."""
+    sources = {N.assigned_name(s) for s in N.walk(fn) if isinstance(s, N.Assign) and s.value in made}
+    appended = {s.value.func.value.id for s in N.walk(fn) if isinstance(s, N.Expr)
+                and N.mutated_names(s) and s.value.func.attr != "pop"}
+    sources = {name for name in sources if name is not None and stores[name] == 1} - appended
+    return {s.value for s in N.walk(fn) if isinstance(s, N.Assign) and N.mutated_names(s) & sources
+            and s.value.func.attr == "pop"}
 
 
 def _check_list_read(ir, s, name: str, resolve, tests: set) -> None:
