@@ -43,49 +43,57 @@ def test_refused_names_are_corpus_functions():
     assert REFUSED <= {f.__name__ for f in CORPUS}
 
 
+class _Case:
+    """f's vjp at random arguments, its gradient as a function of them, and
+    the central difference of that gradient in a random direction."""
+
+    EPS = 1e-5
+
+    def __init__(self, f, param):
+        rng, self.args, self.out, self.w = _setup(f, 7, DIMS)
+        self.i = S.params(f).index(param)
+        self.dx = _like(self.args[self.i], rng)
+        self.back = tg.vjp(f, wrt=param)
+        self.refused = f.__name__ in REFUSED
+        g = self.grad(*self.args)
+        self.u = rng.normal(size=np.shape(g)) if np.ndim(g) else 0.7
+
+    def grad(self, *a):
+        return np.asarray(self.back(*copy.deepcopy(list(a)), self.w)[1], dtype=float)
+
+    def copies(self) -> list:
+        return copy.deepcopy(self.args)
+
+    def central(self):
+        hi, lo = list(self.args), list(self.args)
+        hi[self.i] = self.args[self.i] + self.EPS * self.dx
+        lo[self.i] = self.args[self.i] - self.EPS * self.dx
+        return (self.grad(*hi) - self.grad(*lo)) / (2 * self.EPS)
+
+
 @pytest.mark.parametrize("f,param", CASES)
 def test_forward_over_reverse_against_central_differences(f, param):
-    rng, args, _, w = _setup(f, 7, DIMS)
-    i = S.params(f).index(param)
-    dx = _like(args[i], rng)
-    back = tg.vjp(f, wrt=param)
-
-    def grad(*a):
-        return np.asarray(back(*copy.deepcopy(list(a)), w)[1], dtype=float)
-
-    if f.__name__ in REFUSED:
+    c = _Case(f, param)
+    second = tg.jvp(c.back, wrt=param)
+    if c.refused:
         with pytest.raises(tg.TangentishError) as info:
-            tg.jvp(back, wrt=param)(*copy.deepcopy(args), w, dx)
+            second(*c.copies(), c.w, c.dx)
         assert info.value.origin is not None and info.value.origin.line > 0
         return
-    (_, g), (_, hd) = tg.jvp(back, wrt=param)(*copy.deepcopy(args), w, dx)
-    np.testing.assert_allclose(g, grad(*args), rtol=1e-10, atol=1e-12)
-    eps = 1e-5
-    hi, lo = list(args), list(args)
-    hi[i], lo[i] = args[i] + eps * dx, args[i] - eps * dx
-    np.testing.assert_allclose(hd, (grad(*hi) - grad(*lo)) / (2 * eps), rtol=1e-4, atol=1e-6)
+    (_, g), (_, hd) = second(*c.copies(), c.w, c.dx)
+    np.testing.assert_allclose(g, c.grad(*c.args), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hd, c.central(), rtol=1e-4, atol=1e-6)
 
 
 @pytest.mark.parametrize("f,param", CASES)
 def test_reverse_over_reverse_against_central_differences(f, param):
-    rng, args, out, w = _setup(f, 7, DIMS)
-    i = S.params(f).index(param)
-    dx = _like(args[i], rng)
-    back = tg.vjp(f, wrt=param)
-
-    def grad(*a):
-        return np.asarray(back(*copy.deepcopy(list(a)), w)[1], dtype=float)
-
-    g = grad(*args)
-    u = rng.normal(size=np.shape(g)) if np.ndim(g) else 0.7
-    no_value = S.tree_map(lambda leaf: 0.0 * np.asarray(leaf), out)  # cotangent of f's value
-    if f.__name__ in REFUSED:
+    c = _Case(f, param)
+    second = tg.vjp(c.back, wrt=param)
+    no_value = S.tree_map(lambda leaf: 0.0 * np.asarray(leaf), c.out)  # cotangent of f's value
+    if c.refused:
         with pytest.raises(tg.TangentishError):
-            tg.vjp(back, wrt=param)(*copy.deepcopy(args), w, (no_value, u))
+            second(*c.copies(), c.w, (no_value, c.u))
         return
-    _, second = tg.vjp(back, wrt=param)(*copy.deepcopy(args), w, (no_value, u))
-    eps = 1e-5
-    hi, lo = list(args), list(args)
-    hi[i], lo[i] = args[i] + eps * dx, args[i] - eps * dx
-    expected = float(np.sum(u * (grad(*hi) - grad(*lo)) / (2 * eps)))
-    assert float(np.sum(np.asarray(second) * dx)) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    _, back_u = second(*c.copies(), c.w, (no_value, c.u))
+    expected = float(np.sum(c.u * c.central()))
+    assert float(np.sum(np.asarray(back_u) * c.dx)) == pytest.approx(expected, rel=1e-4, abs=1e-6)
