@@ -286,13 +286,10 @@ class _Derivative:
                 if kind is not kinds.ARRAY:
                     found.append((p.name, kind))
         spec = spec_of(self.f) if found else None
-        if spec is not None:  # the level below was made for arguments without containers
-            own = set(spec.params)
-            if any(name in own and name in spec.wrt for name, _ in found):
-                raise _fail(ArgumentError, "derivatives of derivatives with respect to a "
-                                           "tuple, list, dict or object are not supported yet",
-                            "pass the arrays inside it as separate arguments")
-            found = [(name, kind) for name, kind in found if name not in own]
+        if spec is not None and any(name in spec.wrt for name, _ in found):
+            raise _fail(ArgumentError, "derivatives of derivatives with respect to a "
+                                       "tuple, list, dict or object are not supported yet",
+                        "pass the arrays inside it as separate arguments")
         return tuple(found)
 
     def args(self, args, kwargs) -> list:

@@ -120,12 +120,15 @@ class Spec:
         lines += ["    " + line for line in body]
         return "\n".join(lines) + "\n"
 
-    def _inner(self, dims):
-        """The generated function called, specialised on f's arguments' shapes."""
-        return self.inner(dims=None if dims is None else dims[:len(self.params)])
+    def _inner(self, dims, kinds: tuple = ()):
+        """The generated function called, specialised on f's arguments' shapes,
+        for arguments whose containers have these kinds (f's parameters among
+        the wrapper's `(name, kind)` pairs)."""
+        own = tuple((name, kind) for name, kind in kinds if name in self.params)
+        return self.inner(param_kinds=own, dims=None if dims is None else dims[:len(self.params)])
 
-    def ir(self, wrapper, dims: tuple | None = None) -> IR:
-        derived = self.last = self._inner(dims)
+    def ir(self, wrapper, dims: tuple | None = None, kinds: tuple = ()) -> IR:
+        derived = self.last = self._inner(dims, kinds)
         callee = derived.name if derived.name not in self._names.taken else self.callee
         source = self.source(callee)
         fn = N.parse(source).body[0]
@@ -144,9 +147,9 @@ class Spec:
                                     getattr(node, "end_col_offset", None))
         return ir
 
-    def guards(self, dims: tuple | None = None) -> list:
+    def guards(self, dims: tuple | None = None, kinds: tuple = ()) -> list:
         """Valid while the wrapper still calls the generated function `ir` read."""
-        return [(lambda: self._inner(dims).function, (), self.last.function)]
+        return [(lambda: self._inner(dims, kinds).function, (), self.last.function)]
 
 
 def spec_of(func) -> Spec | None:

@@ -187,7 +187,7 @@ class Transformer:
              dims: tuple | None = None, live=None) -> Entry:
         """The stages, in order; `observe(stage, ir_or_text)` sees each result."""
         show = observe or (lambda stage, value: None)
-        ir, spec = _parse(func, dims)
+        ir, spec = _parse(func, dims, param_kinds)
         show("source", ir.fn)
         user = N.all_names(ir.fn)
         namer = Namer(user | set(ir.namespace.closure))
@@ -211,7 +211,7 @@ class Transformer:
         ctx = Context(ir, namer, list(wrt), mode, self._helper_deriver(deps, func, _key(mode, wrt, param_kinds)),
                       aliases=aliases(ir.fn, resolve), kinds=facts.kinds, dims_before=facts.dims_before)
         if spec is not None:  # rebuilt when the level below changes
-            ctx.guards.extend(spec.guards(dims))
+            ctx.guards.extend(spec.guards(dims, param_kinds))
         if mode == "forward":
             fn, stack = Forward(ctx, facts).run(), None
         elif mode == "forward-vector":
@@ -331,13 +331,13 @@ def _key(mode: str, wrt: tuple, param_kinds: tuple, dims: tuple | None = None, l
     return (mode, wrt, param_kinds, live, dims)
 
 
-def _parse(func, dims: tuple | None = None):
+def _parse(func, dims: tuple | None = None, param_kinds: tuple = ()):
     """Raw IR of a function, and the wrapper Spec if it is a tangentish derivative."""
     if rule_params(func) is not None:
         return parse_rule_wrapper(func), None
     spec = nesting.spec_of(func)
     if spec is not None:
-        return spec.ir(func, dims), spec
+        return spec.ir(func, dims, param_kinds), spec
     return parse_function(func), None
 
 

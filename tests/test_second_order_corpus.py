@@ -28,11 +28,8 @@ REFUSED = {
     # `_rt.add_at`: the adjoint of reading an array updated in place
     "alias_of_parameter", "broadcast_into_row", "fill_recurrence", "helper_updates_a_copy",
     "read_row_then_store", "scale_columns", "update_parameter",
-    # a derivative that updates in place an array another variable may share
-    "overwrite_then_reuse",
-    # a method of an object, a star-unpacked call and a recursive helper,
-    # as generated code calls them
-    "object_methods", "kwargs_passed_through", "recursion_fixed_depth",
+    # a star-unpacked call and a recursive helper, as generated code calls them
+    "kwargs_passed_through", "recursion_fixed_depth",
 }
 
 CASES = [pytest.param(f, p[0], id=S.function_id(f)) for f in CORPUS

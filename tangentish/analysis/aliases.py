@@ -16,9 +16,13 @@ from typing import Callable
 
 import numpy as np
 
+from .. import runtime
 from ..ir import nodes as N
 
-_COPIES = (np.copy, np.array)  # always a new array (`x.copy()` resolves to np.copy)
+# always a new array (`x.copy()` resolves to np.copy); the runtime's ones
+# appear when derivative code is differentiated again
+_COPIES = (np.copy, np.array, runtime.zeros_like, runtime.private_copy, runtime.unindex,
+           runtime.cotangent_at)
 
 
 @dataclass

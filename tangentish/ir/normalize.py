@@ -90,15 +90,31 @@ class Normalizer(L.Inlining, VariadicCalls):
         `x += e` is lowered to `x = x + e`, which matches Python only when no
         other name sees x's memory; for these names it is rejected instead."""
         shared = set()
+        after_updates = self._after_last_update()
         for node in L.walk_scope(self.fn):
             if isinstance(node, N.Assign):
                 value = node.value
                 while isinstance(value, (N.Subscript, N.Attribute)):
                     value = value.value
                 if isinstance(value, N.Name) and value.id in self.locals:
-                    shared.add(value.id)
-                    shared |= N.names_stored(N.module(node.targets))
+                    names = {value.id} | N.names_stored(N.module(node.targets))
+                    if not names <= after_updates.get(id(node), set()):
+                        shared |= names
         return shared
+
+    def _after_last_update(self) -> dict:
+        """id of a statement of the body -> the names no `x += e` updates at
+        or after it: a second name made there sees no update (derivative
+        code read again returns its adjoints this way: `v_bar = a_bar`)."""
+        updated_from: dict[str, int] = {}
+        for k, s in enumerate(self.fn.body):
+            for node in L.walk_scope(s):
+                if isinstance(node, N.AugAssign) and isinstance(node.target, N.Name):
+                    updated_from[node.target.id] = k
+        out = {}
+        for k, s in enumerate(self.fn.body):
+            out[id(s)] = {n for n in N.all_names(s) if updated_from.get(n, -1) < k}
+        return out
 
     # ---------------------------------------------------------- errors
     def reject(self, node, what, hint, construct=None):

@@ -113,3 +113,14 @@ def copy_by_arithmetic_then_update(x, v):
     b = v[1:] * 1.0
     v[-1] *= np.cos(x)
     return np.sum(v * a) + np.sum(b * x)
+
+
+def second_name_after_the_updates(v, x):
+    # `a += e` is lowered to `a = a + e`; a second name made after the last
+    # such update sees no difference (derivative code read again returns its
+    # adjoints this way)
+    a = v * x
+    a += np.sin(v)
+    a *= x
+    b = a
+    return np.sum(b * v) + np.sum(a)
