@@ -1,4 +1,4 @@
-"""`python -m tests.fuzz --n 2000 [--start S] [--save]`: a long campaign.
+"""`python -m tests.fuzz --n 2000 [--start S] [--second-order] [--save]`: a long campaign.
 
 Prints `N programs, N correct, N rejected, N wrong` (and N skipped), and
 the seed and detail of every wrong program, whose source it keeps. With
@@ -22,6 +22,8 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--keep", default=None, help="folder for the programs (default: a temp dir)")
+    parser.add_argument("--second-order", action="store_true",
+                        help="also check each correct program's Hessian-vector product")
     parser.add_argument("--save", action="store_true",
                         help="shrink wrong programs into tests/fuzz/regressions/")
     args = parser.parse_args(argv)
@@ -31,8 +33,10 @@ def main(argv=None) -> int:
     for seed in range(args.start, args.start + args.n):
         path = folder / f"fuzz_{seed}.py"
         path.write_text(generate(seed))
-        verdict, detail = check(path, seed)
+        verdict, detail = check(path, seed, second_order=args.second_order)
         counts[verdict] += 1
+        counts["hvp refused"] += detail.startswith("hvp refused")
+        counts["hvp unchecked"] += detail.startswith("hvp not checked")
         if verdict == "wrong":
             print(f"WRONG seed {seed}: {detail} ({path})", flush=True)
             if args.save:
@@ -44,6 +48,9 @@ def main(argv=None) -> int:
             path.unlink()
     print(f"{args.n} programs, {counts['correct']} correct, {counts['rejected']} rejected, "
           f"{counts['wrong']} wrong ({counts['skipped']} skipped: not smooth at the point)")
+    if args.second_order:
+        print(f"hvp: {counts['hvp refused']} of the correct refused, "
+              f"{counts['hvp unchecked']} not checked (gradient not smooth at the point)")
     return 1 if counts["wrong"] else 0
 
 

@@ -1,6 +1,8 @@
 """Differentiate one generated program in both modes and judge the result:
 against five-point central differences, forward against reverse, and
-reverse against autograd wherever autograd can run the program."""
+reverse against autograd wherever autograd can run the program; then,
+optionally, its Hessian-vector product against central differences of the
+(checked) gradient."""
 import importlib.util
 import types
 import warnings
@@ -62,8 +64,12 @@ def point(seed: int):
     return p[0], p[1], p[2:].copy()
 
 
-def check(path, seed: int) -> tuple[str, str]:
-    """(verdict, detail) for the program in `path`, at the point of `seed`."""
+def check(path, seed: int, second_order: bool = False) -> tuple[str, str]:
+    """(verdict, detail) for the program in `path`, at the point of `seed`.
+
+    With `second_order`, a correct program's `tg.hvp` is checked as well;
+    its refusal is reported in the detail (`hvp refused: ...`), the verdict
+    staying "correct"."""
     f = _load(path)
     x, y, v = point(seed)
     flat = _flat(x, y, v)
@@ -106,4 +112,30 @@ def check(path, seed: int) -> tuple[str, str]:
     # both are exact up to rounding: a tight tolerance
     if reference is not None and not np.allclose(grad, reference, rtol=1e-8, atol=1e-10):
         return "wrong", f"reverse {grad} != autograd's {reference} at x={x}, y={y}, v={v}"
+    return _check_hvp(f, x, y, v, seed) if second_order else ("correct", "")
+
+
+def _check_hvp(f, x, y, v, seed: int) -> tuple[str, str]:
+    """H d by tg.hvp against the central difference of the gradient along d."""
+    rng = np.random.default_rng(seed + 2)
+    d = (rng.normal(), rng.normal(), rng.normal(size=3))
+    grad = tg.grad(f, wrt=(0, 1, 2))
+
+    def along(t):
+        return _flat(*grad(x + t * d[0], y + t * d[1], v + t * d[2]))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fine = (along(1e-5) - along(-1e-5)) / 2e-5
+            coarse = (along(2e-5) - along(-2e-5)) / 4e-5
+            if not np.allclose(fine, coarse, rtol=1e-4, atol=1e-6):
+                return "correct", "hvp not checked: the gradient is not smooth here"
+            hv = _flat(*tg.hvp(f, wrt=(0, 1, 2))(x, y, v, d))
+        except tg.errors.DerivativeRaisedError as exc:
+            return "wrong", "hvp: " + str(exc).splitlines()[0]
+        except tg.TangentishError as exc:
+            return "correct", "hvp refused: " + str(exc).splitlines()[0]
+    if not np.allclose(hv, fine, rtol=1e-4, atol=1e-5 * (1 + np.abs(fine).max())):
+        return "wrong", f"hvp {hv} != {fine} along {d} at x={x}, y={y}, v={v}"
     return "correct", ""
