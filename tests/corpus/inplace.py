@@ -113,3 +113,20 @@ def copy_by_arithmetic_then_update(x, v):
     b = v[1:] * 1.0
     v[-1] *= np.cos(x)
     return np.sum(v * a) + np.sum(b * x)
+
+
+def store_at_repeated_indices(v, x):
+    # index 0 written twice: the last write wins, in NumPy and in the
+    # derivative (what the first write stored reaches nothing)
+    w = np.zeros(3) + np.sum(v) * x
+    idx = np.array([0, 2, 0])
+    w[idx] = np.sin(w[idx]) * x + v[0] * np.array([1.0, 2.0, 3.0])
+    return np.sum(w * w)
+
+
+def read_repeated_entries(v, x):
+    # entries of an updated array read at repeated indices: each read counts
+    w = v * x
+    w[0] = x * x
+    idx = np.array([0, 0, -1])
+    return np.sum(w[idx] ** 3) + np.sum(w * w)
