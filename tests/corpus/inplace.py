@@ -130,3 +130,13 @@ def read_repeated_entries(v, x):
     w[0] = x * x
     idx = np.array([0, 0, -1])
     return np.sum(w[idx] ** 3) + np.sum(w * w)
+
+
+def transpose_read_before_store(M, x):
+    # T views A and is read before A's first row is overwritten; differentiated
+    # twice, the level above restores A_bar's row through a propagated copy
+    A = M * x
+    T = A.T
+    s = np.sum(T * T)
+    A[0, :] = x
+    return s + np.sum(A ** 2)
