@@ -419,9 +419,11 @@ def _region(x, idx):
     return x[parts + (Ellipsis,)]  # a view even where x[idx] is one element
 
 
-def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> None:
-    """Guard for `x[idx] = v` while another live name may view x's memory
-    (`names`: how a message names each, quoted: "`v`").
+def not_shared(x, idx, names: tuple, file: str, line: int, *others) -> None:
+    """Guard for `x[idx] = v` while other live names may view x's memory
+    (`names`: how a message names each, quoted: "`v`"). They come last, one
+    argument each, not in a tuple: derivative code differentiated again
+    must not see them passed on into a value.
 
     Python changes that name too; the derivative would treat it as holding
     its old value, so the update is refused rather than differentiated wrongly."""

@@ -8,12 +8,16 @@ reverse alike. Every function of tests/corpus/inplace.py, at random points.
 """
 from __future__ import annotations
 
+import pathlib
+import re
+
 import numpy as np
 import pytest
 
 import tangentish as tg
 from tests import corpus as C
 from tests import corpus_support as S
+from tests.fuzz.check import point
 
 INPLACE = [f for f in C.CORPUS if f.__module__ == C.inplace.__name__]
 CASES = [pytest.param(f, k, id=f"{f.__name__}-{p}")
@@ -91,3 +95,24 @@ def test_the_nested_derivative_reads_as_an_update_in_place():
     assert "= _rt.added_at(" in source
     assert "_dot = _rt.added_at(" in source
     assert "_rt.add_at(" not in source.split("def fill_recurrence_vjp(")[0]
+
+
+SECOND_ORDER_REGRESSIONS = sorted((pathlib.Path(__file__).parent / "fuzz" / "second_order").glob("seed_*.py"))
+
+
+@pytest.mark.parametrize("path", SECOND_ORDER_REGRESSIONS, ids=lambda p: p.stem)
+def test_second_order_regression(path):
+    """Random programs that update arrays in place, once refused or wrong
+    differentiated twice: hvp against central differences of the gradient,
+    and reverse over reverse against hvp, at the point their seed gives."""
+    seed = int(re.fullmatch(r"seed_(\d+)", path.stem).group(1))
+    namespace = {"__name__": path.stem}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    f = namespace["f"]
+    x, y, v = point(seed)
+    d = np.random.default_rng(seed).normal(size=3)
+    g = tg.grad(f, wrt=2)
+    expected = (g(x, y, v + 1e-5 * d) - g(x, y, v - 1e-5 * d)) / 2e-5
+    hv = tg.hvp(f, wrt=2)(x, y, v, d)
+    np.testing.assert_allclose(hv, expected, rtol=1e-5, atol=1e-6 * (1 + np.max(np.abs(expected))))
+    np.testing.assert_allclose(tg.vjp(tg.grad(f, wrt=2), wrt=2)(x, y, v, d)[1], hv, rtol=1e-9, atol=1e-12)

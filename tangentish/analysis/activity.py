@@ -70,6 +70,12 @@ class Analysis:
                 transfer=lambda n, live: (live - n.defs) | (n.uses - self.shape_reads(n.stmt)))
         return frozenset().union(*(self.value_live_in[n] for n in self.cfg.of[stmt].succ))
 
+    def may_view_after(self, stmt) -> frozenset:
+        """Names that could see an update by `stmt` later: bound before it
+        (one assigned only later cannot view the entries it changes) and
+        read afterwards for more than their shape."""
+        return self.value_live_after(stmt) & self.maybe_in[self.cfg.of[stmt]]
+
 
 
 

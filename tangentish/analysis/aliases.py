@@ -22,7 +22,8 @@ from ..ir import nodes as N
 # always a new array (`x.copy()` resolves to np.copy); the runtime's ones
 # are what derivative code, differentiated again, calls
 _COPIES = (np.copy, np.array, _rt.private_copy, _rt.cotangent_at, _rt.uncotangent_at,
-           _rt.unindex, _rt.added_at)
+           _rt.unindex, _rt.added_at, _rt.matmul_vjp_a, _rt.matmul_vjp_b, _rt.dot_vjp_a,
+           _rt.dot_vjp_b)
 # derivative code's helpers that move a cotangent to a shape: the result may
 # be the cotangent (their first argument), never the value giving the shape
 _MOVES_FIRST = (_rt.unbroadcast, _rt.unbroadcast_to, _rt.broadcast_like, _rt.unreduce)
@@ -135,9 +136,9 @@ def _returned_tuple(fn: N.FunctionDef):
 
 
 def _copied_on_entry(fn: N.FunctionDef, resolve: Callable) -> set[str]:
-    """Parameters copied, then rebound, before anything else mentions them,
-    as derivative code begins (`x = _rt.private_copy(x)`; `x_dot` copied,
-    then rebound): no update reaches the caller's array."""
+    """Parameters copied, then rebound, before anything but a shape is read
+    of them, as derivative code begins (`x = _rt.private_copy(x)`; `x_dot`
+    copied, then rebound): no update reaches the caller's array."""
     return {p for p in N.param_names(fn) if _copied_then_rebound(fn.body, p, resolve)}
 
 
@@ -149,8 +150,8 @@ def _copied_then_rebound(body: list, p: str, resolve: Callable) -> bool:
             return False  # in a branch or a loop, stored into, or passed on
         if N.assigned_name(s) == p:
             return True
-        value = s.value
-        if not (isinstance(value, N.Call) and len(value.args) == 1 and N.is_name(value.args[0], p)
-                and resolve(value).fn in _COPIES):
+        op = resolve(s.value)
+        copied = len(op.args) == 1 and N.is_name(op.args[0], p) and op.fn in _COPIES
+        if not (copied or op.kind == "nondiff"):  # `_rt.zeros_like(x)` reads only its shape
             return False
     return False

@@ -173,9 +173,8 @@ class Context:
             return []
         index = index_value(stmt.targets[0].slice)
         return [N.expr_stmt(self.rt_call(
-            "not_shared", N.load(x), index, N.tuple_([N.load(o) for o in others]),
-            N.tuple_([N.const(self.ir.describe(o)) for o in others]), N.const(origin.file),
-            N.const(origin.line)))]
+            "not_shared", N.load(x), index, N.tuple_([N.const(self.ir.describe(o)) for o in others]),
+            N.const(origin.file), N.const(origin.line), *[N.load(o) for o in others]))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a

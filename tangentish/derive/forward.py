@@ -125,7 +125,7 @@ class Forward:
 
     def store(self, s) -> list:
         """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
-        out = self.ctx.sharing_guard(s, self.facts.value_live_after(s)) + [s]
+        out = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [s]
         x = N.updated_name(s)
         if s not in self.facts.active_stmts or x not in self.facts.active_vars:
             return out

@@ -303,7 +303,7 @@ class Reverse:
         entries = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Load())
         save = N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"),
                                   [N.call(N.attr(entries, "copy"), [])]))
-        fwd = self.ctx.sharing_guard(s, self.facts.value_live_after(s)) + [save, s]
+        fwd = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [save, s]
         rev = []
         if s in self.facts.active_stmts and x in self.facts.active_vars:
             rev += self.comment(s)

@@ -23,7 +23,7 @@ from .naming import Namer
 def copy_views_of_updated(ir: IR, namer: Namer, resolve: Callable) -> None:
     """`t = x[i]` -> `_t = x[i]; t = _rt.private_copy(_t)` in generated code
     that updates x in place; so for `x.T`, `np.reshape(x, s)`, ... (`resolve`
-    finds the Op a call computes)."""
+    finds the Op a call computes), and for `x = t` where t is read again."""
     updated = N.names_updated(ir.fn)
     if not ir.generated or not updated or ir.namespace.lookup("_rt") is not runtime:
         return
@@ -31,21 +31,30 @@ def copy_views_of_updated(ir: IR, namer: Namer, resolve: Callable) -> None:
     for n in N.walk(ir.fn):
         if isinstance(n, N.Name) and isinstance(n.ctx, N.Load):
             loads[n.id] = loads.get(n.id, 0) + 1
-    views = lambda value: viewed_names(value, resolve) & updated  # noqa: E731
-    _rewrite(ir.fn.body, views, loads, ir, namer)
+
+    def copied(s, following) -> bool:
+        """Does `t = value` need a copy of its own?"""
+        t, value = N.assigned_name(s), s.value
+        if loads.get(t) == 1 and _is_copy_of(getattr(following, "value", None), t):
+            return False  # the entries saved before an overwrite: copied already
+        if isinstance(value, N.Name):  # `a = t`, a updated later, t read again
+            return t in updated and loads.get(value.id, 0) > 1
+        if isinstance(value, N.Call) and resolve(value).kind == "helper":
+            return False  # a derivative's tuple of new arrays
+        return bool(viewed_names(value, resolve) & updated)
+
+    _rewrite(ir.fn.body, copied, ir, namer)
 
 
-def _rewrite(stmts: list, views: Callable, loads: dict, ir: IR, namer: Namer) -> None:
+def _rewrite(stmts: list, copied: Callable, ir: IR, namer: Namer) -> None:
     k = 0
     while k < len(stmts):
         s = stmts[k]
         for block in (getattr(s, "body", None), getattr(s, "orelse", None)):
             if isinstance(block, list):
-                _rewrite(block, views, loads, ir, namer)
+                _rewrite(block, copied, ir, namer)
         t = N.assigned_name(s)
-        copied_next = (loads.get(t) == 1 and k + 1 < len(stmts)
-                       and _is_copy_of(getattr(stmts[k + 1], "value", None), t))
-        if t is not None and views(s.value) and not copied_next:
+        if t is not None and copied(s, stmts[k + 1] if k + 1 < len(stmts) else None):
             view = namer.fresh("_t")
             s.targets = [N.store(view)]
             copy = N.call(N.attr(N.load("_rt"), "private_copy"), [N.load(view)])
