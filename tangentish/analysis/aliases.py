@@ -34,7 +34,7 @@ class Aliases:
     updated: set = field(default_factory=set)      # names stored into: `x[i] = v`
     classes: dict = field(default_factory=dict)    # name -> frozenset of its may-alias class
     fresh: set = field(default_factory=set)        # id() of assignments that build a new value
-    copied: set = field(default_factory=set)       # parameters rebound to a copy before any use
+    copied: set = field(default_factory=set)       # parameters whose value no update reaches
 
     def may_alias(self, name: str) -> frozenset:
         return self.classes.get(name, frozenset({name}))
@@ -116,8 +116,9 @@ def aliases(fn: N.FunctionDef, resolve: Callable) -> Aliases:
         entries = N.names_loaded(returned.value)
         classes[returned.targets[0].id] = frozenset({returned.targets[0].id}).union(
             *(classes.get(e, {e}) for e in entries))
-    # a parameter only ever copied (`_t0_dot = _rt.private_copy(x_dot)`, as
-    # derivative code begins) is not the array its name is later bound to
+    # a parameter never stored into nor passed on uncopied (`_t0_dot =
+    # _rt.private_copy(x_dot)`, as derivative code begins) is not the array
+    # its name may later be bound to
     only_copied = {p for p in N.param_names(fn) if p not in shared | updated}
     return Aliases(set(updated), classes, fresh, _copied_on_entry(fn, resolve) | only_copied)
 

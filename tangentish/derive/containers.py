@@ -39,7 +39,7 @@ from ..rules import RULES
 _CONTAINER_SAFE = {operator.getitem, runtime.add, runtime.zeros_like, runtime.unindex,
                    runtime.pick, runtime.unpick, runtime.unbroadcast, runtime.broadcast_like,
                    runtime.field, runtime.unfield, runtime.unstack_like, runtime.unsum, runtime.undict,
-                   runtime.redict, np.array, np.asarray, np.asanyarray, builtins.sum, builtins.dict,
+                   runtime.redict, runtime.private_copy, np.array, np.asarray, np.asanyarray, builtins.sum, builtins.dict,
                    *(getattr(np, name) for name in ("stack", "vstack", "hstack", "concatenate")
                      if RULES.get(getattr(np, name)) is not None)}
 

@@ -39,8 +39,6 @@ def copy_views_of_updated(ir: IR, namer: Namer, resolve: Callable) -> None:
             return False  # the entries saved before an overwrite: copied already
         if isinstance(value, N.Name):  # `a = t`, a updated later, t read again
             return t in updated and loads.get(value.id, 0) > 1
-        if isinstance(value, N.Call) and resolve(value).kind == "helper":
-            return False  # a derivative's tuple of new arrays
         return bool(viewed_names(value, resolve) & updated)
 
     _rewrite(ir.fn.body, copied, ir, namer)

@@ -140,3 +140,17 @@ def transpose_read_before_store(M, x):
     s = np.sum(T * T)
     A[0, :] = x
     return s + np.sum(A ** 2)
+
+
+def _first_row(A):
+    return A[0]
+
+
+def view_from_a_helper(M, x):
+    # r views A's first row through a helper and is read before the row is
+    # overwritten: differentiated twice, r is a value of its own
+    A = M * x
+    r = _first_row(A)
+    s = np.sum(r * r * r)
+    A[0, :] = x
+    return s + np.sum(A ** 2)
