@@ -26,7 +26,8 @@ _COPIES = (np.copy, np.array, _rt.private_copy, _rt.cotangent_at, _rt.uncotangen
            _rt.dot_vjp_b)
 # derivative code's helpers that move a cotangent to a shape: the result may
 # be the cotangent (their first argument), never the value giving the shape
-_MOVES_FIRST = (_rt.unbroadcast, _rt.unbroadcast_to, _rt.broadcast_like, _rt.unreduce)
+_MOVES_FIRST = (_rt.unbroadcast, _rt.unbroadcast_to, _rt.broadcast_like, _rt.unreduce,
+                _rt.unstack_like, _rt.cast_like)
 
 
 @dataclass
