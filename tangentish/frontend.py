@@ -86,6 +86,11 @@ class IR:
         return self.fn.name
 
     @property
+    def generated(self) -> bool:
+        """Is this derivative code, differentiated again?"""
+        return bool(self.file) and self.file.startswith("<tangentish")
+
+    @property
     def params(self) -> list[str]:
         return N.param_names(self.fn)
 
@@ -111,7 +116,7 @@ class IR:
         if pos is None or not self.file:
             return None
         lines = linecache.getlines(self.file)
-        if not self.file.startswith("<tangentish"):
+        if not self.generated:
             return f"line {pos[0]}: {lines[pos[0] - 1].strip()}" if pos[0] <= len(lines) else None
         for text in reversed(lines[:pos[0] - 1]):
             m = _NOTE.match(text)

@@ -300,15 +300,31 @@ def prune_restores(fn: N.FunctionDef, env: Env) -> bool:
         return False
     live_after, _ = liveness(cfg)
     needed = {x for node, x in restores.items() if env.may_alias(x) & live_after[node] or x in live_after[node]}
-    useless = set(restores.values()) - needed
+    restored = set(restores.values())
+    useless = restored - needed
+    saved = {x: _restored_by(x, restored, env) for b in _blocks(fn.body) for s in b
+             if (x := _entries_saved(s, env.stack)) is not None}
+    for x, owner in saved.items():
+        if owner is None:  # which restore pops it is unclear: keep them all
+            useless -= env.may_alias(x)
     if not useless:
         return False
     for block in _blocks(fn.body):
-        block[:] = [s for s in block if _entries_saved(s, env.stack) not in useless
+        block[:] = [s for s in block if saved.get(_entries_saved(s, env.stack)) not in useless
                     and _entries_restored(s, env.stack) not in useless]
     _fill_empty(fn.body)
     _drop_unused_stack(fn.body, env)
     return True
+
+
+def _restored_by(x: str, restored: set, env: Env) -> str | None:
+    """The array whose restore pops the entries `_stack.append(x[i].copy())`
+    saves: x, or the one restored name x may be after copies were propagated
+    into the save (`_t9[0].copy()` for `A_bar[0] = 0.0` after `A_bar = _t9`)."""
+    if x in restored:
+        return x
+    owners = restored & env.may_alias(x)
+    return next(iter(owners)) if len(owners) == 1 else None
 
 
 def _drop_unused_stack(body, env: Env) -> None:

@@ -37,6 +37,7 @@ from .ir import grammar, nodes as N
 from .ir.cse import eliminate_common_subexpressions
 from .ir.naming import Namer, renumber
 from .ir.normalize import normalize
+from .ir.views import copy_views_of_updated
 from .optimize import Env, optimize
 from .rules import RULES
 
@@ -193,6 +194,8 @@ class Transformer:
         namer = Namer(user | set(ir.namespace.closure))
         normalize(ir, namer)
         local_names = N.names_stored(ir.fn) | set(ir.params)
+        copy_views_of_updated(ir, namer, lambda value: calls.resolve(value, ir, local_names))
+        local_names |= N.names_stored(ir.fn)
         _share_common_subexpressions(ir, lambda value: calls.resolve(value, ir, local_names), user)
         grammar.verify(ir.fn)
         show("normalized", ir.fn)
@@ -203,6 +206,7 @@ class Transformer:
         facts = analyze(ir.fn, list(wrt), lambda value: calls.differentiable(resolve(value)), resolve,
                         lambda value: calls.structural(resolve(value)), param_dims)
         facts.kinds = found
+        facts.shape_reads = lambda stmt: calls.shape_reads(stmt, resolve)
         containers.check_iteration(ir, found)
         containers.check_stores(ir, found)
         containers.check_lists(ir, facts, resolve)

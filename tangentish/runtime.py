@@ -281,6 +281,25 @@ def add_at(x_bar, idx, g) -> None:
         np.add.at(x_bar, idx, g)
 
 
+def added_at(x, idx, g):
+    """The entries `x[idx]` would hold after `add_at(x, idx, g)`, shaped like
+    `x[idx]`: a repeated index gets every g sent to it, so storing them
+    back (`x[idx] = ...`, as derivative code differentiated again does)
+    leaves what the in-place sum leaves, whichever repeat is written last."""
+    return x[idx] + sum_repeats(np.broadcast_to(g, np.shape(x[idx])), x, idx)
+
+
+def sum_repeats(g, x, idx):
+    """`g` (shaped like `x[idx]`) with each entry replaced by the sum over the
+    entries whose index repeats its own: what `g` sends to `x[idx]` in
+    `add_at(x, idx, g)`, read back at idx (g itself for basic indices)."""
+    if _is_basic_index(idx):
+        return g
+    sums = np.zeros(np.shape(x), dtype=np.result_type(x, g))
+    np.add.at(sums, idx, g)
+    return sums[idx]
+
+
 def _as_matrices(g, a, b):
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
@@ -366,8 +385,32 @@ def private_copy(x):
 
 def cotangent_at(x_bar, idx, v):
     """What flowed into `x[idx]`, as a new value of `v`'s shape: the
-    cotangent of `v` in `x[idx] = v` (the entries are cleared next)."""
-    return unbroadcast(np.copy(x_bar[idx]) if isinstance(x_bar, _ndarray) else x_bar, v)
+    cotangent of `v` in `x[idx] = v` (the entries are cleared next). Where
+    an integer index repeats, only the write NumPy keeps (the last) gets it."""
+    if not isinstance(x_bar, _ndarray):
+        return unbroadcast(x_bar, v)
+    if _is_basic_index(idx):
+        return unbroadcast(np.copy(x_bar[idx]), v)
+    return unbroadcast(np.where(_last_writes(x_bar, idx), x_bar[idx], 0.0), v)
+
+
+def uncotangent_at(c, x_bar, idx):
+    """Transpose of `cotangent_at(x_bar, idx, v)` in x_bar: zeros like x_bar
+    with c at the entries the store keeps."""
+    entries = np.broadcast_to(c, np.shape(x_bar[idx]))
+    if not _is_basic_index(idx):
+        entries = np.where(_last_writes(x_bar, idx), entries, 0.0)
+    return unindex(entries, x_bar, idx)
+
+
+def _last_writes(x, idx):
+    """Which entries of `x[idx]` (an integer or mask index) a store
+    `x[idx] = v` keeps: all but a repeated index written again later."""
+    where = np.arange(np.size(x)).reshape(np.shape(x))[idx]
+    order = np.arange(where.size)
+    kept = np.empty(np.size(x), dtype=np.intp)
+    kept[where.ravel()] = order  # the last write of each position stays
+    return (kept[where.ravel()] == order).reshape(where.shape)
 
 
 def _region(x, idx):
@@ -380,9 +423,11 @@ def _region(x, idx):
     return x[parts + (Ellipsis,)]  # a view even where x[idx] is one element
 
 
-def not_shared(x, idx, others: tuple, names: tuple, file: str, line: int) -> None:
-    """Guard for `x[idx] = v` while another live name may view x's memory
-    (`names`: how a message names each, quoted: "`v`").
+def not_shared(x, idx, names: tuple, file: str, line: int, *others) -> None:
+    """Guard for `x[idx] = v` while other live names may view x's memory
+    (`names`: how a message names each, quoted: "`v`"). They come last, one
+    argument each, not in a tuple: derivative code differentiated again
+    must not see them passed on into a value.
 
     Python changes that name too; the derivative would treat it as holding
     its old value, so the update is refused rather than differentiated wrongly."""

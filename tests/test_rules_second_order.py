@@ -91,8 +91,10 @@ def test_rule_reverse_over_reverse(fn):
 
 # Runtime helpers that generated code may call and that have no rules yet,
 # so derivative code calling them cannot be differentiated again (a located
-# NoRuleError says so). `add_at` updates its argument in place and never
-# will. A new helper must get rules (rules/runtime_rules.py or
+# NoRuleError says so). `add_at` updates its argument in place and needs
+# none: the frontend reads `_rt.add_at(x_bar, i, g)` as the store
+# `x_bar[i] = _rt.added_at(x_bar, i, g)` (normalize.py), which has rules.
+# A new helper must get rules (rules/runtime_rules.py or
 # rules/derivative_helpers.py) or be listed.
 NO_RULES_YET = {
     "add_at",

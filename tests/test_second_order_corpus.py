@@ -25,9 +25,6 @@ DIMS = {"m": 3, "p": 4, "q": 2}
 
 # second derivatives refused, by the reason the message gives
 REFUSED = {
-    # `_rt.add_at`: the adjoint of reading an array updated in place
-    "alias_of_parameter", "broadcast_into_row", "fill_recurrence", "helper_updates_a_copy",
-    "read_row_then_store", "scale_columns", "update_parameter",
     # a star-unpacked call and a recursive helper, as generated code calls them
     "kwargs_passed_through", "recursion_fixed_depth",
 }

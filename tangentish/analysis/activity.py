@@ -32,6 +32,8 @@ class Analysis:
     kinds: dict = field(default_factory=dict)   # name -> container kind, see kinds.py
     dims: Dims | None = None                    # shapes, when specialised on the arguments'
     dims_used: bool = False                     # did a shape in `dims` decide anything?
+    shape_reads: Callable = lambda stmt: frozenset()  # names stmt reads only for their shape
+    value_live_in: dict | None = None           # as live_in, shape reads left out (lazy)
 
     def same_shape(self, operand: str, target: str, stmt) -> bool:
         """Does `target`, as `stmt` assigns it, surely have the shape `operand`
@@ -57,6 +59,22 @@ class Analysis:
 
     def live_after(self, stmt) -> frozenset:
         return frozenset().union(*(self.live_in[n] for n in self.cfg.of[stmt].succ))
+
+    def value_live_after(self, stmt) -> frozenset:
+        """Names whose values may be read after `stmt`: a view that an update
+        in place changes, read later only for its shape (`_rt.shape_of(t)`,
+        as derivative code saves it), sees no change."""
+        if self.value_live_in is None:
+            _, self.value_live_in = solve(
+                self.cfg, forward=False, meet="union", boundary=Facts(),
+                transfer=lambda n, live: (live - n.defs) | (n.uses - self.shape_reads(n.stmt)))
+        return frozenset().union(*(self.value_live_in[n] for n in self.cfg.of[stmt].succ))
+
+    def may_view_after(self, stmt) -> frozenset:
+        """Names that could see an update by `stmt` later: bound before it
+        (one assigned only later cannot view the entries it changes) and
+        read afterwards for more than their shape."""
+        return self.value_live_after(stmt) & self.maybe_in[self.cfg.of[stmt]]
 
 
 

@@ -16,13 +16,18 @@ from typing import Callable
 
 import numpy as np
 
-from .. import runtime
+from .. import runtime as _rt
 from ..ir import nodes as N
 
 # always a new array (`x.copy()` resolves to np.copy); the runtime's ones
-# appear when derivative code is differentiated again
-_COPIES = (np.copy, np.array, runtime.zeros_like, runtime.private_copy, runtime.unindex,
-           runtime.cotangent_at)
+# are what derivative code, differentiated again, calls
+_COPIES = (np.copy, np.array, _rt.zeros_like, _rt.private_copy, _rt.cotangent_at, _rt.uncotangent_at,
+           _rt.unindex, _rt.added_at, _rt.matmul_vjp_a, _rt.matmul_vjp_b, _rt.dot_vjp_a,
+           _rt.dot_vjp_b)
+# derivative code's helpers that move a cotangent to a shape: the result may
+# be the cotangent (their first argument), never the value giving the shape
+_MOVES_FIRST = (_rt.unbroadcast, _rt.unbroadcast_to, _rt.broadcast_like, _rt.unreduce,
+                _rt.unstack_like, _rt.cast_like)
 
 
 @dataclass
@@ -30,6 +35,7 @@ class Aliases:
     updated: set = field(default_factory=set)      # names stored into: `x[i] = v`
     classes: dict = field(default_factory=dict)    # name -> frozenset of its may-alias class
     fresh: set = field(default_factory=set)        # id() of assignments that build a new value
+    copied: set = field(default_factory=set)       # parameters whose value no update reaches
 
     def may_alias(self, name: str) -> frozenset:
         return self.classes.get(name, frozenset({name}))
@@ -45,7 +51,7 @@ class Aliases:
         return target is not None and id(stmt) in self.fresh and self.touched(target)
 
     def params_to_copy(self, params: list[str]) -> list[str]:
-        return [p for p in params if self.touched(p)]
+        return [p for p in params if self.touched(p) and p not in self.copied]
 
 
 def _sources(value, resolve: Callable) -> set[str]:
@@ -60,6 +66,8 @@ def _sources(value, resolve: Callable) -> set[str]:
             return set()  # shapes and flags; ufuncs build new arrays
         if op.fn in _COPIES:
             return set()
+        if op.fn in _MOVES_FIRST and op.args:
+            return N.names_loaded(op.args[0])
         names = set()
         for a in list(op.args) + list(op.kwargs.values()):  # a method's receiver is args[0]
             names |= N.names_loaded(a)
@@ -67,6 +75,12 @@ def _sources(value, resolve: Callable) -> set[str]:
     if isinstance(value, (N.Tuple, N.List)):
         return N.names_loaded(value)
     return set()  # arithmetic builds new arrays
+
+
+def viewed_names(value, resolve: Callable) -> set[str]:
+    """Names whose memory the result of `value` may view: not those of a bare
+    name (`y = x` is the same array) or a tuple (it holds them), nor a new array."""
+    return set() if isinstance(value, (N.Name, N.Tuple, N.List)) else _sources(value, resolve)
 
 
 def aliases(fn: N.FunctionDef, resolve: Callable) -> Aliases:
@@ -83,17 +97,63 @@ def aliases(fn: N.FunctionDef, resolve: Callable) -> Aliases:
         return a
 
     fresh = set()
+    returned = _returned_tuple(fn)
+    shared = set()  # names whose value some assignment may pass on uncopied
     for node in N.walk(fn):
         target = N.assigned_name(node)
-        if target is None:
+        if target is None or node is returned:
             continue
         sources = _sources(node.value, resolve)
         if not sources:
             fresh.add(id(node))
+        shared |= sources
         for source in sources:
             parent[find(source)] = find(target)
     members: dict[str, set] = {}
     for name in list(parent):
         members.setdefault(find(name), set()).add(name)
     classes = {name: frozenset(members[find(name)]) for name in parent}
-    return Aliases(set(updated), classes, fresh)
+    if returned is not None:  # it holds its entries; they do not share memory with each other
+        entries = N.names_loaded(returned.value)
+        classes[returned.targets[0].id] = frozenset({returned.targets[0].id}).union(
+            *(classes.get(e, {e}) for e in entries))
+    # a parameter never stored into nor passed on uncopied (`_t0_dot =
+    # _rt.private_copy(x_dot)`, as derivative code begins) is not the array
+    # its name may later be bound to
+    only_copied = {p for p in N.param_names(fn) if p not in shared | updated}
+    return Aliases(set(updated), classes, fresh, _copied_on_entry(fn, resolve) | only_copied)
+
+
+def _returned_tuple(fn: N.FunctionDef):
+    """`r = (value, x_bar)` of `return r` at the end, r assigned nowhere else
+    (derivative code, differentiated again, returns so)."""
+    last = fn.body[-1] if fn.body else None
+    if not (isinstance(last, N.Return) and isinstance(last.value, N.Name)):
+        return None
+    r = last.value.id
+    defs = [n for n in N.walk(fn) if r in N.names_stored(n) and isinstance(n, N.Assign)]
+    if len(defs) == 1 and N.assigned_name(defs[0]) == r and isinstance(defs[0].value, N.Tuple):
+        return defs[0]
+    return None
+
+
+def _copied_on_entry(fn: N.FunctionDef, resolve: Callable) -> set[str]:
+    """Parameters copied, then rebound, before anything but a shape is read
+    of them, as derivative code begins (`x = _rt.private_copy(x)`; `x_dot`
+    copied, then rebound): no update reaches the caller's array."""
+    return {p for p in N.param_names(fn) if _copied_then_rebound(fn.body, p, resolve)}
+
+
+def _copied_then_rebound(body: list, p: str, resolve: Callable) -> bool:
+    for s in body:
+        if p not in N.all_names(s):
+            continue
+        if not isinstance(s, N.Assign) or N.updated_name(s) == p or p in _sources(s.value, resolve):
+            return False  # in a branch or a loop, stored into, or passed on
+        if N.assigned_name(s) == p:
+            return True
+        op = resolve(s.value)
+        copied = len(op.args) == 1 and N.is_name(op.args[0], p) and op.fn in _COPIES
+        if not (copied or op.kind == "nondiff"):  # `_rt.zeros_like(x)` reads only its shape
+            return False
+    return False

@@ -12,10 +12,11 @@ import inspect
 import operator
 from dataclasses import dataclass, field
 
+import numpy as np
 
 from ..frontend import IR, _MISSING, is_library
 from ..ir import nodes as N
-from ..rules import Rule, lookup
+from ..rules import Rule, linear_args, lookup
 from ..rules.methods import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES, SHAPE_VARARGS
 
 BINOPS = {N.Add: operator.add, N.Sub: operator.sub, N.Mult: operator.mul,
@@ -159,6 +160,28 @@ def differentiable(op: Op) -> bool:
     return op.kind not in ("const", "nondiff")
 
 
+def _shape_arguments() -> dict:
+    """Function -> positions of the arguments it reads only for their shape."""
+    from .. import runtime as rt
+    return {np.shape: (0,), np.ndim: (0,), np.size: (0,), len: (0,), rt.shape_of: (0,),
+            rt.zeros_like: (0,), rt.unbroadcast: (1,), rt.broadcast_like: (1,),
+            rt.unreduce: (1,), rt.unindex: (1,), rt.cotangent_at: (2,)}
+
+
+def shape_reads(stmt, resolve) -> frozenset:
+    """Names `t = f(...)` reads only for their shape: `x.shape`, `np.shape(x)`,
+    and what derivative code reads so (`_rt.shape_of(x)`, `_rt.unbroadcast(g, x)`)."""
+    value = stmt.value if isinstance(stmt, N.Assign) else None
+    if isinstance(value, N.Attribute) and value.attr in SHAPE_ATTRIBUTES:
+        return frozenset(N.names_loaded(value.value))
+    if not isinstance(value, N.Call) or value.keywords:
+        return frozenset()
+    positions = _shape_arguments().get(resolve(value).fn, ())
+    shaped = {a.id for k, a in enumerate(value.args) if k in positions and isinstance(a, N.Name)}
+    return frozenset(shaped - {a.id for k, a in enumerate(value.args)
+                               if k not in positions and isinstance(a, N.Name)})
+
+
 def structural(op: Op) -> set[str]:
     """Names an operation reads only for a shape or an index: the operands
     whose derivative every rule of the function declares None (`x` in
@@ -177,8 +200,7 @@ def structural(op: Op) -> set[str]:
             # only an explicit None says "no derivative": an entry left out
             # stays an error in the generators if its operand is varied
             flowing |= {k for k in range(n) if k >= len(outputs) or outputs[k]}
-    if rule.linear:
-        flowing.add(0)
+    flowing |= set(linear_args(rule))
     names = lambda ks: {a.id for k, a in enumerate(op.args) if k in ks and isinstance(a, N.Name)}  # noqa: E731
     return names(set(range(n)) - flowing) - names(flowing)
 

@@ -146,10 +146,16 @@ class Context:
     def varied_args(self, op: Op, varied) -> list[int]:
         return [k for k, a in enumerate(op.args) if isinstance(a, N.Name) and a.id in varied]
 
-    def inplace_guard(self, stmt) -> list:
-        """`_rt.not_in_place(x, where)` before a lowered `x += e` that may alias."""
+    def inplace_guard(self, stmt, live_after) -> list:
+        """`_rt.not_in_place(x, where)` before a lowered `x += e` that may alias:
+        none where no name that may share x's memory is read afterwards (nor
+        is a parameter, the caller's), so no one sees that x is a new array."""
         origin = self.ir.inplace_checks.get(stmt)
         if origin is None:
+            return []
+        x = N.assigned_name(stmt)
+        known = bool(self.aliases.classes)  # worked out where something is updated in place
+        if known and not (self.aliases.may_alias(x) - {x}) & (live_after | set(self.ir.params)):
             return []
         return [N.expr_stmt(self.rt_call("not_in_place", N.load(N.assigned_name(stmt)),
                                          N.const(origin.file), N.const(origin.line)))]
@@ -167,9 +173,8 @@ class Context:
             return []
         index = index_value(stmt.targets[0].slice)
         return [N.expr_stmt(self.rt_call(
-            "not_shared", N.load(x), index, N.tuple_([N.load(o) for o in others]),
-            N.tuple_([N.const(self.ir.describe(o)) for o in others]), N.const(origin.file),
-            N.const(origin.line)))]
+            "not_shared", N.load(x), index, N.tuple_([N.const(self.ir.describe(o)) for o in others]),
+            N.const(origin.file), N.const(origin.line), *[N.load(o) for o in others]))]
 
     def check_effect_call(self, stmt, varied) -> None:
         """Reject `f(x)` used as a statement when x is active: unless f is a

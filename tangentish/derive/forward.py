@@ -8,6 +8,7 @@ The generated function takes the primal's parameters plus one tangent per
 from __future__ import annotations
 
 from ..analysis.kinds import is_container
+from ..rules import linear_args
 from ..ir import nodes as N
 from . import containers
 from .context import Context
@@ -73,7 +74,7 @@ class Forward:
         if isinstance(s, N.Assign) and N.updated_name(s) is not None:
             return self.store(s)
         if isinstance(s, N.Assign):
-            return self.ctx.inplace_guard(s) + self.assign(s)
+            return self.ctx.inplace_guard(s, self.facts.value_live_after(s)) + self.assign(s)
 
         if isinstance(s, N.If):
             return [N.if_(s.test, self.block(s.body) or [N.pass_()], self.block(s.orelse))]
@@ -106,9 +107,25 @@ class Forward:
         sources = {self._primal_of[n] for n in viewed if n in self._primal_of}
         return id(s) in aliases.fresh and any(aliases.touched(u) for u in sources)
 
+    def linear_tangent(self, s, op, active: list[int]) -> N.expr:
+        """`f(x, i)` -> `f(x_dot, i)`; `f(x, i, g)` linear in x and g together
+        -> `f(x_dot, i, g_dot)`, a zero for the one that carries no tangent."""
+        positions = linear_args(op.rule)
+        if positions == (0,):
+            first = op.args[0].id
+            return _first_operand_swapped(s.value, first, self.tangent(first))
+        call = N.copy(s.value)
+        if not isinstance(call, N.Call) or len(call.args) != len(op.args):
+            raise self.ctx.no_rule(s, op, " called this way (pass its arguments by position)")
+        for k in positions:
+            arg = op.args[k]
+            # a zero of one direction, also where vector mode takes one at a time
+            call.args[k] = self.tangent(arg.id) if k in active else containers.zero(self.ctx, arg)
+        return call
+
     def store(self, s) -> list:
         """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
-        out = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [s]
+        out = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [s]
         x = N.updated_name(s)
         if s not in self.facts.active_stmts or x not in self.facts.active_vars:
             return out
@@ -181,10 +198,10 @@ class Forward:
                 if outs[k] is not None:
                     terms.append(outs[k])
             constant_partial = rule.user
-        elif 0 in active:  # linear in its first argument; the others (axes,
-            # shapes, indices: an index popped from a stack may count as varied)
-            # carry no derivative by the declaration's meaning
-            terms.append(_first_operand_swapped(s.value, op.args[0].id, self.tangent(op.args[0].id)))
+        elif set(active) & set(linear_args(rule)):  # linear in those arguments;
+            # the others (axes, shapes, indices: an index popped from a stack
+            # may count as varied) carry no derivative by the declaration's meaning
+            terms.append(self.linear_tangent(s, op, active))
         if not terms:
             return pre, None
         total = _sum_terms(terms, self.facts.kinds.get(target), ctx)

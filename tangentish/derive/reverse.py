@@ -161,10 +161,23 @@ class Reverse:
         if name in self.ctx.aliases.updated:
             # its adjoint is cleared in place (`x_bar[i] = 0.0`), so it must stay
             # the array made for it: accumulate in place, never rebind
+            scattered = self._unindexed(contribution, name)
+            if scattered is not None:  # only the entries at idx change
+                g, index = scattered
+                return N.expr_stmt(self.ctx.rt_call("add_at", N.load(self.bar(name)), index, g))
             return N.AugAssign(target=N.store(self.bar(name)), op=N.Add(), value=contribution)
         if is_container(self.facts.kinds.get(name)):  # `+` would concatenate
             return N.assign(self.bar(name), self.ctx.rt_call("add", N.load(self.bar(name)), contribution))
         return N.assign(self.bar(name), add(N.load(self.bar(name)), contribution))
+
+    def _unindexed(self, contribution, name: str):
+        """(g, idx) of a contribution `_rt.unindex(g, name, idx)`, else None."""
+        c = contribution
+        if (isinstance(c, N.Call) and isinstance(c.func, N.Attribute) and c.func.attr == "unindex"
+                and N.dump(c.func.value) == N.dump(self.ctx.rt) and len(c.args) == 3
+                and N.is_name(c.args[1], name)):
+            return c.args[0], c.args[2]
+        return None
 
     def comment(self, s) -> list:
         note = self.ctx.ir.note(s)
@@ -274,7 +287,7 @@ class Reverse:
                 saves.append(t)
             if t in self.facts.active_vars and earlier and t not in self.local_saved:
                 resets.append(t)
-        fwd = self.ctx.inplace_guard(s) + [self.push(t) for t in saves] + [s]
+        fwd = self.ctx.inplace_guard(s, self.facts.value_live_after(s)) + [self.push(t) for t in saves] + [s]
         rev = containers.reverse_adjoint(self, s, targets)
         if rev is None:
             rev = self.comment(s) + self.adjoint(s, targets[0]) if s in self.facts.active_stmts else []
@@ -290,7 +303,7 @@ class Reverse:
         entries = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Load())
         save = N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"),
                                   [N.call(N.attr(entries, "copy"), [])]))
-        fwd = self.ctx.sharing_guard(s, self.facts.live_after(s)) + [save, s]
+        fwd = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [save, s]
         rev = []
         if s in self.facts.active_stmts and x in self.facts.active_vars:
             rev += self.comment(s)

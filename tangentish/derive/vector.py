@@ -29,7 +29,7 @@ import operator
 
 from ..analysis.kinds import is_container
 from ..ir import nodes as N
-from ..rules import seed_params
+from ..rules import linear_args, seed_params
 from .calls import _declared_outputs, index_value
 from .forward import Forward, _sum_terms
 from .inline import BindError, mul
@@ -204,5 +204,5 @@ def _flowing(rule):
     if rule.jvp is not None:
         outputs = _declared_outputs(rule.jvp)
         return lambda k: outputs is None or k >= len(outputs) or outputs[k]
-    return lambda k: k == 0  # linear in its first argument
+    return lambda k: k in linear_args(rule)
 

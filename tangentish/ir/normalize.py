@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 
+from .. import runtime
 from ..errors import UnsupportedSyntaxError
 from ..frontend import IR, _MISSING
 from . import comprehensions
@@ -525,8 +526,22 @@ class Normalizer(L.Inlining, VariadicCalls):
             # derivative of a list of values needs the value's shape
             pre.append(self.emit(self.namer.fresh("_t"), op, s))
             return pre, False
+        if (self.calls_builtin(op, runtime.add_at) and isinstance(op.func, N.Attribute)
+                and len(op.args) == 3 and N.is_name(op.args[0]) and op.args[0].id in self.locals):
+            return pre + self.accumulation(op, s), False
         pre.append(self.ir.inherit(N.expr_stmt(op), s))
         return pre, False
+
+    def accumulation(self, op, s) -> list:
+        """`_rt.add_at(x_bar, i, g)` in derivative code differentiated again:
+        the store `x_bar[i] = _rt.added_at(x_bar, i, g)`, an in-place update
+        both modes know, with np.add.at's count of repeated indices."""
+        x, index, g = op.args
+        total = self.namer.fresh("_t")
+        added = N.call(N.attr(N.copy(op.func.value), "added_at"), [N.copy(x), N.copy(index), g])
+        store = N.Subscript(value=N.copy(x), slice=N.copy(index), ctx=N.Store())
+        return [self.emit(total, added, s),
+                self.ir.inherit(N.Assign(targets=[store], value=N.load(total), type_comment=None), s)]
 
     def stmt_Pass(self, s):
         return [], False

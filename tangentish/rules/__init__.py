@@ -58,7 +58,7 @@ from typing import Any, Callable
 from ..analysis.kinds import ARRAY, UNKNOWN
 
 __all__ = ["RULES", "Rule", "elementwise", "vjp", "jvp", "linear", "nondiff", "batched",
-           "sequence_operand", "returns", "register_adjoint", "register_tangent"]
+           "sequence_operand", "returns", "register_adjoint", "register_tangent", "linear_args"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class Rule:
     partials: Callable | None = None  # elementwise: d out / d arg_i, both modes
     vjp: Callable | None = None
     jvp: Callable | None = None
-    linear: bool = False              # tangent = fn(tangent, *other args)
+    linear: bool | tuple = False      # tangent = fn(tangent, *other args); a tuple:
+                                      # the positions fn is linear in together
     nondiff: bool = False             # output carries no derivative
     user: bool = False                # registered through the public API
     sequence: bool = False            # first operand: a list or tuple of arrays
@@ -188,10 +189,18 @@ def batched(*fns, replace: bool = False):
     return declare
 
 
-def linear(*fns) -> None:
-    """The tangent of `fn(x, ...)` is `fn(x_dot, ...)`."""
+def linear(*fns, args: tuple = (0,)) -> None:
+    """The tangent of `fn(x, ...)` is `fn(x_dot, ...)`; with `args`, of
+    `fn(x, i, g)` linear in x and g together (args=(0, 2)) `fn(x_dot, i, g_dot)`."""
     for fn in fns:
-        RULES.update(fn, linear=True)
+        RULES.update(fn, linear=True if args == (0,) else tuple(args))
+
+
+def linear_args(rule: Rule) -> tuple:
+    """The positions a `linear` rule's function is linear in (none if not linear)."""
+    if not rule.linear:
+        return ()
+    return (0,) if rule.linear is True else rule.linear
 
 
 def nondiff(*fns) -> None:

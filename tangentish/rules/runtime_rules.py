@@ -206,10 +206,25 @@ nondiff(operator.and_, operator.or_, operator.xor, operator.lshift, operator.rsh
         operator.invert)
 
 # ----------------------------------------------------------- in-place updates (arrays-in-place.md)
-# `_rt.add_at` updates its first argument in place and has no rule on purpose:
-# derivative code calling it for its effect cannot be differentiated again
+# `_rt.add_at(x_bar, idx, g)` updates x_bar in place and has no rule: the
+# frontend reads it as the store `x_bar[idx] = _rt.added_at(x_bar, idx, g)`
+# (normalize.py), so derivative code calling it is differentiated again as
+# any in-place update. added_at is linear in x and g together; its
+# transpose scatters to x and gathers the sum over repeats to g.
 
 nondiff(_rt.not_shared)
+linear(_rt.added_at, args=(0, 2))
+linear(_rt.sum_repeats)
+
+
+@vjp(_rt.added_at)
+def added_at_vjp(cot, ans, x, idx, g):
+    return _rt.unindex(cot, x, idx), None, _rt.unbroadcast(_rt.sum_repeats(cot, x, idx), g)
+
+
+@vjp(_rt.sum_repeats)
+def sum_repeats_vjp(cot, ans, g, x, idx):
+    return _rt.sum_repeats(cot, x, idx), None, None
 
 
 @vjp(_rt.private_copy)
@@ -219,10 +234,15 @@ def private_copy_vjp(cot, ans, x):
 
 @vjp(_rt.cotangent_at)
 def cotangent_at_vjp(cot, ans, x_bar, idx, v):
-    return _rt.unindex(_rt.broadcast_like(cot, x_bar[idx]), x_bar, idx), None, None
+    return _rt.uncotangent_at(cot, x_bar, idx), None, None
 
 
-linear(_rt.private_copy, _rt.cotangent_at)
+@vjp(_rt.uncotangent_at)
+def uncotangent_at_vjp(cot, ans, c, x_bar, idx):
+    return _rt.cotangent_at(cot, idx, c), None, None
+
+
+linear(_rt.private_copy, _rt.cotangent_at, _rt.uncotangent_at)
 
 
 @batched(_rt.private_copy)

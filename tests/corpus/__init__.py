@@ -87,6 +87,8 @@ CORPUS = [
     inplace.alias_of_parameter, inplace.read_row_then_store, inplace.store_constant_clears,
     inplace.helper_updates_a_copy, inplace.store_an_array_into_itself,
     inplace.copy_by_arithmetic_then_update, inplace.second_name_after_the_updates,
+    inplace.store_at_repeated_indices, inplace.read_repeated_entries,
+    inplace.transpose_read_before_store, inplace.view_from_a_helper,
     # sequences.py
     sequences.loop_over_rows_directly, sequences.enumerate_with_start,
     sequences.zip_and_reversed, sequences.iterate_a_computed_array,

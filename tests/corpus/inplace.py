@@ -124,3 +124,44 @@ def second_name_after_the_updates(v, x):
     a *= x
     b = a
     return np.sum(b * v) + np.sum(a)
+
+
+def store_at_repeated_indices(v, x):
+    # index 0 written twice: the last write wins, in NumPy and in the
+    # derivative (what the first write stored reaches nothing)
+    w = np.zeros(3) + np.sum(v) * x
+    idx = np.array([0, 2, 0])
+    w[idx] = np.sin(w[idx]) * x + v[0] * np.array([1.0, 2.0, 3.0])
+    return np.sum(w * w)
+
+
+def read_repeated_entries(v, x):
+    # entries of an updated array read at repeated indices: each read counts
+    w = v * x
+    w[0] = x * x
+    idx = np.array([0, 0, -1])
+    return np.sum(w[idx] ** 3) + np.sum(w * w)
+
+
+def transpose_read_before_store(M, x):
+    # T views A and is read before A's first row is overwritten; differentiated
+    # twice, the level above restores A_bar's row through a propagated copy
+    A = M * x
+    T = A.T
+    s = np.sum(T * T)
+    A[0, :] = x
+    return s + np.sum(A ** 2)
+
+
+def _first_row(A):
+    return A[0]
+
+
+def view_from_a_helper(M, x):
+    # r views A's first row through a helper and is read before the row is
+    # overwritten: differentiated twice, r is a value of its own
+    A = M * x
+    r = _first_row(A)
+    s = np.sum(r * r * r)
+    A[0, :] = x
+    return s + np.sum(A ** 2)
