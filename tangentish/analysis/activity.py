@@ -70,6 +70,10 @@ class Analysis:
                 transfer=lambda n, live: (live - n.defs) | (n.uses - self.shape_reads(n.stmt)))
         return frozenset().union(*(self.value_live_in[n] for n in self.cfg.of[stmt].succ))
 
+    def bound_before(self, stmt) -> frozenset:
+        """Names surely assigned when `stmt` runs."""
+        return frozenset(self.definite_in[self.cfg.of[stmt]])
+
     def may_view_after(self, stmt) -> frozenset:
         """Names that could see an update by `stmt` later: bound before it
         (one assigned only later cannot view the entries it changes) and

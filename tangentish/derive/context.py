@@ -75,6 +75,7 @@ class Context:
         self._ids: dict[int, str] = {}
         self._own_name: str | None = None
         self.recursive = False
+        self.guard_inits: set[str] = set()   # see sharing_guard
 
     def own_name(self) -> str:
         """The generated function's name (`f_vjp`, `f_jvp`, `f_jvp_vec`), which a recursive call uses."""
@@ -164,10 +165,13 @@ class Context:
         """`x = _rt.private_copy(x)`: the caller's arrays are never updated."""
         return [N.assign(n, self.rt_call("private_copy", N.load(n))) for n in names]
 
-    def sharing_guard(self, stmt, live_after) -> list:
-        """`_rt.not_shared(...)` before `x[i] = v` if a live name may view x."""
+    def sharing_guard(self, stmt, live_after, bound) -> list:
+        """`_rt.not_shared(...)` before `x[i] = v` if a live name may view x.
+        Names it passes that some path leaves unassigned here start as None
+        (`guard_inits`): not an array, so they share nothing."""
         x = N.updated_name(stmt)
         others = sorted((self.aliases.may_alias(x) - {x}) & live_after)
+        self.guard_inits |= {o for o in others if o not in bound and o not in self.ir.params}
         origin = self.ir.origin(stmt)
         if not others or origin is None:
             return []

@@ -52,6 +52,7 @@ class Forward:
         else:
             ret_dot = self.zero(ret)
         body.append(N.ret(N.tuple_([ret, ret_dot])))
+        body[:0] = [N.assign(v, N.const(None)) for v in sorted(self.ctx.guard_inits)]
         params = ir.params + [self.dot(w) for w in self.ctx.wrt]
         return N.function(self.ctx.own_name(), params, body)
 
@@ -125,7 +126,7 @@ class Forward:
 
     def store(self, s) -> list:
         """`x[i] = v` -> `x_dot[i] = v_dot` (0.0 where v carries no tangent)."""
-        out = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [s]
+        out = self.ctx.sharing_guard(s, self.facts.may_view_after(s), self.facts.bound_before(s)) + [s]
         x = N.updated_name(s)
         if s not in self.facts.active_stmts or x not in self.facts.active_vars:
             return out

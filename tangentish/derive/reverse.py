@@ -211,7 +211,7 @@ class Reverse:
         elif isinstance(ret, N.Name) and ret.id in self.overwritten:
             value = N.load(self.namer.unique("_value"))
             tail.append(N.assign(value.id, ret))
-        inits = [N.assign(v, N.const(None)) for v in sorted(self.none_inits)]
+        inits = [N.assign(v, N.const(None)) for v in sorted(self.none_inits | ctx.guard_inits)]
         stack = [N.assign(self._stack, N.List(elts=[], ctx=N.Load()))] if self._stack else []
         grads = [N.load(self.bar(w)) for w in ctx.wrt]
         stmts = (inits + stack + head + fwd + tail + [N.comment(REVERSE_MARKER)] + seed + rev
@@ -303,7 +303,7 @@ class Reverse:
         entries = N.Subscript(value=N.load(x), slice=N.copy(index), ctx=N.Load())
         save = N.expr_stmt(N.call(N.attr(N.load(self.stack), "append"),
                                   [N.call(N.attr(entries, "copy"), [])]))
-        fwd = self.ctx.sharing_guard(s, self.facts.may_view_after(s)) + [save, s]
+        fwd = self.ctx.sharing_guard(s, self.facts.may_view_after(s), self.facts.bound_before(s)) + [save, s]
         rev = []
         if s in self.facts.active_stmts and x in self.facts.active_vars:
             rev += self.comment(s)
