@@ -36,6 +36,8 @@ def main(argv=None) -> int:
         verdict, detail = check(path, seed, second_order=args.second_order)
         counts[verdict] += 1
         counts["hvp refused"] += detail.startswith("hvp refused")
+        if detail.startswith("hvp refused"):
+            print(f"seed {seed}: {detail}", flush=True)
         counts["hvp unchecked"] += detail.startswith("hvp not checked")
         if verdict == "wrong":
             print(f"WRONG seed {seed}: {detail} ({path})", flush=True)
