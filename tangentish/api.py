@@ -937,10 +937,11 @@ class _CotangentSweeps:
 
     def __init__(self, f, wrt: Wrt):
         back = vjp(f, wrt)
-        spec = spec_of(back)
-        self.d = _Derivative(back, "forward-vector", spec.cotangent, live=(False, True))
-        self.bare = spec.bare
-        self.usable = not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in _params(f))
+        spec = spec_of(back)  # None where the vjp cannot be differentiated (`*args`)
+        self.usable = spec is not None
+        if self.usable:
+            self.d = _Derivative(back, "forward-vector", spec.cotangent, live=(False, True))
+            self.bare = spec.bare
 
     def rows(self, values: list, value, xs: list) -> list | None:
         """Per x, the Jacobian's rows (each shaped like x), or None."""

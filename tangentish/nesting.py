@@ -167,44 +167,50 @@ def _inline(wrapper: N.FunctionDef, callee: str, function) -> IR | None:
         ir = parse_function(function)
     except TangentishError:
         return None
-    body, args = ir.fn.body, ir.fn.args
-    ret = body[-1] if body else None
-    if (not isinstance(ret, N.Return) or ret.value is None or args.vararg or args.kwarg
-            or args.kwonlyargs or args.defaults
-            or any(isinstance(n, (N.Return, N.FunctionDef, N.Lambda, N.Yield))
-                   for s in body[:-1] for n in N.walk(s))):
-        return None
     at = next((k for k, s in enumerate(wrapper.body) if isinstance(s, N.Assign)
-               and isinstance(s.value, N.Call) and isinstance(s.value.func, N.Name)
-               and s.value.func.id == callee), None)
-    if at is None:
+               and isinstance(s.value, N.Call) and N.is_name(s.value.func, callee)), None)
+    if at is None or not _spliceable(ir.fn, wrapper.body[at].value):
         return None
-    call, params = wrapper.body[at].value, N.param_names(ir.fn)
-    if len(call.args) != len(params) or call.keywords:
+    body = _bound_body(ir.fn, wrapper, at)
+    if body is None:
         return None
-    # the callee's free names (globals, closure) must not be the wrapper's,
-    # and its locals named like the wrapper's own names are renamed
-    outer = set(N.param_names(wrapper)) | set().union(*map(N.names_stored, wrapper.body[:at]))
-    local = N.names_stored(ir.fn) - set(params)
-    free = N.names_loaded(ir.fn) - local - set(params)
-    names = Namer(N.all_names(ir.fn) | N.all_names(wrapper))
-    renamed = {v: names.unique(v) for v in sorted(local & outer)}
-    for s in body:  # in place: `ret` too
-        N.rename(s, renamed)
-    # binding parameters one by one must read no parameter bound before
-    bound = [p for p, a in zip(params, call.args) if not (isinstance(a, N.Name) and a.id == p)]
-    if free & outer or set(bound) & {a.id for a in call.args if isinstance(a, N.Name)}:
-        return None
-    stored = N.names_stored(ir.fn)
-    constants = {p: a for p, a in zip(params, call.args)
-                 if isinstance(a, N.Constant) and p not in stored}
-    binds = [N.assign(N.store(p), a) for p, a in zip(params, call.args)
-             if p not in constants and not (isinstance(a, N.Name) and a.id == p)]
-    body = [N.substitute(s, constants) for s in body]
-    wrapper.body[at:at + 1] = binds + body[:-1] + _unpacked(wrapper.body[at].targets[0], ret.value)
+    wrapper.body[at:at + 1] = body[:-1] + _unpacked(wrapper.body[at].targets[0], body[-1].value)
     wrapper.decorator_list = []
     ir.fn = wrapper
     return ir
+
+
+def _spliceable(fn: N.FunctionDef, call: N.Call) -> bool:
+    """One return, at the end; plain parameters, one argument each."""
+    body, args = fn.body, fn.args
+    return (bool(body) and isinstance(body[-1], N.Return) and body[-1].value is not None
+            and not (args.vararg or args.kwarg or args.kwonlyargs or args.defaults)
+            and not any(isinstance(n, (N.Return, N.FunctionDef, N.Lambda, N.Yield))
+                        for s in body[:-1] for n in N.walk(s))
+            and len(call.args) == len(N.param_names(fn)) and not call.keywords)
+
+
+def _bound_body(fn: N.FunctionDef, wrapper: N.FunctionDef, at: int) -> list | None:
+    """`fn`'s body as it runs in the wrapper's place: parameters bound to
+    the call's arguments (constants substituted), locals that the wrapper's
+    names would shadow renamed. None where a free name of `fn` (a global,
+    a closure value) would read one of the wrapper's."""
+    call, params = wrapper.body[at].value, N.param_names(fn)
+    outer = set(N.param_names(wrapper)) | set().union(*map(N.names_stored, wrapper.body[:at]))
+    local = N.names_stored(fn) - set(params)
+    free = N.names_loaded(fn) - local - set(params)
+    bound = {p for p, a in zip(params, call.args) if not N.is_name(a, p)}
+    # binding the parameters one by one must read no parameter bound before
+    if free & outer or bound & {a.id for a in call.args if isinstance(a, N.Name)}:
+        return None
+    names = Namer(N.all_names(fn) | N.all_names(wrapper))
+    renamed = {v: names.unique(v) for v in sorted(local & outer)}
+    stored = N.names_stored(fn)  # a parameter assigned in the body keeps its name
+    constants = {p: a for p, a in zip(params, call.args) if isinstance(a, N.Constant) and p in bound
+                 and p not in stored}
+    binds = [N.assign(N.store(p), a) for p, a in zip(params, call.args)
+             if p in bound and p not in constants]
+    return binds + [N.substitute(N.rename(s, renamed), constants) for s in fn.body]
 
 
 def _unpacked(target, value) -> list:

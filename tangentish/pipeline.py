@@ -209,6 +209,7 @@ class Transformer:
         facts.shape_reads = lambda stmt: calls.shape_reads(stmt, resolve)
         containers.check_iteration(ir, found)
         containers.check_stores(ir, found)
+        ir.finished_lists |= containers.finished_lists(ir.fn)
         containers.check_lists(ir, facts, resolve)
         show("activity", "active variables: " + ", ".join(sorted(facts.active_vars)) + "\n")
         deps: list = []   # (helper, key); a key ending in shapes if it was specialised

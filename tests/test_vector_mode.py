@@ -281,6 +281,29 @@ def test_reverse_jacobian_is_one_sweep_per_chunk_of_rows(monkeypatch):
     assert np.shape(tg.jacobian(mlp)(x, W[:0], b[:0])) == (0, 6)
 
 
+def scaled_by_count(x, *rest):
+    return np.sin(x) * len(rest)
+
+
+def scaled_by_keyword(x, *, k=2.0):
+    return np.sin(x) * k
+
+
+def scaled_by_kwargs(x, **options):
+    return np.sin(x) * options["k"]
+
+
+def test_reverse_jacobian_of_variadic_and_keyword_functions():
+    """The vjp of a `*args`/`**kwargs` function cannot be differentiated
+    again: its rows come one vjp at a time, and agree with forward mode."""
+    x = RNG.normal(size=4)
+    for f, args, kwargs in [(scaled_by_count, (1, 2), {}), (scaled_by_keyword, (), {"k": 3.0}),
+                            (scaled_by_kwargs, (), {"k": 3.0})]:
+        J = tg.jacobian(f)(x, *args, **kwargs)
+        np.testing.assert_allclose(J, tg.jacobian(f, mode="forward")(x, *args, **kwargs), rtol=1e-12)
+        np.testing.assert_allclose(np.diag(J), np.cos(x) * f(np.pi / 2, *args, **kwargs), rtol=1e-12)
+
+
 def bessel0(x):
     return np.i0(x)
 

@@ -262,7 +262,6 @@ def check_lists(ir, facts, resolve) -> None:
     name for the same list (a copy, an argument, an entry of another
     container, a returned value) would see updates the mirror does not, and
     reading `lst[i]` in the reverse sweep would see the list as it ends."""
-    ir.finished_lists |= _finished_lists(ir.fn)
     mutated: dict[str, N.AST] = {}
     local = N.names_stored(ir.fn) | set(ir.params)
     for s in N.walk(ir.fn):
@@ -304,7 +303,7 @@ def check_lists(ir, facts, resolve) -> None:
             _check_list_read(ir, s, sorted(uses)[0], resolve, tests)
 
 
-def _finished_lists(fn) -> set:
+def finished_lists(fn) -> set:
     """Lists read only once complete, like a comprehension's: every statement
     of the function's body that updates one comes before every statement
     that reads it (derivative code differentiated again builds and reads
