@@ -113,7 +113,7 @@ CORPUS = [
     comprehensions.comprehension_over_rows, comprehensions.dict_comprehension,
     comprehensions.comprehension_variable_shadows_nothing, comprehensions.append_then_array,
     comprehensions.append_recurrence, comprehensions.append_and_pop,
-    comprehensions.returns_appended_list,
+    comprehensions.returns_appended_list, comprehensions.list_named_again_when_complete,
     # textbook.py
     textbook.baydin, textbook.logistic_loss, textbook.rosenbrock,
     textbook.horner, textbook.fixed_point_cos,

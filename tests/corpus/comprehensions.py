@@ -70,3 +70,13 @@ def returns_appended_list(x, n):
     for i in range(n):
         out.append(x * (i + 1.0))
     return out
+
+
+def list_named_again_when_complete(v, x):
+    # a second name for a list made after its last append: it sees the list
+    # complete, as a comprehension's result is
+    out = []
+    for i in range(len(v)):
+        out.append(v[i] * x ** (i + 1))
+    ys = out
+    return np.sum(np.array(ys) ** 2) + ys[-1] * x
