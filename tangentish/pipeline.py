@@ -228,8 +228,10 @@ class Transformer:
         show(mode, fn)
         if spec is not None:  # the level below is shown after this one
             ctx.helpers.append(spec.last)
-        optimize(fn, Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER,
-                         may_alias=ctx.aliases.may_alias))
+        env = Env(_purity(ctx), stack=stack, marker=REVERSE_MARKER, may_alias=ctx.aliases.may_alias,
+                  shapes=facts.dims.fixed() if facts.dims is not None else {})
+        optimize(fn, env)
+        facts.dims_used |= env.shapes_used
         show("optimized", fn)
         closure = dict(ctx.injected)
         referenced = N.names_loaded(fn)

@@ -150,6 +150,16 @@ class Dims:
         value = facts.get(name) if facts is not None else None
         return None if value is _UNKNOWN else value
 
+    def fixed(self) -> dict:
+        """name -> shape, for the names bound to one known shape wherever
+        they are bound (so also when the reverse sweep restores them)."""
+        seen: dict = {}
+        for facts in self.after.values():
+            for name, shape in facts.items():
+                seen.setdefault(name, set()).add(shape)
+        return {name: next(iter(shapes)) for name, shapes in seen.items()
+                if len(shapes) == 1 and _UNKNOWN not in shapes}
+
     def transfer(self, node, env: dict) -> dict:
         if not node.defs:
             return env  # `x[i] = v` keeps x's shape; `lst.append(v)`: lists are unknown
