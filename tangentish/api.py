@@ -168,6 +168,25 @@ def _other_dims(v):
     return () if isinstance(v, np.generic) else None
 
 
+_F64 = np.dtype(np.float64)
+_FLOATS = frozenset({float, np.float64})
+
+
+def _plain_dims(call: tuple) -> tuple | None:
+    """The shapes of the arguments (`arg_dims`) if each is a float64 array
+    or a float, else None (see `_Derivative.plain`)."""
+    dims = []
+    for a in call:
+        cls = a.__class__
+        if cls is _ndarray and a.dtype is _F64:
+            dims.append(a.shape)
+        elif cls in _FLOATS:
+            dims.append(())
+        else:
+            return None
+    return tuple(dims)
+
+
 def _check_differentiable_arg(f, name, value, declared=None) -> None:
     """`value` can be differentiated: a float or a float array, or for a
     parameter declared to hold a tuple (a cotangent of a tuple-valued
@@ -221,6 +240,9 @@ class _Derivative:
         positions = {p.name: k for k, p in enumerate(self.params)}
         self.index = [positions[name] for name, _ in self.items]
         self.star = next((p.name for p in self.params if p.kind is p.VAR_POSITIONAL), None)
+        # arguments of a plain call (`plain`); -1 (none) where some
+        # parameter cannot be passed positionally one for one
+        self.arity = len(self.params) if self._positional else -1
         self._code = None
         self._version = None
         # (kinds of the container arguments, argument shapes (arg_dims)) -> Derived
@@ -254,10 +276,35 @@ class _Derivative:
         containers have these kinds, specialised on `dims`; re-fetched if f,
         the rules or a helper changed."""
         d = self._derived.get((param_kinds, dims))
-        if (d is None or getattr(self.f, "__code__", None) is not self._code
-                or RULES.version != self._version or (d.guards and not d.valid())):
+        if d is None or not self._current(d):
             d = self._fetch(param_kinds, dims)
         return d
+
+    def plain(self, call: tuple, kwargs: dict, extra: int = 0, like: list = ()) -> Callable | None:
+        """The generated function `derived` gives for a plain call, if it is
+        cached and current, else None: the wrappers' fast path, which must
+        never run a stale one.
+
+        A plain call passes positionally one argument per parameter, then
+        `extra` tangents (shaped like the arguments at positions `like`) or
+        a cotangent, each a float64 array or a float: nothing to bind, no
+        container to classify (`kinds_of` is `()`), all differentiable, so
+        the wrappers skip those steps for it. A float64 array of another
+        byte order is not plain: its derivative is converted back to that
+        dtype (`_match_dtype`)."""
+        n = self.arity
+        if kwargs or n < 0 or len(call) != n + extra:
+            return None
+        dims = _plain_dims(call)
+        if dims is None or (like and dims[n:] != tuple([dims[k] for k in like])):
+            return None
+        d = self._derived.get(((), dims[:n] if extra else dims))
+        return d.function if d is not None and self._current(d) else None
+
+    def _current(self, d) -> bool:
+        """`d` still holds: f, the rules and the bindings it was built against are unchanged."""
+        return (getattr(self.f, "__code__", None) is self._code and RULES.version == self._version
+                and (not d.guards or d.valid()))
 
     def _fetch(self, param_kinds: tuple, dims):
         code = getattr(self.f, "__code__", None)
@@ -471,8 +518,16 @@ def _value_and_grad(f, wrt, kind: str) -> Callable:
 
     @_derivative_of(f, d.spec(kind))
     def value_and_grad_f(*args, **kwargs):
-        values = d.args(args, kwargs)
-        got = forward.run(values) if forward is not None else None
+        plain = forward is None or not _number_at(args, d.index[0])
+        got = _plain_call(d, args, kwargs, (1.0,)) if plain else None
+        if got is not None and forward is not None:  # one array: what `pack` checks
+            value, g = got
+            if value.__class__ in _FLOATS and _kept(g, args):
+                return g if grad_only else (value, g)
+        values = args
+        if got is None:
+            values = d.args(args, kwargs)
+            got = forward.run(values) if forward is not None else None
         if got is None:
             # a non-scalar output breaks the 1.0 seed: say so, not how it broke
             got = _run(d, values, (1.0,), lambda value: _scalar_check(f, value))
@@ -482,6 +537,43 @@ def _value_and_grad(f, wrt, kind: str) -> Callable:
         return grads if grad_only else (value, grads)
 
     return value_and_grad_f
+
+
+def _number_at(args: tuple, k: int) -> bool:
+    """The argument `_ScalarForward` may take (a number, or none passed
+    here): the fast path leaves it alone."""
+    return len(args) <= k or args[k].__class__ is not _ndarray or not args[k].ndim
+
+
+def _plain_call(d: _Derivative, call: tuple, kwargs: dict, seeds: tuple = (), extra: int = 0,
+                like: list = ()):
+    """What `d`'s generated function returns for a plain call (`plain`) and
+    `seeds`, or None where the call is not plain, nothing current is cached
+    or anything raises (a guard re-deriving a helper, the derivative
+    itself): the general path then runs, and says why."""
+    try:
+        function = d.plain(call, kwargs, extra, like)
+        return None if function is None else function(*call, *seeds)
+    except Exception:
+        return None
+
+
+def _fresh(x, call: tuple) -> bool:
+    """`x`, a value or derivative from a plain call, can go to the caller as
+    it is: a float, or an array `_kept` lets through."""
+    return x.__class__ in _FLOATS or _kept(x, call)
+
+
+def _kept(x, call: tuple) -> bool:
+    """`x`, a derivative from a plain call, can go to the caller as it is:
+    a float64 array (the arguments' dtype, as `_match_dtype` wants) that
+    owns its memory and is none of the arguments (as `_unshared` wants)."""
+    if x.__class__ is not _ndarray or x.base is not None or x.dtype is not _F64:
+        return False
+    for a in call:
+        if a is x:
+            return False
+    return True
 
 
 def _one_parameter(d: _Derivative) -> bool:
@@ -572,20 +664,36 @@ def vjp(f: Callable, wrt: Wrt = 0) -> Callable:
         return {spec.cotangent: kind} if kinds.is_container(kind) else {}
 
     spec = d.spec("vjp", kinds=cotangent_kind)
+    single = _one_parameter(d)
 
     @_derivative_of(f, spec)
     def vjp_f(*args_and_cotangent, **kwargs):
+        got = _plain_call(d, args_and_cotangent, kwargs, extra=1)
+        if got is not None and single:
+            value, g = got
+            if _fresh(value, args_and_cotangent) and _kept(g, args_and_cotangent) and _same_dims(
+                    value, args_and_cotangent[-1]):
+                return value, g
         if not args_and_cotangent:
             raise _fail(ArgumentError, "vjp needs the cotangent as its last positional argument",
                         "call it as g(*args, cotangent), the cotangent shaped like the output")
         *args, cotangent = args_and_cotangent
-        values = d.args(args, kwargs)
-        _seed_check(f, "the cotangent", cotangent, "shaped like the output")
-        value, *grads = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
+        if got is None:
+            values = d.args(args, kwargs)
+            _seed_check(f, "the cotangent", cotangent, "shaped like the output")
+            got = _run(d, values, (cotangent,), lambda value: _cotangent_check(f, cotangent, value))
+        else:
+            values = args
+        value, *grads = got
         _cotangent_check(f, cotangent, value)
         return _unshared(value, (*values, cotangent)), d.pack(grads, values, cotangent)
 
     return vjp_f
+
+
+def _same_dims(value, cotangent) -> bool:
+    """A plain cotangent fits a float or array `value` (as `_cotangent_check` wants)."""
+    return getattr(value, "shape", ()) == getattr(cotangent, "shape", ())
 
 
 def _copies(values: list) -> list:
@@ -744,13 +852,22 @@ def jvp(f: Callable, wrt: Wrt = 0) -> Callable:
 
     @_derivative_of(f, spec)
     def jvp_f(*args_and_tangents, **kwargs):
+        got = _plain_call(d, args_and_tangents, kwargs, extra=n, like=d.index)
+        if got is not None:
+            value, tangent = got
+            if _fresh(value, args_and_tangents) and _fresh(tangent, args_and_tangents):
+                return value, tangent
         if len(args_and_tangents) < n:
             raise _fail(ArgumentError, f"jvp needs {n} tangent(s) after the arguments",
                         "pass one tangent per `wrt` entry, after the arguments")
         args, tangents = args_and_tangents[:-n], args_and_tangents[-n:]
-        values = d.args(args, kwargs)
-        _tangent_check(d, values, tangents)
-        value, tangent = _run(d, values, d.seeds(values, tangents))
+        if got is None:
+            values = d.args(args, kwargs)
+            _tangent_check(d, values, tangents)
+            got = _run(d, values, d.seeds(values, tangents))
+        else:
+            values = args
+        value, tangent = got
         _output_check(f, value)
         return _unshared(value, values), _unshared(tangent, (*values, *tangents))
 
@@ -791,6 +908,9 @@ def hvp(f: Callable, wrt: Wrt = 0) -> Callable:
 
     @_derivative_of(f, spec, "Hessian-vector product")
     def hvp_f(*args_and_v, **kwargs):
+        got = _plain_call(d, args_and_v, kwargs, extra=1, like=d.index) if d.bare else None
+        if got is not None:
+            return got[1] if _kept(got[1], args_and_v) else _unshared(got[1], args_and_v)
         if not args_and_v:
             raise _fail(ArgumentError, "hvp needs the vector v as its last positional argument")
         *args, v = args_and_v
