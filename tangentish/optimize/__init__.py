@@ -33,10 +33,12 @@ from .common import Env
 from .scalar_cotangents import keep_reductions_scalar
 from .stacks import prune_restores, prune_saves, save_shapes_only
 
-PASSES = [fold_first_accumulation, propagate_copies, fold_constants, keep_reductions_scalar,
-          share_repeated_arithmetic, fold_constant_factors, merge_scatters, inner_product_adjoints,
-          coalesce_copies, eliminate_dead_code, prune_saves, prune_restores, drop_empty_control,
-          drop_orphan_comments]
+PASSES = [fold_first_accumulation, propagate_copies, coalesce_copies, eliminate_dead_code, prune_saves,
+          prune_restores, drop_empty_control, drop_orphan_comments,
+          # last: they see the cleaned-up code, and after a round without
+          # changes they do not run again
+          fold_constants, keep_reductions_scalar, share_repeated_arithmetic, fold_constant_factors,
+          merge_scatters, inner_product_adjoints]
 
 
 # Passes that run once, after the fixed point: the others do not know the

@@ -58,6 +58,8 @@ def share_repeated_arithmetic(fn: N.FunctionDef, env: Env) -> bool:
     Only arithmetic of names and numbers, held by generated names assigned
     once and never updated in place (a copy shares the array), and only
     while no operand is reassigned or updated."""
+    if not _repeats(fn):
+        return False  # the common case: nothing to share, no counting
     _, stores = use_counts(fn)
     updated = _updated_in_place(fn)
 
@@ -77,9 +79,20 @@ def share_repeated_arithmetic(fn: N.FunctionDef, env: Env) -> bool:
                     continue
                 seen[key] = (name, N.names_loaded(s.value))
                 continue
-            gone = _changed_inside(s)
-            seen = {k: (v, ops) for k, (v, ops) in seen.items() if not (ops & gone) and v not in gone}
+            if seen:
+                gone = _changed_by_simple(s)
+                seen = {} if gone is None else {k: (v, ops) for k, (v, ops) in seen.items()
+                                                if not (ops & gone) and v not in gone}
     return changed
+
+
+def _repeats(fn: N.FunctionDef) -> bool:
+    """Does some block assign the same arithmetic twice?"""
+    for block in blocks(fn.body):
+        keys = [N.dump(s.value) for s in block if N.assigned_name(s) is not None and _arithmetic(s.value)]
+        if len(set(keys)) < len(keys):
+            return True
+    return False
 
 
 def _arithmetic(expr) -> bool:
@@ -90,16 +103,20 @@ def _arithmetic(expr) -> bool:
     return isinstance(expr, N.Name) or N.is_number(expr)
 
 
-def _changed_inside(s) -> set:
-    """Names `s`, or a statement inside it, may change."""
-    return set().union(*(changed_by(sub) | N.names_mutated(sub) for sub in N.walk(s)
-                         if isinstance(sub, N.stmt)))
+def _changed_by_simple(s) -> set | None:
+    """Names the simple statement `s` may change; None for a loop or a
+    branch (whatever it holds may change: callers forget everything)."""
+    if isinstance(s, (N.If, N.For, N.While)):
+        return None
+    return changed_by(s) | N.names_mutated(s)
 
 
 def _updated_in_place(fn: N.FunctionDef) -> set:
     out = set()
     for block in blocks(fn.body):
         for s in block:
+            if isinstance(s, (N.If, N.For, N.While)):
+                continue  # its statements are in the blocks that follow
             if not (isinstance(s, N.Assign) and N.assigned_name(s) is not None):
                 out |= changed_by(s) - N.names_stored(s)
             out |= N.names_updated(s) | N.names_mutated(s)
@@ -180,8 +197,10 @@ def merge_scatters(fn: N.FunctionDef, env: Env) -> bool:
                 made.clear()
                 changed = True
                 continue
-            gone = _changed_inside(s)
-            made = {n: m for n, m in made.items() if n not in gone and not N.names_loaded(m[1]) & gone}
+            if made:
+                gone = _changed_by_simple(s)
+                made = {} if gone is None else {n: m for n, m in made.items()
+                                                if n not in gone and not N.names_loaded(m[1]) & gone}
             name = N.assigned_name(s)
             if (name is not None and _runtime_call(s.value, "unindex", 3) and is_generated(name)
                     and stores.get(name) == 1 and loads.get(name) == 1):
