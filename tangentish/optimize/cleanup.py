@@ -106,6 +106,14 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
     only needed the temporary to keep the adjoint's inputs apart."""
     loads, stores = use_counts(fn)
     changed = False
+    seen: dict[int, tuple] = {}   # id(statement) -> (names it changes, names it reads)
+
+    def names(stmt) -> tuple:
+        found = seen.get(id(stmt))
+        if found is None:
+            found = seen[id(stmt)] = (changed_by(stmt), N.names_loaded(stmt))
+        return found
+
     for block in blocks(fn.body):
         k = 0
         while k < len(block):
@@ -119,12 +127,16 @@ def coalesce_copies(fn: N.FunctionDef, env: Env) -> bool:
                 nxt = block[j]
                 if N.assigned_name(nxt) is not None and N.is_name(nxt.value, t):
                     nxt.value = s.value
+                    seen.pop(id(nxt), None)
                     del block[k]
                     changed = True
                     k -= 1
                     break
                 simple = isinstance(nxt, (N.Assign, N.Expr)) and not isinstance(nxt, N.Return)
-                if not simple or changed_by(nxt) & (operands | {t}) or t in N.names_loaded(nxt):
+                if not simple:
+                    break
+                changes, reads = names(nxt)
+                if changes & (operands | {t}) or t in reads:
                     break
             k += 1
     return changed
