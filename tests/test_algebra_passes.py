@@ -156,6 +156,30 @@ def test_repeated_arithmetic_is_computed_once():
     _same(before, after, np.arange(3.0), np.ones(3))
 
 
+def test_arithmetic_of_a_name_assigned_after_it_is_not_shared():
+    # in a loop body, `2 * a` before `a = ...` reads the previous iteration's a
+    changed, _, _, _, _ = _rewrite(share_repeated_arithmetic, """\
+        def f(x, n):
+            for i in range(n):
+                _t4 = 2 * _a
+                _a = x + i
+                _t5 = 2 * _a
+            return _t4 + _t5
+        """)
+    assert not changed
+    changed, text, _, _, _ = _rewrite(share_repeated_arithmetic, """\
+        def f(x, n):
+            _a = 1.0
+            for i in range(n):
+                _t4 = 2 * _b if i else x
+                _b = x + i
+                _t5 = 2 * _b
+                _t6 = 2 * _b
+            return _t4 + _t5 + _t6
+        """)
+    assert changed and "_t6 = _t5" in text
+
+
 def test_arithmetic_updated_in_place_is_not_shared():
     changed, _, _, _, _ = _rewrite(share_repeated_arithmetic, """\
         def f(x):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..derive.inline import simplify
 from ..ir import nodes as N
-from .common import Env, blocks, changed_by, is_generated, use_counts
+from .common import Env, blocks, changed_by, is_generated, runtime_helper, use_counts
 
 
 def fold_constants(fn: N.FunctionDef, env: Env) -> bool:
@@ -72,6 +72,8 @@ def share_repeated_arithmetic(fn: N.FunctionDef, env: Env) -> bool:
         for s in block:
             name = N.assigned_name(s)
             if name is not None and single(name) and _arithmetic(s.value):
+                # read before this assignment (a loop's previous iteration): forget it
+                seen = {k: (v, ops) for k, (v, ops) in seen.items() if name not in ops}
                 key = N.dump(s.value)
                 if key in seen:
                     s.value = N.load(seen[key][0])
@@ -227,9 +229,7 @@ def _sum_of_scatters(s, made: dict):
 
 
 def _runtime_call(expr, name: str, nargs: int) -> bool:
-    return (isinstance(expr, N.Call) and isinstance(expr.func, N.Attribute) and expr.func.attr == name
-            and isinstance(expr.func.value, N.Name) and expr.func.value.id.startswith("_rt")
-            and len(expr.args) == nargs and not expr.keywords)
+    return runtime_helper(expr) == name and len(expr.args) == nargs and not expr.keywords
 
 
 def inner_product_adjoints(fn: N.FunctionDef, env: Env) -> bool:

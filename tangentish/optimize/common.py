@@ -80,3 +80,12 @@ def method_call(value, receiver: str, method: str) -> bool:
     """Is `value` the call `receiver.method(...)`?"""
     return (isinstance(value, N.Call) and isinstance(value.func, N.Attribute)
             and value.func.attr == method and N.is_name(value.func.value, receiver))
+
+
+def runtime_helper(expr) -> str | None:
+    """The name of the runtime helper `expr` calls (generated code names the
+    runtime module `_rt...`), or None."""
+    if (isinstance(expr, N.Call) and isinstance(expr.func, N.Attribute)
+            and isinstance(expr.func.value, N.Name) and expr.func.value.id.startswith("_rt")):
+        return expr.func.attr
+    return None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import nodes as N
+from .common import runtime_helper
 
 _ELEMENTWISE = (N.Add, N.Sub, N.Mult, N.Div, N.Pow)
 
@@ -177,7 +178,7 @@ class _Shapes:
             return self.of_expr(expr.operand, numbers)
         if _is_unreduce(expr) and isinstance(expr.args[1], N.Name):
             return self.of(expr.args[1].id)  # spread over the second argument's shape
-        if _runtime_call(expr) in _NUMBER_HELPERS:
+        if runtime_helper(expr) in _NUMBER_HELPERS:
             return ()
         return None
 
@@ -198,17 +199,8 @@ class _Shapes:
 _NUMBER_HELPERS = frozenset({"mean_count"})
 
 
-def _runtime_call(expr) -> str | None:
-    """The name of the runtime helper `expr` calls (generated code names the
-    runtime `_rt...`), or None."""
-    if (isinstance(expr, N.Call) and isinstance(expr.func, N.Attribute)
-            and isinstance(expr.func.value, N.Name) and expr.func.value.id.startswith("_rt")):
-        return expr.func.attr
-    return None
-
-
 def _is_unreduce(expr) -> bool:
-    return _runtime_call(expr) == "unreduce" and len(expr.args) >= 2
+    return runtime_helper(expr) == "unreduce" and len(expr.args) >= 2
 
 
 def _broadcast(a, b):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..analysis.cfg import CFG
 from ..analysis.dataflow import Facts, liveness, solve
 from ..ir import nodes as N
-from .common import Env, blocks, fill_empty, method_call
+from .common import Env, blocks, fill_empty, method_call, runtime_helper
 
 
 def pushed(s, stack):
@@ -126,9 +126,7 @@ def prune_saves(fn: N.FunctionDef, env: Env) -> bool:
 
 def _unbroadcast_target(call, env: Env) -> str | None:
     """`_rt.unbroadcast(g, v)` -> v (the runtime's helper: a pure call on `_rt...`)."""
-    if (isinstance(call, N.Call) and isinstance(call.func, N.Attribute)
-            and call.func.attr == "unbroadcast" and isinstance(call.func.value, N.Name)
-            and call.func.value.id.startswith("_rt") and len(call.args) == 2 and not call.keywords
+    if (runtime_helper(call) == "unbroadcast" and len(call.args) == 2 and not call.keywords
             and isinstance(call.args[1], N.Name) and env.is_pure_call(call)):
         return call.args[1].id
     return None
